@@ -1,0 +1,65 @@
+"""``flask forum ...``: the forum's commands, beside the host's own."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from flask import current_app
+from flask.cli import AppGroup
+
+from .migrate import alembic_config
+
+forum_cli = AppGroup("forum", help="Manage the community forum.")
+
+
+@forum_cli.group("db")
+def db_group() -> None:
+    """The forum's tables (its own migration history, apart from yours)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Create or upgrade the forum's tables."""
+    command.upgrade(alembic_config(current_app), revision)
+    click.echo("The forum's tables are up to date.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Go back to an older revision ("base" removes the forum's tables)."""
+    command.downgrade(alembic_config(current_app), revision)
+
+
+@db_group.command("stamp")
+@click.argument("revision", default="head")
+def db_stamp(revision: str) -> None:
+    """Record a revision without running it (after db.create_all(), say)."""
+    command.stamp(alembic_config(current_app), revision)
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Show the revision the database is at."""
+    command.current(alembic_config(current_app), verbose=True)
+
+
+@db_group.command("history")
+def db_history() -> None:
+    """List the forum's revisions."""
+    command.history(alembic_config(current_app))
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Fail if the models and the database differ (for the forum's maintainers)."""
+    command.check(alembic_config(current_app))
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate", is_flag=True)
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration script (for the forum's maintainers)."""
+    command.revision(alembic_config(current_app), message=message, autogenerate=autogenerate)

@@ -1,0 +1,112 @@
+"""The ``Forum`` extension object and the per-app state it keeps in ``app.extensions["forum"]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from flask_sqlalchemy import SQLAlchemy
+
+from .config import DEFAULTS
+from .models import Models, build_models
+from .users import UserAdapter
+
+
+@dataclass
+class ForumState:
+    """Everything the forum needs for one app, reached through :func:`get_state`."""
+
+    forum: Forum
+    db: SQLAlchemy
+    models: Models
+    users: UserAdapter
+    config: dict[str, Any]
+
+    def setting(self, key: str) -> Any:
+        """One ``FORUM_`` setting, read live so tests and hosts may change it after ``init_app``."""
+        return self.config[key]
+
+
+def get_state(app: Flask | None = None) -> ForumState:
+    """The forum's state for ``app`` (default: the current app)."""
+    target = app if app is not None else current_app
+    try:
+        return target.extensions["forum"]  # type: ignore[no-any-return]
+    except KeyError:
+        raise RuntimeError(
+            "The forum is not set up on this app. Call forum.init_app(app) in your app factory."
+        ) from None
+
+
+class Forum:
+    """A peer-support community mounted into an existing Flask portal.
+
+    ::
+
+        forum = Forum(db=db, user_model=Account)
+        forum.init_app(app)
+
+    :param app: the host app; or call :meth:`init_app` later.
+    :param db: the host's ``SQLAlchemy`` instance; the forum's tables live on it.
+    :param user_model: the host's user model class (Flask-Login ``UserMixin``), with a
+        single-column primary key of any type.
+    :param user_adapter: how the forum reads names, e-mail, avatars and roles from that
+        model; defaults to :class:`forum.users.UserAdapter`.
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        db: SQLAlchemy | None = None,
+        user_model: type | None = None,
+        user_adapter: UserAdapter | None = None,
+    ) -> None:
+        self.db = db
+        self.user_model = user_model
+        self.user_adapter = user_adapter if user_adapter is not None else UserAdapter()
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Mount the forum on ``app``.
+
+        Settings, each with a default (see ``forum.config``): ``FORUM_URL_PREFIX``,
+        ``FORUM_BASE_TEMPLATE``, ``FORUM_TITLE``, ``FORUM_THREADS_PER_PAGE``,
+        ``FORUM_POSTS_PER_PAGE``, ``FORUM_MAX_TITLE_LENGTH``, ``FORUM_MIN_TITLE_LENGTH``,
+        ``FORUM_MAX_BODY_LENGTH``, ``FORUM_MAX_TAGS``, ``FORUM_CONTENT_SECURITY_POLICY``.
+        """
+        if "forum" in app.extensions:
+            raise RuntimeError(
+                "The forum is already set up on this app. Call forum.init_app(app) only once per app."
+            )
+        if self.db is None or self.user_model is None:
+            raise TypeError(
+                "The forum needs your SQLAlchemy instance and user model: Forum(db=db, user_model=User)."
+            )
+        if app.extensions.get("sqlalchemy") is not self.db:
+            raise RuntimeError(
+                "Set up Flask-SQLAlchemy on this app first: call db.init_app(app) before forum.init_app(app)."
+            )
+        for key, value in DEFAULTS.items():
+            app.config.setdefault(key, value)
+
+        models = build_models(self.db, self.user_model)
+        self.user_adapter.bind(self.db, self.user_model)
+        app.extensions["forum"] = ForumState(
+            forum=self, db=self.db, models=models, users=self.user_adapter, config=app.config
+        )
+
+        from .cli import forum_cli
+        from .views import blueprint
+
+        app.register_blueprint(blueprint, url_prefix=app.config["FORUM_URL_PREFIX"])
+        app.cli.add_command(forum_cli)
+
+    @property
+    def models(self) -> Models:
+        """The model classes, for hosts that want to query the forum's tables."""
+        if self.db is None or self.user_model is None:
+            raise RuntimeError("The forum has no database yet: pass db= and user_model= to Forum().")
+        return build_models(self.db, self.user_model)

@@ -1,0 +1,41 @@
+"""Forms: they carry the CSRF token and the fields; the rules live in the services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+
+
+class AskForm(FlaskForm):
+    """A new question."""
+
+    title = StringField("Title: what is the problem, in one sentence?")
+    category_id = SelectField("Category", coerce=str)
+    body = TextAreaField("Details: what did you try, and what happened?")
+    tags = StringField("Tags (optional, separated by commas)")
+
+
+class AnswerForm(FlaskForm):
+    """An answer to a question."""
+
+    body = TextAreaField("Your answer")
+
+
+class EditForm(FlaskForm):
+    """A change to a post; title, category and tags only apply to questions."""
+
+    title = StringField("Title")
+    category_id = SelectField("Category", coerce=str)
+    tags = StringField("Tags (separated by commas)")
+    body = TextAreaField("Text")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels with it."""
+
+
+class CategoryForm(FlaskForm):
+    """A category's name and description."""
+
+    name = StringField("Name")
+    description = TextAreaField("Description (optional)")

@@ -1,0 +1,292 @@
+"""The forum's tables, built on the host's ``SQLAlchemy`` instance and keyed on the host's user key.
+
+The host's user model is only known at run time, so the concrete classes are made
+by :func:`build_models` from the mixins below, once per ``SQLAlchemy`` instance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+TABLE_PREFIX = "forum_"
+
+#: The category a fresh install starts with, so people can post at once.
+DEFAULT_CATEGORY = {
+    "name": "General",
+    "slug": "general",
+    "description": "Anything that does not fit another category.",
+    "position": 0,
+}
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, the same on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class UserKey:
+    """Where the host keeps its users, so forum columns can point at them."""
+
+    table: str
+    column: str
+    type: sa.types.TypeEngine[Any]
+
+    @classmethod
+    def from_model(cls, user_model: type) -> UserKey:
+        """Read the single-column primary key of the host's user model."""
+        mapper = sa.inspect(user_model, raiseerr=False)
+        if mapper is None:
+            raise TypeError(
+                f"{user_model!r} is not a SQLAlchemy model. Pass the host's user model class as "
+                "Forum(db=db, user_model=YourUser)."
+            )
+        pk = mapper.primary_key
+        if len(pk) != 1:
+            raise TypeError(
+                f"{user_model.__name__} has a primary key of {len(pk)} columns. The forum needs a "
+                "user model with a single-column primary key (an integer or a string/UUID)."
+            )
+        column = pk[0]
+        return cls(table=column.table.name, column=column.name, type=column.type)
+
+    def mapped(self, owner: str, name: str, *, nullable: bool = False, index: bool = True) -> Any:
+        """A column holding a host user's key, with a named foreign key."""
+        return mapped_column(
+            name,
+            self.type,
+            sa.ForeignKey(f"{self.table}.{self.column}", name=f"fk_{owner}_{name}"),
+            nullable=nullable,
+            index=index,
+        )
+
+
+class CategoryMixin:
+    """A place for threads about one service, ordered by the desk admins."""
+
+    __tablename__ = "forum_category"
+    __table_args__ = (sa.UniqueConstraint("slug", name="uq_forum_category_slug"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    slug: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class TagMixin:
+    """A short label people filter threads by, such as ``outlook`` or ``vpn``."""
+
+    __tablename__ = "forum_tag"
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_forum_tag_name"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+
+
+class ThreadMixin:
+    """A question and everything said about it."""
+
+    __tablename__ = "forum_thread"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.Index("ix_forum_thread_activity", "last_activity_at"),
+            sa.Index("ix_forum_thread_category_activity", "category_id", "last_activity_at"),
+        )
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_category.id", name="fk_forum_thread_category_id"), nullable=False
+    )
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    answer_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+    @declared_attr
+    def category(cls) -> Mapped[Any]:
+        return relationship("ForumCategory", lazy="joined", innerjoin=True)
+
+    @declared_attr
+    def tags(cls) -> Mapped[list[Any]]:
+        return relationship("ForumTag", secondary="forum_thread_tag", order_by="ForumTag.name", lazy="selectin")
+
+    @property
+    def is_deleted(self) -> bool:
+        """Soft-deleted threads stay in the database so moderators can restore them."""
+        return self.deleted_at is not None
+
+
+class PostMixin:
+    """The question (``is_question``) or one answer in a thread."""
+
+    __tablename__ = "forum_post"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.Index("ix_forum_post_thread_created", "thread_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_thread.id", name="fk_forum_post_thread_id"), nullable=False
+    )
+    is_question: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    body_source: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    edited_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    edit_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+    @declared_attr
+    def thread(cls) -> Mapped[Any]:
+        return relationship("ForumThread", lazy="raise")
+
+    @property
+    def is_deleted(self) -> bool:
+        """Soft-deleted posts stay in the database so moderators can restore them."""
+        return self.deleted_at is not None
+
+
+class PostRevisionMixin:
+    """One saved version of a post, so edits never lose what was there before."""
+
+    __tablename__ = "forum_post_revision"
+    __table_args__ = (sa.UniqueConstraint("post_id", "number", name="uq_forum_post_revision_post_number"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_post.id", name="fk_forum_post_revision_post_id"), nullable=False
+    )
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    body_source: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+@dataclass(frozen=True)
+class Models:
+    """The concrete model classes for one ``SQLAlchemy`` instance."""
+
+    Category: Any
+    Tag: Any
+    Thread: Any
+    Post: Any
+    PostRevision: Any
+    thread_tag: sa.Table
+    user_key: UserKey
+    user_model: type
+
+    @property
+    def tables(self) -> list[sa.Table]:
+        """Every table the forum owns, in creation order."""
+        return [
+            self.Category.__table__,
+            self.Tag.__table__,
+            self.Thread.__table__,
+            self.thread_tag,
+            self.Post.__table__,
+            self.PostRevision.__table__,
+        ]
+
+
+_built: weakref.WeakKeyDictionary[SQLAlchemy, Models] = weakref.WeakKeyDictionary()
+
+
+def build_models(db: SQLAlchemy, user_model: type) -> Models:
+    """Make (once per ``db``) the forum's model classes on the host's declarative base."""
+    existing = _built.get(db)
+    if existing is not None:
+        if existing.user_model is not user_model:
+            raise RuntimeError(
+                f"The forum's tables on this SQLAlchemy instance already point at "
+                f"{existing.user_model.__name__}; they cannot also point at {user_model.__name__}. "
+                "Use one user model per database."
+            )
+        return existing
+
+    key = UserKey.from_model(user_model)
+
+    def model(name: str, mixin: type, **user_columns: Any) -> Any:
+        namespace: dict[str, Any] = {"__module__": __name__, "__qualname__": name, **user_columns}
+        return type(name, (mixin, db.Model), namespace)
+
+    thread_tag = sa.Table(
+        "forum_thread_tag",
+        db.metadata,
+        sa.Column(
+            "thread_id",
+            sa.Integer,
+            sa.ForeignKey("forum_thread.id", name="fk_forum_thread_tag_thread_id"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "tag_id",
+            sa.Integer,
+            sa.ForeignKey("forum_tag.id", name="fk_forum_thread_tag_tag_id"),
+            primary_key=True,
+        ),
+        sa.Index("ix_forum_thread_tag_tag_id", "tag_id"),
+    )
+    category = model("ForumCategory", CategoryMixin)
+    sa.event.listen(category.__table__, "after_create", _insert_default_category)
+    tag = model("ForumTag", TagMixin)
+    thread = model(
+        "ForumThread",
+        ThreadMixin,
+        author_id=key.mapped("forum_thread", "author_id"),
+        deleted_by_id=key.mapped("forum_thread", "deleted_by_id", nullable=True, index=False),
+    )
+    post = model(
+        "ForumPost",
+        PostMixin,
+        author_id=key.mapped("forum_post", "author_id"),
+        deleted_by_id=key.mapped("forum_post", "deleted_by_id", nullable=True, index=False),
+    )
+    revision = model(
+        "ForumPostRevision",
+        PostRevisionMixin,
+        editor_id=key.mapped("forum_post_revision", "editor_id", index=False),
+    )
+    models = Models(
+        Category=category,
+        Tag=tag,
+        Thread=thread,
+        Post=post,
+        PostRevision=revision,
+        thread_tag=thread_tag,
+        user_key=key,
+        user_model=user_model,
+    )
+    _built[db] = models
+    return models
+
+
+def _insert_default_category(table: sa.Table, connection: sa.Connection, **kw: Any) -> None:
+    """``db.create_all()`` gives the same starting category as the migrations do."""
+    connection.execute(table.insert().values(created_at=utcnow(), **DEFAULT_CATEGORY))
+
+
+def is_forum_table(name: str | None) -> bool:
+    """True for the forum's tables and its Alembic version table."""
+    return bool(name) and str(name).startswith(TABLE_PREFIX)
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic filter for the host's ``flask db migrate``: leave the forum's tables to the forum.
+
+    Use it as ``Migrate(app, db, include_object=forum.models.include_object)``.
+    """
+    table_name = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return not is_forum_table(table_name)

@@ -1,0 +1,133 @@
+"""How the forum sees the host's users: one small adapter the host can override."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+
+
+@dataclass(frozen=True)
+class ForumUser:
+    """What pages need to know about a person, detached from the host's ORM object."""
+
+    id: Any
+    name: str
+    email: str | None = None
+    avatar_url: str | None = None
+    is_agent: bool = False
+    is_admin: bool = False
+
+    @property
+    def is_moderator(self) -> bool:
+        """Desk agents and admins may hide and restore anyone's posts."""
+        return self.is_agent or self.is_admin
+
+    @property
+    def initials(self) -> str:
+        """Letters for the avatar circle when there is no picture."""
+        parts = [p for p in self.name.replace(".", " ").split() if p]
+        letters = "".join(p[0] for p in parts[:2]) or "?"
+        return letters.upper()
+
+    @property
+    def colour(self) -> int:
+        """One of 8 avatar colours, stable per person (a class, since the CSP forbids inline styles)."""
+        digest = hashlib.blake2s(str(self.id).encode(), digest_size=2).digest()
+        return int.from_bytes(digest, "big") % 8
+
+
+def _first_attr(obj: Any, names: Iterable[str]) -> Any:
+    for name in names:
+        value = getattr(obj, name, None)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+class UserAdapter:
+    """Turns the host's user objects into :class:`ForumUser`.
+
+    The defaults look for common attribute names (``display_name``, ``name``,
+    ``username``, ``email``, ``avatar_url``, ``is_agent``, ``is_admin``) and
+    work on a model that has none of them. Subclass it and pass an instance
+    as ``Forum(user_adapter=...)`` to change any of it.
+    """
+
+    name_attributes: tuple[str, ...] = ("display_name", "full_name", "name", "username")
+    email_attributes: tuple[str, ...] = ("email", "email_address", "mail")
+    avatar_attributes: tuple[str, ...] = ("avatar_url", "picture_url")
+    agent_attributes: tuple[str, ...] = ("is_agent", "is_staff", "is_desk_agent")
+    admin_attributes: tuple[str, ...] = ("is_admin", "is_superuser")
+
+    def __init__(self) -> None:
+        self.db: SQLAlchemy | None = None
+        self.user_model: type | None = None
+
+    def bind(self, db: SQLAlchemy, user_model: type) -> None:
+        """Called by the extension so ``get_many`` can query the host's table."""
+        self.db = db
+        self.user_model = user_model
+
+    def display_name(self, user: Any) -> str:
+        """The name shown beside posts."""
+        name = _first_attr(user, self.name_attributes)
+        if name is None:
+            return f"User {self.user_id(user)}"
+        return str(name)
+
+    def email(self, user: Any) -> str | None:
+        """Where e-mail about this person's activity goes, if anywhere."""
+        value = _first_attr(user, self.email_attributes)
+        return None if value is None else str(value)
+
+    def avatar_url(self, user: Any) -> str | None:
+        """A picture, or ``None`` to draw initials instead."""
+        value = _first_attr(user, self.avatar_attributes)
+        return None if value is None else str(value)
+
+    def is_agent(self, user: Any) -> bool:
+        """Desk agents moderate and speak for the IT team."""
+        return bool(_first_attr(user, self.agent_attributes)) or self.is_admin(user)
+
+    def is_admin(self, user: Any) -> bool:
+        """Admins manage categories and settings."""
+        return bool(_first_attr(user, self.admin_attributes))
+
+    def user_id(self, user: Any) -> Any:
+        """The primary key the forum stores; the host's ``get_id()`` is a string, so read the column."""
+        assert self.user_model is not None
+        return getattr(user, sa.inspect(self.user_model).primary_key[0].key)
+
+    def to_forum_user(self, user: Any) -> ForumUser:
+        """Detach one host user into the forum's view of it."""
+        return ForumUser(
+            id=self.user_id(user),
+            name=self.display_name(user),
+            email=self.email(user),
+            avatar_url=self.avatar_url(user),
+            is_agent=self.is_agent(user),
+            is_admin=self.is_admin(user),
+        )
+
+    def get_many(self, ids: Iterable[Any]) -> dict[Any, ForumUser]:
+        """Load many people in one query, so lists never query once per person."""
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        assert self.db is not None and self.user_model is not None
+        pk = sa.inspect(self.user_model).primary_key[0]
+        rows = self.db.session.scalars(sa.select(self.user_model).where(pk.in_(wanted)))
+        found = {self.user_id(u): self.to_forum_user(u) for u in rows}
+        for missing in wanted - found.keys():
+            found[missing] = ForumUser(id=missing, name="Former member")
+        return found
+
+    def get(self, user_id: Any) -> ForumUser | None:
+        """Load one person, or ``None`` if the host has no such user."""
+        assert self.db is not None and self.user_model is not None
+        user = self.db.session.get(self.user_model, user_id)
+        return None if user is None else self.to_forum_user(user)

@@ -1,0 +1,84 @@
+"""Desk admins' pages: categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_login import login_required
+
+from .. import categories
+from ..errors import ForumError, NotAllowed
+from ..forms import ActionForm, CategoryForm
+from . import blueprint
+from .common import CSRF_MESSAGE, csrf_failed, form_error, render, state, viewer
+
+
+def _admin_only() -> None:
+    person = viewer()
+    if person is None or not person.is_admin:
+        raise NotAllowed("Only portal admins can manage categories.")
+
+
+def _find(category_id: int) -> Any:
+    found = state().db.session.get(state().models.Category, category_id)
+    if found is None:
+        raise ForumError("That category no longer exists.", status=404)
+    return found
+
+
+@blueprint.route("/admin/categories", methods=["GET", "POST"])
+@login_required
+def admin_categories() -> Any:
+    """List the categories in order, and add a new one."""
+    _admin_only()
+    form = CategoryForm()
+    status = 200
+    if request.method == "POST":
+        if csrf_failed(form):
+            form.form_errors.append(CSRF_MESSAGE)
+            status = 400
+        else:
+            try:
+                created = categories.create(state(), viewer(), name=form.name.data, description=form.description.data)
+            except ForumError as error:
+                form_error(form, error)
+                status = error.status
+            else:
+                flash(f'The category "{created.name}" is ready.', "success")
+                return redirect(url_for("forum.admin_categories"))
+    return render(
+        "forum/admin/categories.html", status, form=form, categories=categories.ordered(state()), action=ActionForm()
+    )
+
+
+@blueprint.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
+@login_required
+def admin_category(category_id: int) -> Any:
+    """Rename a category or change its description."""
+    _admin_only()
+    found = _find(category_id)
+    form = CategoryForm(obj=found) if request.method == "GET" else CategoryForm()
+    if request.method == "POST":
+        if csrf_failed(form):
+            form.form_errors.append(CSRF_MESSAGE)
+            return render("forum/admin/category.html", 400, form=form, category=found)
+        try:
+            categories.update(state(), viewer(), found, name=form.name.data, description=form.description.data)
+        except ForumError as error:
+            form_error(form, error)
+            return render("forum/admin/category.html", error.status, form=form, category=found)
+        flash("Saved.", "success")
+        return redirect(url_for("forum.admin_categories"))
+    return render("forum/admin/category.html", form=form, category=found)
+
+
+@blueprint.post("/admin/categories/<int:category_id>/move")
+@login_required
+def admin_category_move(category_id: int) -> Any:
+    """Move a category up or down the list."""
+    _admin_only()
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+    categories.move(state(), viewer(), _find(category_id), -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("forum.admin_categories"))

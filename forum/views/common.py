@@ -1,0 +1,166 @@
+"""What every forum page shares: who is looking, error pages, security headers, template helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Response, current_app, g, render_template, request, url_for
+from flask_htmx import HTMX
+from flask_login import current_user, login_url
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..categories import slugify
+from ..errors import ForumError
+from ..extension import ForumState, get_state
+from ..models import utcnow
+from ..users import ForumUser
+from . import blueprint
+
+#: Reads htmx's request headers; it holds no app, so one object serves every app.
+htmx = HTMX()
+
+
+def state() -> ForumState:
+    """The forum state of the current app."""
+    return get_state()
+
+
+def viewer() -> ForumUser | None:
+    """The signed-in person as the forum sees them, or ``None`` for a guest."""
+    if "forum_viewer" not in g:
+        user = current_user
+        authenticated = user is not None and getattr(user, "is_authenticated", False)
+        g.forum_viewer = state().users.to_forum_user(user) if authenticated else None
+    return g.forum_viewer  # type: ignore[no-any-return]
+
+
+def page_arg() -> int:
+    """The ``page`` query argument; nonsense means the first page."""
+    value = request.args.get("page", 1, type=int)
+    return value if value and value > 0 else 1
+
+
+def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    """Render a forum template with a status code."""
+    return render_template(template, **context), status
+
+
+def form_error(form: FlaskForm, error: ForumError) -> None:
+    """Show a service's message beside the field it is about, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def csrf_failed(form: FlaskForm) -> bool:
+    """True when a posted form lacks a valid CSRF token (expired page, or forged)."""
+    form.validate()
+    return "csrf_token" in form.errors
+
+
+CSRF_MESSAGE = "This page was open too long, so we could not save that. Please reload the page and try again."
+
+
+@blueprint.errorhandler(ForumError)
+def forum_error(error: ForumError) -> tuple[str, int]:
+    """A person's request could not be done: say why, in their words."""
+    return render("forum/error.html", error.status, message=error.message, status=error.status)
+
+
+@blueprint.errorhandler(CSRFError)
+def csrf_error(error: CSRFError) -> tuple[str, int]:
+    """Raised when the host uses CSRFProtect app-wide."""
+    return render("forum/error.html", 400, message=CSRF_MESSAGE, status=400)
+
+
+FRIENDLY = {
+    400: "Something in that request did not make sense to us. Go back and try again.",
+    403: "You do not have permission to do that.",
+    404: "We could not find that page. It may have been moved or removed.",
+    405: "That page cannot be used that way. Go back and use the buttons on the page.",
+    413: "That was too much to send at once. Please shorten your text and try again.",
+}
+
+
+@blueprint.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Any:
+    """Plain words instead of a bare status page, inside the forum's layout."""
+    status = error.code or 500
+    if status not in FRIENDLY:
+        return error
+    return render("forum/error.html", status, message=FRIENDLY[status], status=status)
+
+
+@blueprint.after_request
+def security_headers(response: Response) -> Response:
+    """Forum pages forbid inline and injected script, whatever a post contains."""
+    policy = current_app.config.get("FORUM_CONTENT_SECURITY_POLICY")
+    if policy and response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", policy)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.vary.add("HX-Request")
+    return response
+
+
+def _ago(when: dt.datetime | None) -> str:
+    """ "5 minutes ago": how people say time."""
+    if when is None:
+        return ""
+    seconds = int((utcnow() - when).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((31536000, "year"), (2592000, "month"), (604800, "week"), (86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
+
+
+def forum_login_url() -> str:
+    """The host's login page, coming back here afterwards."""
+    manager = getattr(current_app, "login_manager", None)
+    view = getattr(manager, "login_view", None)
+    return login_url(view, next_url=request.url) if view else "#"
+
+
+def thread_url(thread: Any, **params: Any) -> str:
+    """The address of a thread, with a readable slug."""
+    return url_for("forum.thread", thread_id=thread.id, slug=slugify(thread.title, fallback="question"), **params)
+
+
+def post_url(post: Any) -> str:
+    """The permanent address of one post, for sharing."""
+    return url_for("forum.post", post_id=post.id)
+
+
+@blueprint.app_template_filter("forum_ago")
+def ago_filter(when: dt.datetime | None) -> str:
+    """Relative time for templates."""
+    return _ago(when)
+
+
+@blueprint.app_template_filter("forum_iso")
+def iso_filter(when: dt.datetime | None) -> str:
+    """Machine-readable time for ``<time datetime>``."""
+    return "" if when is None else when.replace(microsecond=0).isoformat() + "Z"
+
+
+@blueprint.app_context_processor
+def forum_context() -> dict[str, Any]:
+    """What every forum template can use."""
+    if "forum" not in current_app.extensions or not (request.blueprint or "").startswith("forum"):
+        return {}
+    return {
+        "forum_viewer": viewer(),
+        "forum_title": current_app.config["FORUM_TITLE"],
+        "forum_base_template": current_app.config["FORUM_BASE_TEMPLATE"],
+        "thread_url": thread_url,
+        "post_url": post_url,
+        "forum_login_url": forum_login_url,
+        "htmx": htmx,
+    }

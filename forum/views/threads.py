@@ -1,0 +1,202 @@
+"""Home, categories, tags, threads: reading, asking, answering, editing, deleting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_login import login_required
+
+from .. import categories, listing, posting
+from ..errors import ForumError
+from ..forms import ActionForm, AnswerForm, AskForm, EditForm
+from . import blueprint
+from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, page_arg, post_url, render, state, thread_url, viewer
+
+
+def _category_choices(form: AskForm | EditForm) -> None:
+    form.category_id.choices = [(str(c.id), c.name) for c in categories.ordered(state())]
+
+
+@blueprint.get("/")
+def home() -> Any:
+    """The community's front page: latest or unanswered threads, and the categories."""
+    tab = request.args.get("tab", "latest")
+    if tab not in listing.TABS:
+        tab = "latest"
+    result = listing.threads(state(), page=page_arg(), tab=tab)
+    return render(
+        "forum/home.html", threads=result, tab=tab, categories=categories.ordered(state())
+    )
+
+
+@blueprint.get("/c/<slug>")
+def category(slug: str) -> Any:
+    """One category's threads."""
+    found = categories.by_slug(state(), slug)
+    if found is None:
+        raise ForumError("We could not find that category. It may have been renamed.", status=404)
+    tab = request.args.get("tab", "latest")
+    if tab not in listing.TABS:
+        tab = "latest"
+    result = listing.threads(state(), page=page_arg(), tab=tab, category=found)
+    return render("forum/category.html", category=found, threads=result, tab=tab)
+
+
+@blueprint.get("/tags/<name>")
+def tag(name: str) -> Any:
+    """Threads with one tag."""
+    result = listing.threads(state(), page=page_arg(), tag=name.lower())
+    return render("forum/tag.html", tag=name.lower(), threads=result)
+
+
+@blueprint.get("/t/<int:thread_id>", defaults={"slug": None})
+@blueprint.get("/t/<int:thread_id>/<slug>")
+def thread(thread_id: int, slug: str | None) -> Any:
+    """A question with its answers."""
+    found = posting.get_thread(state(), thread_id, viewer())
+    view = listing.thread_page(state(), found, page=page_arg(), viewer=viewer())
+    return render("forum/thread.html", view=view, form=AnswerForm() if viewer() else None, action=ActionForm())
+
+
+@blueprint.get("/p/<int:post_id>")
+def post(post_id: int) -> Any:
+    """A post's permanent address: sends people to the right page of its thread."""
+    found = posting.get_post(state(), post_id, viewer())
+    thread = posting.get_thread(state(), found.thread_id, viewer())
+    page = listing.page_of_answer(state(), found, viewer())
+    target = thread_url(thread, page=page) if page > 1 else thread_url(thread)
+    return redirect(f"{target}#post-{found.id}")
+
+
+@blueprint.route("/ask", methods=["GET", "POST"])
+@login_required
+def ask() -> Any:
+    """The ask-a-question form."""
+    form = AskForm()
+    _category_choices(form)
+    if request.method == "GET":
+        wanted = categories.by_slug(state(), request.args.get("category", ""))
+        if wanted is not None:
+            form.category_id.data = str(wanted.id)
+        return render("forum/ask.html", form=form)
+    if csrf_failed(form):
+        form.form_errors.append(CSRF_MESSAGE)
+        return render("forum/ask.html", 400, form=form)
+    try:
+        created = posting.create_thread(
+            state(),
+            viewer(),
+            category_id=form.category_id.data,
+            title=form.title.data,
+            body=form.body.data,
+            tags=form.tags.data,
+        )
+    except ForumError as error:
+        form_error(form, error)
+        return render("forum/ask.html", error.status, form=form)
+    flash("Your question is posted. We will let you know when someone answers.", "success")
+    return redirect(thread_url(created))
+
+
+@blueprint.post("/t/<int:thread_id>/answer")
+@login_required
+def answer(thread_id: int) -> Any:
+    """Post an answer; with htmx the answer is added to the page without a reload."""
+    found = posting.get_thread(state(), thread_id, viewer())
+    form = AnswerForm()
+    if csrf_failed(form):
+        form.form_errors.append(CSRF_MESSAGE)
+        return _answer_form_response(found, form, 400)
+    try:
+        created = posting.add_answer(state(), viewer(), found, form.body.data)
+    except ForumError as error:
+        form_error(form, error)
+        return _answer_form_response(found, form, error.status)
+    if htmx:
+        users = state().users.get_many([created.author_id])
+        return render(
+            "forum/partials/_answer_added.html",
+            thread=found,
+            post=created,
+            users=users,
+            form=AnswerForm(formdata=None),
+            action=ActionForm(),
+            answer_count=found.answer_count,
+        )
+    flash("Thanks! Your answer is posted.", "success")
+    return redirect(post_url(created))
+
+
+def _answer_form_response(thread: Any, form: AnswerForm, status: int) -> Any:
+    if htmx:
+        return render("forum/partials/_answer_form.html", status, thread=thread, form=form)
+    view = listing.thread_page(state(), thread, page=page_arg(), viewer=viewer())
+    return render("forum/thread.html", status, view=view, form=form, action=ActionForm())
+
+
+@blueprint.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int) -> Any:
+    """Change a post; the old text is kept in its history."""
+    found = posting.get_post(state(), post_id, viewer())
+    if not posting.can_edit(viewer(), found):
+        raise ForumError("You can only edit your own posts.", status=403)
+    thread = posting.get_thread(state(), found.thread_id, viewer())
+    form = EditForm()
+    _category_choices(form)
+    if request.method == "GET":
+        form.body.data = found.body_source
+        form.title.data = thread.title
+        form.category_id.data = str(thread.category_id)
+        form.tags.data = ", ".join(t.name for t in thread.tags)
+        return render("forum/edit.html", form=form, post=found, thread=thread)
+    if csrf_failed(form):
+        form.form_errors.append(CSRF_MESSAGE)
+        return render("forum/edit.html", 400, form=form, post=found, thread=thread)
+    try:
+        posting.edit_post(
+            state(),
+            viewer(),
+            found,
+            body=form.body.data,
+            title=form.title.data if found.is_question else None,
+            category_id=form.category_id.data if found.is_question else None,
+            tags=form.tags.data if found.is_question else None,
+        )
+    except ForumError as error:
+        form_error(form, error)
+        return render("forum/edit.html", error.status, form=form, post=found, thread=thread)
+    flash("Your changes are saved.", "success")
+    return redirect(post_url(found))
+
+
+@blueprint.get("/p/<int:post_id>/history")
+def history(post_id: int) -> Any:
+    """Every version of a post, newest first."""
+    found = posting.get_post(state(), post_id, viewer())
+    thread = posting.get_thread(state(), found.thread_id, viewer())
+    revisions = posting.revisions(state(), found)
+    users = state().users.get_many(r.editor_id for r in revisions)
+    return render("forum/history.html", post=found, thread=thread, revisions=revisions, users=users)
+
+
+@blueprint.post("/p/<int:post_id>/delete", defaults={"deleted": True}, endpoint="delete")
+@blueprint.post("/p/<int:post_id>/restore", defaults={"deleted": False}, endpoint="restore")
+@login_required
+def delete_or_restore(post_id: int, deleted: bool) -> Any:
+    """Soft-delete a post, or bring it back (desk agents only)."""
+    found = posting.get_post(state(), post_id, viewer())
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+    posting.set_deleted(state(), viewer(), found, deleted)
+    if found.is_question:
+        if deleted and not viewer().is_moderator:
+            flash("Your question was deleted. A desk agent can bring it back if you need it.", "success")
+            return redirect(url_for("forum.home"))
+        flash("The question was removed." if deleted else "The question is back.", "success")
+        return redirect(post_url(found))
+    flash("The answer was removed." if deleted else "The answer is back.", "success")
+    thread = posting.get_thread(state(), found.thread_id, viewer())
+    return redirect(thread_url(thread) + ("" if deleted and not viewer().is_moderator else f"#post-{found.id}"))
+

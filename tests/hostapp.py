@@ -1,0 +1,82 @@
+"""A small fake host portal: its own user model (string key, odd table name) and its own login."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, redirect, render_template_string, request, url_for
+from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from forum import Forum
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+class Member(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """The host's own people; the forum must cope with its string key and table name."""
+
+    __tablename__ = "portal_people"
+
+    key: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    full_name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    is_staff: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    is_admin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+    def get_id(self) -> str:
+        return self.key
+
+
+HOST_LAYOUT = """<!doctype html><html lang="en"><head><title>{% block title %}{% endblock %} | Acme portal</title>
+{% block head %}{% endblock %}</head><body><div id="host-banner">Acme self-service portal</div>
+{% block content %}{% endblock %}{% block scripts %}{% endblock %}</body></html>"""
+
+
+def create_app(database_url: str, **config: Any) -> Flask:
+    """The host's app factory, as a real portal would have it."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY="test-secret",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        FORUM_URL_PREFIX="/help/community",
+        FORUM_BASE_TEMPLATE="host_layout.html",
+        **config,
+    )
+    from jinja2 import ChoiceLoader, DictLoader
+
+    assert app.jinja_loader is not None
+    app.jinja_loader = ChoiceLoader([DictLoader({"host_layout.html": HOST_LAYOUT}), app.jinja_loader])
+    db.init_app(app)
+    login = LoginManager(app)
+    login.login_view = "login"
+
+    @login.user_loader
+    def load(user_id: str) -> Member | None:
+        return db.session.get(Member, user_id)
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        if request.method == "POST":
+            member = db.session.get(Member, request.form["key"])
+            if member is None:
+                return "No such person", 400
+            login_user(member)
+            return redirect(request.args.get("next") or "/")
+        return render_template_string("<form method=post><input name=key><button>Log in</button></form>")
+
+    @app.route("/logout")
+    def logout() -> Any:
+        logout_user()
+        return redirect(url_for("login"))
+
+    Forum(app, db=db, user_model=Member)
+    return app
