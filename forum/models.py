@@ -146,7 +146,7 @@ class PostMixin:
     body_html: Mapped[str] = mapped_column(sa.Text, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     edited_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
-    edit_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    revision_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
     @declared_attr

@@ -107,9 +107,10 @@ def get_category(state: ForumState, category_id: Any) -> Any:
 
 
 def _revision(state: ForumState, post: Any, editor: ForumUser, title: str | None) -> Any:
-    number = post.edit_count + 1
+    """Save the post's current text as its next version."""
+    post.revision_count = (post.revision_count or 0) + 1
     revision = state.models.PostRevision(
-        post_id=post.id, number=number, title=title, body_source=post.body_source, editor_id=editor.id
+        post_id=post.id, number=post.revision_count, title=title, body_source=post.body_source, editor_id=editor.id
     )
     state.db.session.add(revision)
     return revision
@@ -229,7 +230,6 @@ def edit_post(
     post.body_html = render_markdown(clean_body)
     post.edited_at = utcnow()
     revision = _revision(state, post, editor, new_title)
-    post.edit_count = revision.number
     state.db.session.commit()
     signals.post_edited.send(current_app._get_current_object(), post=post, revision=revision)
     return post

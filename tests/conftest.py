@@ -194,3 +194,23 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def make_thread(app: Flask, author: Member, *, title: str = "Outlook will not open today", body: str = "It crashes.",
+                answers: list[tuple[Member, str]] | None = None, tags: str = "", category_id: int = 1) -> int:
+    """Post a question (and answers) through the services, as the pages would; returns the thread id."""
+    from forum import get_state, posting
+
+    with app.app_context():
+        state = get_state(app)
+        thread = posting.create_thread(
+            state, forum_user(app, author), category_id=category_id, title=title, body=body, tags=tags
+        )
+        for person, text in answers or []:
+            posting.add_answer(state, forum_user(app, person), thread, text)
+        return thread.id  # type: ignore[no-any-return]
+
+
+def post_form(client: FlaskClient, page_url: str, action_url: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """Submit a form the way a browser does: with the CSRF token from the page it is on."""
+    return client.post(action_url, data={"csrf_token": csrf_token(client, page_url), **data}, **kwargs)

@@ -41,20 +41,22 @@ HOST_LAYOUT = """<!doctype html><html lang="en"><head><title>{% block title %}{%
 {% block content %}{% endblock %}{% block scripts %}{% endblock %}</body></html>"""
 
 
-def create_app(database_url: str, **config: Any) -> Flask:
-    """The host's app factory, as a real portal would have it."""
+def create_app(database_url: str, *, templates: dict[str, str] | None = None, **config: Any) -> Flask:
+    """The host's app factory, as a real portal would have it; ``templates`` are the host's own files."""
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY="test-secret",
-        SQLALCHEMY_DATABASE_URI=database_url,
-        FORUM_URL_PREFIX="/help/community",
-        FORUM_BASE_TEMPLATE="host_layout.html",
-        **config,
+        {
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "FORUM_URL_PREFIX": "/help/community",
+            "FORUM_BASE_TEMPLATE": "host_layout.html",
+            **config,
+        }
     )
     from jinja2 import ChoiceLoader, DictLoader
 
     assert app.jinja_loader is not None
-    app.jinja_loader = ChoiceLoader([DictLoader({"host_layout.html": HOST_LAYOUT}), app.jinja_loader])
+    app.jinja_loader = ChoiceLoader([DictLoader({"host_layout.html": HOST_LAYOUT, **(templates or {})}), app.jinja_loader])
     db.init_app(app)
     login = LoginManager(app)
     login.login_view = "login"

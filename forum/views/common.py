@@ -69,13 +69,13 @@ CSRF_MESSAGE = "This page was open too long, so we could not save that. Please r
 @blueprint.errorhandler(ForumError)
 def forum_error(error: ForumError) -> tuple[str, int]:
     """A person's request could not be done: say why, in their words."""
-    return render("forum/error.html", error.status, message=error.message, status=error.status)
+    return render("forum/error.html", error.status, message=error.message, code=error.status)
 
 
 @blueprint.errorhandler(CSRFError)
 def csrf_error(error: CSRFError) -> tuple[str, int]:
     """Raised when the host uses CSRFProtect app-wide."""
-    return render("forum/error.html", 400, message=CSRF_MESSAGE, status=400)
+    return render("forum/error.html", 400, message=CSRF_MESSAGE, code=400)
 
 
 FRIENDLY = {
@@ -93,7 +93,7 @@ def http_error(error: HTTPException) -> Any:
     status = error.code or 500
     if status not in FRIENDLY:
         return error
-    return render("forum/error.html", status, message=FRIENDLY[status], status=status)
+    return render("forum/error.html", status, message=FRIENDLY[status], code=status)
 
 
 @blueprint.after_request

@@ -80,7 +80,7 @@ def upgrade() -> None:
         sa.Column("body_html", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("edited_at", sa.DateTime(), nullable=True),
-        sa.Column("edit_count", sa.Integer(), nullable=False),
+        sa.Column("revision_count", sa.Integer(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
         user_column("forum_post", "deleted_by_id", nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_forum_post"),

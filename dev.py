@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Two commands for a fresh machine with only Python 3.11+: ``python3 dev.py demo`` and ``python3 dev.py test``.
+
+Each makes its own virtualenv in ``.venv``, installs the package into it (again only when
+setup.cfg or pyproject.toml changed), then runs the demo portal or the whole test suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_env(extra: str) -> None:
+    """Create the virtualenv and install the package with ``extra``, skipping what is already done."""
+    if sys.version_info < (3, 11):
+        sys.exit("Please use Python 3.11 or newer (you have %d.%d)." % sys.version_info[:2])
+    if not PYTHON.exists():
+        print("Creating a virtualenv in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        subprocess.run([PYTHON, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+    digest = hashlib.sha256()
+    for name in ("setup.cfg", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    stamp = VENV / f".installed-{extra}-{digest.hexdigest()[:16]}"
+    if not stamp.exists():
+        print(f"Installing the forum and its [{extra}] dependencies ...", flush=True)
+        subprocess.run([PYTHON, "-m", "pip", "install", "-q", "-e", f".[{extra}]"], check=True, cwd=ROOT)
+        stamp.touch()
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "demo":
+        ensure_env("demo")
+        return subprocess.call([PYTHON, "-m", "examples.portal", *rest], cwd=ROOT)
+    ensure_env("test")
+    workers = [] if any(a.startswith("-n") for a in rest) else ["-n", "2"]
+    return subprocess.call([PYTHON, "-m", "pytest", *workers, *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
