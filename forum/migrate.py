@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ def migrations_folder() -> Path:
 
 def alembic_config(app: Flask) -> Config:
     """An Alembic config that runs the forum's scripts against the host's database."""
-    config = Config()
+    config = Config(stdout=sys.stdout)  # the stream of the moment, so `flask` output can be captured
     config.set_main_option("script_location", str(migrations_folder()))
     config.attributes["forum_state"] = get_state(app)
     return config

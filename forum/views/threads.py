@@ -56,7 +56,13 @@ def thread(thread_id: int, slug: str | None) -> Any:
     """A question with its answers."""
     found = posting.get_thread(state(), thread_id, viewer())
     view = listing.thread_page(state(), found, page=page_arg(), viewer=viewer())
-    return render("forum/thread.html", view=view, form=AnswerForm() if viewer() else None, action=ActionForm())
+    signed_in = viewer() is not None
+    return render(
+        "forum/thread.html",
+        view=view,
+        form=AnswerForm() if signed_in else None,
+        action=ActionForm() if signed_in else None,
+    )
 
 
 @blueprint.get("/p/<int:post_id>")

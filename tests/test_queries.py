@@ -1,0 +1,57 @@
+"""Page cost stays flat as threads grow, and a guest reading writes nothing."""
+
+from __future__ import annotations
+
+from conftest import PREFIX, count_queries, login, make_thread
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_a_thread_page_runs_the_same_number_of_queries_for_5_or_50_answers(app, client, people):
+    small = make_thread(app, people.asker, tags="vpn, home", answers=[(people.helper, f"a{i}") for i in range(5)])
+    big = make_thread(
+        app, people.asker, tags="vpn, home, wifi",
+        answers=[(p, f"b{i}") for i in range(50) for p in ([people.helper, people.agent, people.admin][i % 3],)],
+    )
+    app.config["FORUM_POSTS_PER_PAGE"] = 50
+    client.get(f"{PREFIX}/t/{small}")  # warm caches of the first request
+    with count_queries(app) as few:
+        assert client.get(f"{PREFIX}/t/{small}").status_code == 200
+    with count_queries(app) as many:
+        page = client.get(f"{PREFIX}/t/{big}")
+    assert page.text.count('class="post answer') == 50
+    assert len(many) == len(few), many
+    assert len(many) <= 8
+
+
+def test_list_pages_run_a_fixed_number_of_queries(app, client, people):
+    for i in range(3):
+        make_thread(app, people.asker, title=f"Short list question {i}", tags="mail")
+    with count_queries(app) as few:
+        client.get(f"{PREFIX}/")
+    for i in range(20):
+        make_thread(app, [people.helper, people.agent][i % 2], title=f"Long list question {i}", tags=f"t{i}, mail")
+    with count_queries(app) as many:
+        client.get(f"{PREFIX}/")
+    assert len(many) == len(few)
+
+
+def test_a_guest_reading_pages_writes_nothing_and_gets_no_cookie(app, client, people):
+    thread_id = make_thread(app, people.asker, tags="vpn", answers=[(people.helper, "Restart")])
+    urls = [f"{PREFIX}/", f"{PREFIX}/?tab=unanswered", f"{PREFIX}/c/general", f"{PREFIX}/t/{thread_id}",
+            f"{PREFIX}/tags/vpn", f"{PREFIX}/u/{people.asker.key}", f"{PREFIX}/p/2/history"]
+    with count_queries(app) as statements:
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "Set-Cookie" not in response.headers, url
+    assert not [s for s in statements if s.lstrip().upper().startswith(WRITES)]
+
+
+def test_a_signed_in_reader_writes_nothing_either(app, client, people):
+    thread_id = make_thread(app, people.asker)
+    login(client, people.helper)
+    with count_queries(app) as statements:
+        client.get(f"{PREFIX}/t/{thread_id}")
+        client.get(f"{PREFIX}/")
+    assert not [s for s in statements if s.lstrip().upper().startswith(WRITES)]
