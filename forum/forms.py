@@ -12,7 +12,7 @@ class AskForm(FlaskForm):
     title = StringField("Title: what is the problem, in one sentence?")
     category_id = SelectField("Category", coerce=str)
     body = TextAreaField("Details: what did you try, and what happened?")
-    tags = StringField("Tags (optional, separated by commas)")
+    tags = StringField("Keywords (optional, separated by commas)")
 
 
 class AnswerForm(FlaskForm):
@@ -26,7 +26,7 @@ class EditForm(FlaskForm):
 
     title = StringField("Title")
     category_id = SelectField("Category", coerce=str)
-    tags = StringField("Tags (separated by commas)")
+    tags = StringField("Keywords (separated by commas)")
     body = TextAreaField("Text")
 
 

@@ -64,14 +64,14 @@ def parse_tags(state: ForumState, raw: str | None) -> list[str]:
             continue
         if len(part) > MAX_TAG_LENGTH or not TAG_PATTERN.match(part):
             raise ForumError(
-                f'"{part[:40]}" cannot be a tag. Tags are single words of letters and numbers '
+                f'"{part[:40]}" cannot be a keyword. Keywords are single words of letters and numbers '
                 f"(up to {MAX_TAG_LENGTH}), like vpn or outlook.",
                 field="tags",
             )
         names.append(part)
     limit = state.setting("FORUM_MAX_TAGS")
     if len(names) > limit:
-        raise ForumError(f"Please use at most {limit} tags.", field="tags")
+        raise ForumError(f"Please use at most {limit} keywords.", field="tags")
     return sorted(names)
 
 

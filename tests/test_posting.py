@@ -45,8 +45,8 @@ def test_bad_questions_get_a_friendly_message_and_change_nothing(app, client, pe
         ({"body": "y" * 40000}, "The limit is 32,000"),
         ({"category_id": "999"}, "Please pick one of the categories"),
         ({"category_id": "general"}, "Please pick one of the categories"),
-        ({"tags": "this is fine, <script>"}, "cannot be a tag"),
-        ({"tags": "a b c d e f"}, "at most 5 tags"),
+        ({"tags": "this is fine, <script>"}, "cannot be a keyword"),
+        ({"tags": "a b c d e f"}, "at most 5 keywords"),
     ]
     for fields, message in cases:
         response = ask(client, **fields)
