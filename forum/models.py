@@ -116,11 +116,11 @@ class ThreadMixin:
 
     @declared_attr
     def category(cls) -> Mapped[Any]:
-        return relationship("ForumCategory", lazy="joined", innerjoin=True)
+        return relationship("ForumCategory")
 
     @declared_attr
     def tags(cls) -> Mapped[list[Any]]:
-        return relationship("ForumTag", secondary="forum_thread_tag", order_by="ForumTag.name", lazy="selectin")
+        return relationship("ForumTag", secondary="forum_thread_tag", order_by="ForumTag.name")
 
     @property
     def is_deleted(self) -> bool:

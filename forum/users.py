@@ -66,11 +66,19 @@ class UserAdapter:
     def __init__(self) -> None:
         self.db: SQLAlchemy | None = None
         self.user_model: type | None = None
+        self._key_attribute = "id"
 
     def bind(self, db: SQLAlchemy, user_model: type) -> None:
         """Called by the extension so ``get_many`` can query the host's table."""
         self.db = db
         self.user_model = user_model
+        self._key_attribute = sa.inspect(user_model).mapper.get_property_by_column(
+            sa.inspect(user_model).primary_key[0]
+        ).key
+        # Look only for the attributes the model has: on long pages a miss per name per person adds up.
+        for group in ("name", "email", "avatar", "agent", "admin"):
+            names = getattr(self, f"{group}_attributes")
+            setattr(self, f"{group}_attributes", tuple(n for n in names if hasattr(user_model, n)))
 
     def display_name(self, user: Any) -> str:
         """The name shown beside posts."""
@@ -99,8 +107,7 @@ class UserAdapter:
 
     def user_id(self, user: Any) -> Any:
         """The primary key the forum stores; the host's ``get_id()`` is a string, so read the column."""
-        assert self.user_model is not None
-        return getattr(user, sa.inspect(self.user_model).primary_key[0].key)
+        return getattr(user, self._key_attribute)
 
     def to_forum_user(self, user: Any) -> ForumUser:
         """Detach one host user into the forum's view of it."""

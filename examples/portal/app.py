@@ -62,6 +62,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         FORUM_BASE_TEMPLATE="portal_layout.html",
         FORUM_TITLE="Acme IT community",
     )
+    app.config.from_prefixed_env("PORTAL")  # e.g. PORTAL_FORUM_POSTS_PER_PAGE=50
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
 

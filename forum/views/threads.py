@@ -24,10 +24,9 @@ def home() -> Any:
     tab = request.args.get("tab", "latest")
     if tab not in listing.TABS:
         tab = "latest"
-    result = listing.threads(state(), page=page_arg(), tab=tab)
-    return render(
-        "forum/home.html", threads=result, tab=tab, categories=categories.ordered(state())
-    )
+    every_category = listing.categories_by_id(state())
+    result = listing.threads(state(), page=page_arg(), tab=tab, categories=every_category)
+    return render("forum/home.html", threads=result, tab=tab, categories=list(every_category.values()))
 
 
 @blueprint.get("/c/<slug>")

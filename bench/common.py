@@ -1,0 +1,80 @@
+"""Shared by the benchmarks: start gunicorn on loopback, load it with wrk, read the figures."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(app_spec: str, *, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve ``app_spec`` with gunicorn sync workers on a free loopback port."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+           "--log-level", "warning", app_spec]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=2).read()
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"gunicorn did not start: {cmd}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+@dataclass
+class Load:
+    """What wrk measured."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2) -> Load:
+    """Load one URL with wrk (Debian's package) and read requests/s and latency percentiles."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    subprocess.run(["wrk", "-t1", "-c2", "-d2s", url], check=True, capture_output=True)  # warm up
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise RuntimeError(f"{url} answered with errors under load:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    return Load(rps, p50, p99)
