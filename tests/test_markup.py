@@ -114,3 +114,17 @@ def test_pathological_input_still_renders_to_escaped_text():
         html = render_markdown(source)
         assert "<script" not in html
         assert html.startswith("<")
+
+
+def test_a_post_with_thousands_of_markup_characters_is_shown_as_typed():
+    source = "<b>" * 4000
+    html = render_markdown(source)
+    assert html == '<pre class="plain-text">' + "&lt;b&gt;" * 4000 + "</pre>\n"
+    assert_safe(html)
+
+
+def test_thousands_of_brackets_leave_links_unparsed_but_text_intact():
+    source = "[" * 3000 + " [guide](https://example.com)"
+    html = render_markdown(source)
+    assert "<a " not in html and "[guide](https://example.com)" in html
+    assert_safe(html)

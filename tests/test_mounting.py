@@ -163,3 +163,24 @@ def test_forum_pages_forbid_inline_script(client):
 def test_htmx_is_configured_without_eval_or_script_tags(client):
     page = client.get(f"{PREFIX}/").text
     assert '"allowEval": false' in page and '"allowScriptTags": false' in page
+
+
+def test_the_fast_link_builder_agrees_with_url_for(app):
+    from types import SimpleNamespace
+
+    from flask import url_for
+
+    from forum.views.common import links
+
+    thread = SimpleNamespace(id=7, title="Wi-Fi drops on floor 3!")
+    with app.test_request_context("/"):
+        built = links()
+        assert built.post(5) == url_for("forum.post", post_id=5)
+        assert built.edit(5) == url_for("forum.edit", post_id=5)
+        assert built.history(5) == url_for("forum.history", post_id=5)
+        assert built.delete(5) == url_for("forum.delete", post_id=5)
+        assert built.restore(5) == url_for("forum.restore", post_id=5)
+        assert built.profile("7f0c 42") == url_for("forum.profile", user_id="7f0c 42")
+        assert built.thread(thread) == url_for("forum.thread", thread_id=7, slug="wi-fi-drops-on-floor-3")
+        assert built.category("email-calendar") == url_for("forum.category", slug="email-calendar")
+        assert built.tag("c#") == url_for("forum.tag", name="c#")
