@@ -10,10 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from . import reactions, sharing
 from .extension import ForumState
 from .users import ForumUser
 
 TABS = ("latest", "unanswered")
+#: How a list of threads can be filtered by its solved state.
+SOLVED_FILTERS = ("all", "solved", "unsolved")
+#: How a list of threads can be sorted.
+SORTS = ("activity", "newest")
 
 
 @dataclass
@@ -80,6 +85,39 @@ class ThreadList:
 
 
 @dataclass
+class PostReactions:
+    """Likes on a set of posts as one viewer sees them, and the people named."""
+
+    liked: set[int]
+    likers: dict[int, list[Any]]
+    users: dict[Any, ForumUser]
+
+    def likers_text(self, post: Any) -> str:
+        """ "Liked by Ana, Ben and 3 others", for hover and tap."""
+        names = [self.users[i].name for i in self.likers.get(post.id, []) if i in self.users]
+        if not names:
+            return "Nobody has liked this yet."
+        others = post.like_count - len(names)
+        if others > 0:
+            return f"Liked by {', '.join(names)} and {others} {'other' if others == 1 else 'others'}"
+        if len(names) == 1:
+            return f"Liked by {names[0]}"
+        return f"Liked by {', '.join(names[:-1])} and {names[-1]}"
+
+
+def post_reactions(
+    state: ForumState, posts: list[Any], viewer: ForumUser | None, *, also_people: Sequence[Any] = ()
+) -> PostReactions:
+    """Likes for these posts and everyone to name on the page, in three queries whatever the count."""
+    post_ids = [p.id for p in posts]
+    likers = reactions.first_likers(state, post_ids)
+    people = [*also_people, *(p.author_id for p in posts), *(u for ids in likers.values() for u in ids)]
+    return PostReactions(
+        liked=reactions.liked_by(state, viewer, post_ids), likers=likers, users=state.users.get_many(people)
+    )
+
+
+@dataclass
 class ThreadPage:
     """A question, one page of its answers, and what the page shows beside them."""
 
@@ -88,7 +126,14 @@ class ThreadPage:
     tags: list[str]
     question: Any
     answers: Page
-    users: dict[Any, ForumUser]
+    reactions: PostReactions
+    favourite: bool = False
+    shares: sharing.ShareStats = field(default_factory=lambda: sharing.ShareStats(0, 0))
+
+    @property
+    def users(self) -> dict[Any, ForumUser]:
+        """Everyone named on the page."""
+        return self.reactions.users
 
 
 def categories_by_id(state: ForumState) -> dict[int, Any]:
@@ -124,12 +169,18 @@ def threads(
     tag: str | None = None,
     author_id: Any = None,
     categories: dict[int, Any] | None = None,
+    solved: str = "all",
+    sort: str = "activity",
 ) -> ThreadList:
-    """Threads, newest activity first, filtered by tab, category, keyword or author."""
+    """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author."""
     Thread = state.models.Thread
     query = sa.select(Thread).where(Thread.deleted_at.is_(None))
     if tab == "unanswered":
         query = query.where(Thread.answer_count == 0)
+    if solved == "solved":
+        query = query.where(Thread.accepted_post_id.is_not(None))
+    elif solved == "unsolved":
+        query = query.where(Thread.accepted_post_id.is_(None))
     if category is not None:
         query = query.where(Thread.category_id == category.id)
     if tag:
@@ -139,7 +190,10 @@ def threads(
         )
     if author_id is not None:
         query = query.where(Thread.author_id == author_id)
-    query = query.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+    if sort == "newest":
+        query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
+    else:
+        query = query.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
     result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
     return ThreadList(
         page=result,
@@ -149,8 +203,15 @@ def threads(
     )
 
 
+def _answer_order(state: ForumState, thread: Any) -> tuple[Any, ...]:
+    """Accepted first, then most liked, then oldest: the order people look for help in."""
+    Post = state.models.Post
+    accepted = sa.case((Post.id == thread.accepted_post_id, 0), else_=1) if thread.accepted_post_id else sa.literal(1)
+    return (accepted, Post.like_count.desc(), Post.created_at, Post.id)
+
+
 def thread_page(state: ForumState, thread: Any, *, page: int = 1, viewer: ForumUser | None = None) -> ThreadPage:
-    """The question and one page of answers, oldest first."""
+    """The question and one page of answers, accepted first, then most liked, then oldest."""
     Post = state.models.Post
     session = state.db.session
     question = session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.is_question))
@@ -160,34 +221,59 @@ def thread_page(state: ForumState, thread: Any, *, page: int = 1, viewer: ForumU
     else:
         query = query.where(Post.deleted_at.is_(None))
         total = thread.answer_count
-    query = query.order_by(Post.created_at, Post.id)
-    answers = _page(state, query, page, state.setting("FORUM_POSTS_PER_PAGE"), total=total)
-    users = state.users.get_many(p.author_id for p in [question, *answers.items])
-    category = session.get(state.models.Category, thread.category_id)
+    answers = _page(state, query.order_by(*_answer_order(state, thread)), page, state.setting("FORUM_POSTS_PER_PAGE"), total=total)
     return ThreadPage(
         thread=thread,
-        category=category,
+        category=session.get(state.models.Category, thread.category_id),
         tags=tag_names(state, [thread.id]).get(thread.id, []),
         question=question,
         answers=answers,
-        users=users,
+        reactions=post_reactions(state, [question, *answers.items], viewer),
+        favourite=reactions.is_favourite(state, viewer, thread.id),
+        shares=sharing.thread_stats(state, thread.id),
     )
 
 
 def page_of_answer(state: ForumState, post: Any, viewer: ForumUser | None = None) -> int:
-    """Which page of its thread an answer is on, for permalinks."""
+    """Which page of its thread an answer is on (in the thread's answer order), for permalinks."""
     if post.is_question:
         return 1
     Post = state.models.Post
-    query = sa.select(sa.func.count()).where(
-        Post.thread_id == post.thread_id,
-        ~Post.is_question,
-        sa.or_(Post.created_at < post.created_at, sa.and_(Post.created_at == post.created_at, Post.id < post.id)),
+    thread = state.db.session.get(state.models.Thread, post.thread_id)
+    if thread.accepted_post_id == post.id:
+        return 1
+    after_this = sa.or_(
+        Post.like_count > post.like_count,
+        sa.and_(
+            Post.like_count == post.like_count,
+            sa.or_(Post.created_at < post.created_at, sa.and_(Post.created_at == post.created_at, Post.id < post.id)),
+        ),
     )
+    if thread.accepted_post_id:
+        after_this = sa.or_(Post.id == thread.accepted_post_id, after_this)
+    query = sa.select(sa.func.count()).where(Post.thread_id == post.thread_id, ~Post.is_question, after_this)
     if not (viewer and viewer.is_moderator):
         query = query.where(Post.deleted_at.is_(None))
     before = state.db.session.scalar(query) or 0
     return before // state.setting("FORUM_POSTS_PER_PAGE") + 1
+
+
+def favourites(state: ForumState, user: ForumUser, *, page: int = 1) -> ThreadList:
+    """The threads a person saved, the most recently saved first."""
+    Thread, Favourite = state.models.Thread, state.models.Favourite
+    query = (
+        sa.select(Thread)
+        .join(Favourite, Favourite.thread_id == Thread.id)
+        .where(Favourite.user_id == user.id, Thread.deleted_at.is_(None))
+        .order_by(Favourite.created_at.desc(), Favourite.id.desc())
+    )
+    result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
+    return ThreadList(
+        page=result,
+        users=state.users.get_many(t.author_id for t in result.items),
+        categories=categories_by_id(state),
+        tags=tag_names(state, [t.id for t in result.items]),
+    )
 
 
 def posts_by(state: ForumState, author_id: Any, *, page: int = 1) -> Page:

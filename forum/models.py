@@ -102,6 +102,7 @@ class ThreadMixin:
         return (
             sa.Index("ix_forum_thread_activity", "last_activity_at"),
             sa.Index("ix_forum_thread_category_activity", "category_id", "last_activity_at"),
+            sa.Index("ix_forum_thread_created", "created_at"),
         )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
@@ -113,6 +114,18 @@ class ThreadMixin:
     last_activity_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     answer_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: The answer that solved it. One column, so a thread can never have two.
+    accepted_post_id: Mapped[int | None] = mapped_column(
+        sa.Integer,
+        sa.ForeignKey("forum_post.id", name="fk_forum_thread_accepted_post_id", use_alter=True),
+        nullable=True,
+    )
+    solved_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+    @property
+    def is_solved(self) -> bool:
+        """A thread is solved while it has an accepted answer."""
+        return self.accepted_post_id is not None
 
     @declared_attr
     def category(cls) -> Mapped[Any]:
@@ -147,11 +160,13 @@ class PostMixin:
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     edited_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
     revision_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: Kept in step with forum_like in the same transaction, so answers can be sorted by it.
+    like_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
     @declared_attr
     def thread(cls) -> Mapped[Any]:
-        return relationship("ForumThread", lazy="raise")
+        return relationship("ForumThread", lazy="raise", foreign_keys=[cls.thread_id])
 
     @property
     def is_deleted(self) -> bool:
@@ -175,6 +190,91 @@ class PostRevisionMixin:
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
 
 
+class LikeMixin:
+    """One person's like of one post; the unique index makes a second like impossible."""
+
+    __tablename__ = "forum_like"
+    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", name="uq_forum_like_post_user"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_post.id", name="fk_forum_like_post_id"), nullable=False
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class FavouriteMixin:
+    """A thread someone bookmarked to find again."""
+
+    __tablename__ = "forum_favourite"
+    __table_args__ = (sa.UniqueConstraint("thread_id", "user_id", name="uq_forum_favourite_thread_user"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_thread.id", name="fk_forum_favourite_thread_id"), nullable=False
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class ShareMixin:
+    """One person sharing one thread or answer; visits through its token are counted."""
+
+    __tablename__ = "forum_share"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.UniqueConstraint("token", name="uq_forum_share_token"),
+            sa.UniqueConstraint("post_id", "sharer_id", name="uq_forum_share_post_sharer"),
+            sa.Index("ix_forum_share_thread_id", "thread_id"),
+        )
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    thread_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_thread.id", name="fk_forum_share_thread_id"), nullable=False
+    )
+    post_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_post.id", name="fk_forum_share_post_id"), nullable=False
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class ShareVisitMixin:
+    """A signed-in person (not the sharer) who arrived through a shared link; once each."""
+
+    __tablename__ = "forum_share_visit"
+    __table_args__ = (sa.UniqueConstraint("share_id", "visitor_id", name="uq_forum_share_visit_share_visitor"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    share_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_share.id", name="fk_forum_share_visit_share_id"), nullable=False
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class NotificationMixin:
+    """Something a person should hear about, shown in their notifications."""
+
+    __tablename__ = "forum_notification"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.Index("ix_forum_notification_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    thread_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_thread.id", name="fk_forum_notification_thread_id"), nullable=True
+    )
+    post_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_post.id", name="fk_forum_notification_post_id"), nullable=True
+    )
+    message: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+
 @dataclass(frozen=True)
 class Models:
     """The concrete model classes for one ``SQLAlchemy`` instance."""
@@ -184,6 +284,11 @@ class Models:
     Thread: Any
     Post: Any
     PostRevision: Any
+    Like: Any
+    Favourite: Any
+    Share: Any
+    ShareVisit: Any
+    Notification: Any
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -198,6 +303,11 @@ class Models:
             self.thread_tag,
             self.Post.__table__,
             self.PostRevision.__table__,
+            self.Like.__table__,
+            self.Favourite.__table__,
+            self.Share.__table__,
+            self.ShareVisit.__table__,
+            self.Notification.__table__,
         ]
 
 
@@ -247,6 +357,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         ThreadMixin,
         author_id=key.mapped("forum_thread", "author_id"),
         deleted_by_id=key.mapped("forum_thread", "deleted_by_id", nullable=True, index=False),
+        accepted_by_id=key.mapped("forum_thread", "accepted_by_id", nullable=True, index=False),
     )
     post = model(
         "ForumPost",
@@ -259,12 +370,31 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         PostRevisionMixin,
         editor_id=key.mapped("forum_post_revision", "editor_id", index=False),
     )
+    like = model("ForumLike", LikeMixin, user_id=key.mapped("forum_like", "user_id"))
+    favourite = model("ForumFavourite", FavouriteMixin, user_id=key.mapped("forum_favourite", "user_id"))
+    share = model(
+        "ForumShare",
+        ShareMixin,
+        sharer_id=key.mapped("forum_share", "sharer_id"),
+    )
+    share_visit = model("ForumShareVisit", ShareVisitMixin, visitor_id=key.mapped("forum_share_visit", "visitor_id"))
+    notification = model(
+        "ForumNotification",
+        NotificationMixin,
+        user_id=key.mapped("forum_notification", "user_id", index=False),
+        actor_id=key.mapped("forum_notification", "actor_id", nullable=True, index=False),
+    )
     models = Models(
         Category=category,
         Tag=tag,
         Thread=thread,
         Post=post,
         PostRevision=revision,
+        Like=like,
+        Favourite=favourite,
+        Share=share,
+        ShareVisit=share_visit,
+        Notification=notification,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

@@ -277,6 +277,12 @@ def set_deleted(state: ForumState, actor: ForumUser, post: Any, deleted: bool) -
         session.execute(
             sa.update(Thread).where(Thread.id == post.thread_id).values(answer_count=Thread.answer_count + step)
         )
+        if deleted:  # a removed answer cannot stay the one that solved it
+            session.execute(
+                sa.update(Thread)
+                .where(Thread.id == post.thread_id, Thread.accepted_post_id == post.id)
+                .values(accepted_post_id=None, solved_at=None, accepted_by_id=None)
+            )
     session.commit()
     signals.post_deleted.send(current_app._get_current_object(), post=post, deleted=deleted)
     return post

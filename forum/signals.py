@@ -14,3 +14,16 @@ answer_created = _signals.signal("forum-answer-created")
 post_edited = _signals.signal("forum-post-edited")
 #: A post was deleted (soft) or restored. ``post`` and ``deleted`` (True or False).
 post_deleted = _signals.signal("forum-post-deleted")
+#: Someone liked a post. ``post`` and ``user`` (who liked it).
+post_liked = _signals.signal("forum-post-liked")
+#: Someone took a like back. ``post`` and ``user``.
+post_unliked = _signals.signal("forum-post-unliked")
+#: An answer was marked as the one that solved the thread. ``thread``, ``post``, ``user`` (who accepted),
+#: ``previous`` (the id of the answer that had the mark before, or None).
+answer_accepted = _signals.signal("forum-answer-accepted")
+#: The accepted mark was taken off. ``thread``, ``post`` (the answer that lost it), ``user``.
+answer_unaccepted = _signals.signal("forum-answer-unaccepted")
+#: Someone shared a post. ``share``, ``post``, ``user``, ``recipient`` (a ForumUser, or None for a copied link).
+post_shared = _signals.signal("forum-post-shared")
+#: A signed-in person arrived through someone's shared link for the first time. ``share`` and ``visitor``.
+share_visited = _signals.signal("forum-share-visited")

@@ -133,6 +133,27 @@ class UserAdapter:
             found[missing] = ForumUser(id=missing, name="Former member")
         return found
 
+    def search(self, text: str, *, limit: int = 8) -> list[ForumUser]:
+        """People whose name or e-mail contains ``text``, for "send to a colleague"."""
+        assert self.db is not None and self.user_model is not None
+        words = text.strip()
+        if len(words) < 2:
+            return []
+        mapper = sa.inspect(self.user_model)
+        columns = [
+            mapper.columns[name] for name in (*self.name_attributes, *self.email_attributes) if name in mapper.columns
+        ]
+        if not columns:
+            return []
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = (
+            sa.select(self.user_model)
+            .where(sa.or_(*(sa.func.lower(c).like(pattern.lower(), escape="\\") for c in columns)))
+            .order_by(columns[0])
+            .limit(limit)
+        )
+        return [self.to_forum_user(u) for u in self.db.session.scalars(query)]
+
     def get(self, user_id: Any) -> ForumUser | None:
         """Load one person, or ``None`` if the host has no such user."""
         assert self.db is not None and self.user_model is not None

@@ -156,6 +156,18 @@ class Links:
     def restore(self, post_id: Any) -> str:
         return f"{self.prefix}/p/{post_id}/restore"
 
+    def like(self, post_id: Any) -> str:
+        return f"{self.prefix}/p/{post_id}/like"
+
+    def unlike(self, post_id: Any) -> str:
+        return f"{self.prefix}/p/{post_id}/unlike"
+
+    def share(self, post_id: Any) -> str:
+        return f"{self.prefix}/p/{post_id}/share"
+
+    def accept(self, thread_id: Any) -> str:
+        return f"{self.prefix}/t/{thread_id}/accept"
+
     def profile(self, user_id: Any) -> str:
         return f"{self.prefix}/u/{quote(str(user_id), safe='')}"
 
@@ -198,6 +210,16 @@ def iso_filter(when: dt.datetime | None) -> str:
     return "" if when is None else when.replace(microsecond=0).isoformat() + "Z"
 
 
+def _unread() -> int:
+    """The number on the notifications link, for signed-in people."""
+    person = viewer()
+    if person is None:
+        return 0
+    from ..notifications import unread_count
+
+    return unread_count(state(), person)
+
+
 @blueprint.app_context_processor
 def forum_context() -> dict[str, Any]:
     """What every forum template can use."""
@@ -210,6 +232,7 @@ def forum_context() -> dict[str, Any]:
         "thread_url": thread_url,
         "post_url": post_url,
         "links": links(),
+        "forum_unread": _unread,
         "forum_login_url": forum_login_url,
         "htmx": htmx,
     }

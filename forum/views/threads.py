@@ -18,15 +18,34 @@ def _category_choices(form: AskForm | EditForm) -> None:
     form.category_id.choices = [(str(c.id), c.name) for c in categories.ordered(state())]
 
 
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """A query argument from a fixed set; anything else means the first (the default)."""
+    value = request.args.get(name, allowed[0])
+    return value if value in allowed else allowed[0]
+
+
+def _list_options() -> dict[str, Any]:
+    """Tab, solved filter and sort order of a thread list, and the non-default ones to keep in links."""
+    options = {
+        "tab": _choice("tab", listing.TABS),
+        "solved": _choice("solved", listing.SOLVED_FILTERS),
+        "sort": _choice("sort", listing.SORTS),
+    }
+    defaults = {"tab": listing.TABS[0], "solved": listing.SOLVED_FILTERS[0], "sort": listing.SORTS[0]}
+    keep = {k: v for k, v in options.items() if v != defaults[k]}
+    return {**options, "keep": keep}
+
+
 @blueprint.get("/")
 def home() -> Any:
     """The community's front page: latest or unanswered threads, and the categories."""
-    tab = request.args.get("tab", "latest")
-    if tab not in listing.TABS:
-        tab = "latest"
+    options = _list_options()
     every_category = listing.categories_by_id(state())
-    result = listing.threads(state(), page=page_arg(), tab=tab, categories=every_category)
-    return render("forum/home.html", threads=result, tab=tab, categories=list(every_category.values()))
+    result = listing.threads(
+        state(), page=page_arg(), tab=options["tab"], solved=options["solved"], sort=options["sort"],
+        categories=every_category,
+    )
+    return render("forum/home.html", threads=result, categories=list(every_category.values()), **options)
 
 
 @blueprint.get("/c/<slug>")
@@ -35,18 +54,21 @@ def category(slug: str) -> Any:
     found = categories.by_slug(state(), slug)
     if found is None:
         raise ForumError("We could not find that category. It may have been renamed.", status=404)
-    tab = request.args.get("tab", "latest")
-    if tab not in listing.TABS:
-        tab = "latest"
-    result = listing.threads(state(), page=page_arg(), tab=tab, category=found)
-    return render("forum/category.html", category=found, threads=result, tab=tab)
+    options = _list_options()
+    result = listing.threads(
+        state(), page=page_arg(), tab=options["tab"], solved=options["solved"], sort=options["sort"], category=found
+    )
+    return render("forum/category.html", category=found, threads=result, **options)
 
 
 @blueprint.get("/tags/<name>")
 def tag(name: str) -> Any:
-    """Threads with one tag."""
-    result = listing.threads(state(), page=page_arg(), tag=name.lower())
-    return render("forum/tag.html", tag=name.lower(), threads=result)
+    """Threads with one keyword."""
+    options = _list_options()
+    result = listing.threads(
+        state(), page=page_arg(), solved=options["solved"], sort=options["sort"], tag=name.lower()
+    )
+    return render("forum/tag.html", tag=name.lower(), threads=result, **options)
 
 
 @blueprint.get("/t/<int:thread_id>", defaults={"slug": None})
@@ -119,12 +141,12 @@ def answer(thread_id: int) -> Any:
         form_error(form, error)
         return _answer_form_response(found, form, error.status)
     if htmx:
-        users = state().users.get_many([created.author_id])
+        state().db.session.refresh(found)
         return render(
             "forum/partials/_answer_added.html",
             thread=found,
             post=created,
-            users=users,
+            reactions=listing.post_reactions(state(), [created], viewer()),
             form=AnswerForm(formdata=None),
             action=ActionForm(),
             answer_count=found.answer_count,

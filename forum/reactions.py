@@ -1,0 +1,114 @@
+"""Likes and favourites: the gestures people already know, with the database keeping them single."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from . import signals
+from .errors import NotAllowed, NotFound
+from .extension import ForumState
+from .users import ForumUser
+
+
+def _check_likeable(state: ForumState, actor: ForumUser, post: Any) -> None:
+    if post.is_deleted:
+        raise NotFound("That post was removed, so it cannot be liked.")
+    thread = state.db.session.get(state.models.Thread, post.thread_id)
+    if thread is None or thread.is_deleted:
+        raise NotFound("That question was removed, so its posts cannot be liked.")
+    if actor.id == post.author_id:
+        raise NotAllowed("You can't like your own post. Likes are how other people say thanks.")
+
+
+def like(state: ForumState, actor: ForumUser, post: Any) -> bool:
+    """Like a post once; returns False if this person had already liked it."""
+    _check_likeable(state, actor, post)
+    m, session = state.models, state.db.session
+    try:
+        with session.begin_nested():
+            session.add(m.Like(post_id=post.id, user_id=actor.id))
+    except sa.exc.IntegrityError:
+        session.rollback()
+        return False
+    session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count + 1))
+    session.commit()
+    signals.post_liked.send(current_app._get_current_object(), post=post, user=actor)
+    return True
+
+
+def unlike(state: ForumState, actor: ForumUser, post: Any) -> bool:
+    """Take a like back; returns False if there was none."""
+    m, session = state.models, state.db.session
+    gone = session.execute(sa.delete(m.Like).where(m.Like.post_id == post.id, m.Like.user_id == actor.id)).rowcount
+    if not gone:
+        session.rollback()
+        return False
+    session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count - 1))
+    session.commit()
+    signals.post_unliked.send(current_app._get_current_object(), post=post, user=actor)
+    return True
+
+
+def set_favourite(state: ForumState, actor: ForumUser, thread: Any, wanted: bool) -> bool:
+    """Bookmark a thread or remove the bookmark; returns whether anything changed."""
+    if thread.is_deleted and wanted:
+        raise NotFound("That question was removed, so it cannot be saved.")
+    m, session = state.models, state.db.session
+    if not wanted:
+        gone = session.execute(
+            sa.delete(m.Favourite).where(m.Favourite.thread_id == thread.id, m.Favourite.user_id == actor.id)
+        ).rowcount
+        session.commit()
+        return bool(gone)
+    try:
+        with session.begin_nested():
+            session.add(m.Favourite(thread_id=thread.id, user_id=actor.id))
+    except sa.exc.IntegrityError:
+        session.rollback()
+        return False
+    session.commit()
+    return True
+
+
+def is_favourite(state: ForumState, user: ForumUser | None, thread_id: int) -> bool:
+    """Whether this person saved this thread."""
+    if user is None:
+        return False
+    Favourite = state.models.Favourite
+    query = sa.select(Favourite.id).where(Favourite.thread_id == thread_id, Favourite.user_id == user.id)
+    return state.db.session.scalar(query) is not None
+
+
+def liked_by(state: ForumState, user: ForumUser | None, post_ids: list[int]) -> set[int]:
+    """Which of these posts this person liked, in one query."""
+    if user is None or not post_ids:
+        return set()
+    Like = state.models.Like
+    rows = state.db.session.scalars(sa.select(Like.post_id).where(Like.user_id == user.id, Like.post_id.in_(post_ids)))
+    return set(rows)
+
+
+def first_likers(state: ForumState, post_ids: list[int], limit: int = 10) -> dict[int, list[Any]]:
+    """The first few people who liked each post, in one query, for "who liked this"."""
+    if not post_ids:
+        return {}
+    Like = state.models.Like
+    ranked = (
+        sa.select(
+            Like.post_id,
+            Like.user_id,
+            sa.func.row_number().over(partition_by=Like.post_id, order_by=(Like.created_at, Like.id)).label("n"),
+        )
+        .where(Like.post_id.in_(post_ids))
+        .subquery()
+    )
+    found: dict[int, list[Any]] = {}
+    for post_id, user_id in state.db.session.execute(
+        sa.select(ranked.c.post_id, ranked.c.user_id).where(ranked.c.n <= limit).order_by(ranked.c.post_id, ranked.c.n)
+    ):
+        found.setdefault(post_id, []).append(user_id)
+    return found
+

@@ -1,0 +1,115 @@
+"""Likes, favourites, shares and accepted answers: each answers htmx with a small partial, or redirects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_login import login_required
+
+from .. import listing, posting, reactions, sharing, solutions
+from ..errors import ForumError
+from ..forms import ActionForm
+from . import blueprint
+from .common import CSRF_MESSAGE, csrf_failed, htmx, links, page_arg, render, state, thread_url, viewer
+
+
+def _require_token() -> None:
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+
+
+def _like_partial(post: Any, status: int = 200, message: str | None = None) -> Any:
+    found = listing.post_reactions(state(), [post], viewer())
+    return render(
+        "forum/partials/_like_button.html", status, post=post, reactions=found, action=ActionForm(), message=message
+    )
+
+
+@blueprint.post("/p/<int:post_id>/like", defaults={"wanted": True}, endpoint="like")
+@blueprint.post("/p/<int:post_id>/unlike", defaults={"wanted": False}, endpoint="unlike")
+@login_required
+def like_or_unlike(post_id: int, wanted: bool) -> Any:
+    """Like a post, or take the like back."""
+    post = posting.get_post(state(), post_id, viewer())
+    _require_token()
+    try:
+        if wanted:
+            reactions.like(state(), viewer(), post)
+        else:
+            reactions.unlike(state(), viewer(), post)
+    except ForumError as error:
+        if htmx:
+            return _like_partial(post, error.status, error.message)
+        raise
+    state().db.session.refresh(post)
+    if htmx:
+        return _like_partial(post)
+    return redirect(links().post(post.id))
+
+
+@blueprint.post("/t/<int:thread_id>/favourite", defaults={"wanted": True}, endpoint="favourite")
+@blueprint.post("/t/<int:thread_id>/unfavourite", defaults={"wanted": False}, endpoint="unfavourite")
+@login_required
+def favourite_or_not(thread_id: int, wanted: bool) -> Any:
+    """Save a thread to "My favourites", or take it off."""
+    thread = posting.get_thread(state(), thread_id, viewer())
+    _require_token()
+    reactions.set_favourite(state(), viewer(), thread, wanted)
+    if htmx:
+        return render(
+            "forum/partials/_favourite_button.html", thread=thread, favourite=wanted, action=ActionForm(), changed=True
+        )
+    flash("Saved to your favourites." if wanted else "Removed from your favourites.", "success")
+    return redirect(thread_url(thread))
+
+
+@blueprint.get("/favourites")
+@login_required
+def favourites() -> Any:
+    """The threads this person saved."""
+    result = listing.favourites(state(), viewer(), page=page_arg())
+    return render("forum/favourites.html", threads=result)
+
+
+@blueprint.post("/p/<int:post_id>/share")
+@login_required
+def share(post_id: int) -> Any:
+    """Get a link to share, search for a colleague, or send it to one."""
+    post = posting.get_post(state(), post_id, viewer())
+    _require_token()
+    thread = posting.get_thread(state(), post.thread_id, viewer())
+    recipient = request.form.get("recipient") or None
+    query = (request.form.get("q") or "").strip()
+    sent_to, status, error = None, 200, None
+    try:
+        made = sharing.share(state(), viewer(), post, recipient_id=recipient)
+    except ForumError as failure:
+        made = sharing.share(state(), viewer(), post)
+        status, error = failure.status, failure.message
+    else:
+        if recipient:
+            sent_to = sharing.colleague(state(), viewer(), recipient)
+    people = [p for p in state().users.search(query) if p.id != viewer().id] if query else []
+    link = url_for("forum.post", post_id=post.id, s=made.token, _external=True)
+    context = dict(post=post, thread=thread, link=link, people=people, query=query, sent_to=sent_to,
+                   error=error, action=ActionForm())
+    if htmx:
+        return render("forum/partials/_share_panel.html", status, **context)
+    return render("forum/share.html", status, **context)
+
+
+@blueprint.post("/t/<int:thread_id>/accept", defaults={"wanted": True}, endpoint="accept")
+@blueprint.post("/t/<int:thread_id>/unaccept", defaults={"wanted": False}, endpoint="unaccept")
+@login_required
+def accept_or_not(thread_id: int, wanted: bool) -> Any:
+    """Mark the answer that solved it (or take the mark off) and show the thread again."""
+    thread = posting.get_thread(state(), thread_id, viewer())
+    _require_token()
+    if wanted:
+        post = solutions.accept(state(), viewer(), thread, request.form.get("post_id"))
+        flash("Marked as the answer that solved it. Thanks, this helps the next person!", "success")
+        return redirect(thread_url(thread) + f"#post-{post.id}", 303)
+    solutions.unaccept(state(), viewer(), thread)
+    flash("The solved mark is off. The question shows as not solved again.", "success")
+    return redirect(thread_url(thread), 303)
