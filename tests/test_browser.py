@@ -154,3 +154,96 @@ def test_keyboard_users_can_reach_the_ask_button_and_see_where_they_are(demo, br
         assert outline == "solid"
     finally:
         context.close()
+
+
+def _thread_with_answer(page: Any, browser: Any, demo: str, title: str, js: bool = True) -> tuple[str, Any]:
+    """Ana asks, Sam answers; returns the thread URL and Sam's browser context."""
+    log_in(page, demo, "ana")
+    url = ask_question(page, demo, title)
+    helper = browser.new_context(java_script_enabled=js)
+    other = helper.new_page()
+    log_in(other, demo, "sam")
+    other.goto(url)
+    other.get_by_role("textbox", name="Your answer").fill("Switch it off and on again, then wait a minute.")
+    other.get_by_role("button", name="Post your answer").click()
+    other.locator("#answers .post.answer").first.wait_for()
+    helper.close()
+    page.goto(url)
+    return url, page
+
+
+def test_like_favourite_share_and_accept_update_in_place(demo, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        url, page = _thread_with_answer(page, browser, demo, "My second screen stays black after lunch")
+        page.evaluate("window.__stillTheSamePage = true")
+        answer = page.locator("#answers .post.answer").first
+
+        like = answer.get_by_role("button", name=re.compile("^Like"))
+        like.click()
+        pressed = answer.get_by_role("button", name=re.compile("^Liked"))
+        pressed.wait_for()
+        assert pressed.get_attribute("aria-pressed") == "true"
+        assert answer.locator("details.likers summary").inner_text() == "1 like"
+        pressed.click()
+        answer.get_by_role("button", name=re.compile("^Like ")).wait_for()
+        assert answer.locator("details.likers").count() == 0
+
+        page.get_by_role("button", name="Save to favourites").click()
+        saved = page.get_by_role("button", name="Saved to favourites")
+        saved.wait_for()
+        assert saved.get_attribute("aria-pressed") == "true"
+
+        answer.get_by_role("button", name="Share").click()
+        copy = answer.get_by_role("button", name="Copy link")
+        copy.wait_for()
+        copy.click()
+        status = answer.locator(".share-status")
+        status.filter(has_text="Link copied").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/community/p/\d+\?s=[\w-]+", copied), copied
+
+        answer.get_by_role("button", name="This solved it").click()
+        page.locator(".post.accepted .solved-mark").wait_for()
+        assert page.locator("h1 .solved-chip").inner_text() == "Solved"
+        assert page.evaluate("window.__stillTheSamePage") is True
+        shot(page, "thread-solved-liked-shared-desktop")
+
+        page.goto(f"{demo}/community/favourites")
+        assert page.locator(".thread-row", has_text="My second screen stays black after lunch").locator(".solved-chip").count() == 1
+    finally:
+        context.close()
+
+
+def test_like_favourite_share_and_accept_without_javascript(demo, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        url, page = _thread_with_answer(page, browser, demo, "Keyboard types the wrong letters", js=False)
+        answer = page.locator("#answers .post.answer").first
+        answer.get_by_role("button", name=re.compile("^Like")).click()
+        page.wait_for_load_state()
+        answer = page.locator("#answers .post.answer").first
+        assert answer.get_by_role("button", name=re.compile("^Liked")).get_attribute("aria-pressed") == "true"
+        assert answer.locator("details.likers summary").inner_text() == "1 like"
+
+        page.get_by_role("button", name="Save to favourites").click()
+        assert page.locator(".flash").inner_text() == "Saved to your favourites."
+        assert page.get_by_role("button", name="Saved to favourites").get_attribute("aria-pressed") == "true"
+
+        page.locator("#answers .post.answer").first.get_by_role("button", name="Share").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Share “Keyboard types the wrong letters”"
+        link = page.get_by_label("Link to share").input_value()
+        assert "/community/p/" in link and "?s=" in link
+        page.get_by_label("Send it to a colleague").fill("dana")
+        page.get_by_role("button", name="Find").click()
+        page.get_by_role("button", name="Send to Dana Kowalski").click()
+        assert "Sent to Dana Kowalski" in page.locator(".share-status").inner_text()
+
+        page.goto(url)
+        page.locator("#answers .post.answer").first.get_by_role("button", name="This solved it").click()
+        assert "Marked as the answer that solved it" in page.locator(".flash").inner_text()
+        assert page.locator(".post.accepted .solved-mark").inner_text().strip().endswith("This answer solved it")
+    finally:
+        context.close()

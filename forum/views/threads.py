@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import categories, listing, posting
+from .. import categories, listing, posting, sharing
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from . import blueprint
@@ -88,9 +88,10 @@ def thread(thread_id: int, slug: str | None) -> Any:
 
 @blueprint.get("/p/<int:post_id>")
 def post(post_id: int) -> Any:
-    """A post's permanent address: sends people to the right page of its thread."""
+    """A post's permanent address: counts a visit through a shared link, then goes to the right page."""
     found = posting.get_post(state(), post_id, viewer())
     thread = posting.get_thread(state(), found.thread_id, viewer())
+    sharing.record_visit(state(), request.args.get("s"), viewer())
     page = listing.page_of_answer(state(), found, viewer())
     target = thread_url(thread, page=page) if page > 1 else thread_url(thread)
     return redirect(f"{target}#post-{found.id}")
