@@ -23,6 +23,14 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_MAX_BODY_LENGTH": 32000,
     #: How many tags one thread may carry.
     "FORUM_MAX_TAGS": 5,
+    #: Plugins to enable: objects or dotted import paths (see plugin_api).
+    "FORUM_PLUGINS": (),
+    #: Points rules: a forum.gamification.rules.PointRules, or a dict overriding some of its fields.
+    "FORUM_POINTS": None,
+    #: Level rules: a forum.gamification.rules.LevelRules, or a dict overriding some of its fields.
+    "FORUM_LEVELS": None,
+    #: Extra badges (forum.gamification.badges.BadgeRule) beside the defaults.
+    "FORUM_BADGES": (),
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pluggy
 from flask import Flask, current_app
 from flask_sqlalchemy import SQLAlchemy
+
+from plugin_api import make_manager
 
 from .config import DEFAULTS
 from .models import Models, build_models
@@ -22,6 +25,7 @@ class ForumState:
     models: Models
     users: UserAdapter
     config: dict[str, Any]
+    plugins: pluggy.PluginManager
 
     def setting(self, key: str) -> Any:
         """One ``FORUM_`` setting, read live so tests and hosts may change it after ``init_app``."""
@@ -75,7 +79,8 @@ class Forum:
         Settings, each with a default (see ``forum.config``): ``FORUM_URL_PREFIX``,
         ``FORUM_BASE_TEMPLATE``, ``FORUM_TITLE``, ``FORUM_THREADS_PER_PAGE``,
         ``FORUM_POSTS_PER_PAGE``, ``FORUM_MAX_TITLE_LENGTH``, ``FORUM_MIN_TITLE_LENGTH``,
-        ``FORUM_MAX_BODY_LENGTH``, ``FORUM_MAX_TAGS``, ``FORUM_CONTENT_SECURITY_POLICY``.
+        ``FORUM_MAX_BODY_LENGTH``, ``FORUM_MAX_TAGS``, ``FORUM_CONTENT_SECURITY_POLICY``, ``FORUM_PLUGINS``,
+        ``FORUM_POINTS``, ``FORUM_LEVELS``, ``FORUM_BADGES``.
         """
         if "forum" in app.extensions:
             raise RuntimeError(
@@ -95,11 +100,19 @@ class Forum:
         models = build_models(self.db, self.user_model)
         self.user_adapter.bind(self.db, self.user_model)
         app.extensions["forum"] = ForumState(
-            forum=self, db=self.db, models=models, users=self.user_adapter, config=app.config
+            forum=self,
+            db=self.db,
+            models=models,
+            users=self.user_adapter,
+            config=app.config,
+            plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
         from .cli import forum_cli
+        from .gamification import connect
         from .views import blueprint
+
+        connect(app)
 
         app.register_blueprint(blueprint, url_prefix=app.config["FORUM_URL_PREFIX"])
         app.cli.add_command(forum_cli)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from . import reactions, sharing
+from . import members, reactions, sharing
 from .extension import ForumState
 from .users import ForumUser
 
@@ -113,7 +113,7 @@ def post_reactions(
     likers = reactions.first_likers(state, post_ids)
     people = [*also_people, *(p.author_id for p in posts), *(u for ids in likers.values() for u in ids)]
     return PostReactions(
-        liked=reactions.liked_by(state, viewer, post_ids), likers=likers, users=state.users.get_many(people)
+        liked=reactions.liked_by(state, viewer, post_ids), likers=likers, users=members.people(state, people)
     )
 
 
@@ -197,7 +197,7 @@ def threads(
     result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
     return ThreadList(
         page=result,
-        users=state.users.get_many(t.author_id for t in result.items),
+        users=members.people(state, (t.author_id for t in result.items)),
         categories=categories if categories is not None else categories_by_id(state),
         tags=tag_names(state, [t.id for t in result.items]),
     )
@@ -270,7 +270,7 @@ def favourites(state: ForumState, user: ForumUser, *, page: int = 1) -> ThreadLi
     result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
     return ThreadList(
         page=result,
-        users=state.users.get_many(t.author_id for t in result.items),
+        users=members.people(state, (t.author_id for t in result.items)),
         categories=categories_by_id(state),
         tags=tag_names(state, [t.id for t in result.items]),
     )

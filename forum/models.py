@@ -275,6 +275,77 @@ class NotificationMixin:
     read_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
 
+class PointEventMixin:
+    """One line of the points ledger: an award or a reversal, never edited, unique on its cause."""
+
+    __tablename__ = "forum_point_event"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.UniqueConstraint("cause", name="uq_forum_point_event_cause"),
+            sa.Index("ix_forum_point_event_user_created", "user_id", "created_at"),
+            sa.Index("ix_forum_point_event_user_actor_created", "user_id", "actor_id", "created_at"),
+        )
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    amount: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    reason: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    #: What caused it, e.g. "like:42" or "like:42:undo"; the unique index stops double counting.
+    cause: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    thread_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    post_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    category_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class PointBucketMixin:
+    """Points summed per person, per week, month or all time, per category (0 = all): the cache."""
+
+    __tablename__ = "forum_point_bucket"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.PrimaryKeyConstraint("period", "starts", "category_id", "user_id", name="pk_forum_point_bucket"),
+            sa.Index("ix_forum_point_bucket_board", "period", "starts", "category_id", "points"),
+            sa.Index("ix_forum_point_bucket_user", "user_id"),
+        )
+
+    #: "w" (week from Monday), "m" (month) or "a" (all time, starting 2000-01-01).
+    period: Mapped[str] = mapped_column(sa.String(1), nullable=False)
+    starts: Mapped[dt.date] = mapped_column(sa.Date, nullable=False)
+    category_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    points: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: When the person last gained points here; earlier reaches rank first in a tie.
+    reached_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class BadgeAwardMixin:
+    """A badge someone earned, once."""
+
+    __tablename__ = "forum_badge_award"
+    __table_args__ = (sa.UniqueConstraint("user_id", "badge", name="uq_forum_badge_award_user_badge"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    badge: Mapped[str] = mapped_column(sa.String(40), nullable=False, index=True)
+    awarded_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class MemberMixin:
+    """What the forum keeps about a person: their level, and the days they came by."""
+
+    __tablename__ = "forum_member"
+
+    level: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: An admin fixed the level by hand; automatic promotion and demotion leave it alone.
+    level_locked: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    level_changed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    days_visited: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    last_visit: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
+    last_active_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+
 @dataclass(frozen=True)
 class Models:
     """The concrete model classes for one ``SQLAlchemy`` instance."""
@@ -289,6 +360,10 @@ class Models:
     Share: Any
     ShareVisit: Any
     Notification: Any
+    PointEvent: Any
+    PointBucket: Any
+    BadgeAward: Any
+    Member: Any
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -308,6 +383,10 @@ class Models:
             self.Share.__table__,
             self.ShareVisit.__table__,
             self.Notification.__table__,
+            self.PointEvent.__table__,
+            self.PointBucket.__table__,
+            self.BadgeAward.__table__,
+            self.Member.__table__,
         ]
 
 
@@ -384,6 +463,24 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         user_id=key.mapped("forum_notification", "user_id", index=False),
         actor_id=key.mapped("forum_notification", "actor_id", nullable=True, index=False),
     )
+    point_event = model(
+        "ForumPointEvent",
+        PointEventMixin,
+        user_id=key.mapped("forum_point_event", "user_id", index=False),
+        actor_id=key.mapped("forum_point_event", "actor_id", nullable=True, index=False),
+    )
+    point_bucket = model("ForumPointBucket", PointBucketMixin, user_id=key.mapped("forum_point_bucket", "user_id", index=False))
+    badge_award = model("ForumBadgeAward", BadgeAwardMixin, user_id=key.mapped("forum_badge_award", "user_id", index=False))
+    member = model(
+        "ForumMember",
+        MemberMixin,
+        user_id=mapped_column(
+            "user_id",
+            key.type,
+            sa.ForeignKey(f"{key.table}.{key.column}", name="fk_forum_member_user_id"),
+            primary_key=True,
+        ),
+    )
     models = Models(
         Category=category,
         Tag=tag,
@@ -395,6 +492,10 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         Share=share,
         ShareVisit=share_visit,
         Notification=notification,
+        PointEvent=point_event,
+        PointBucket=point_bucket,
+        BadgeAward=badge_award,
+        Member=member,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

@@ -10,6 +10,7 @@ from flask import current_app
 from . import signals
 from .errors import NotAllowed, NotFound
 from .extension import ForumState
+from .models import utcnow
 from .users import ForumUser
 
 
@@ -27,23 +28,26 @@ def like(state: ForumState, actor: ForumUser, post: Any) -> bool:
     """Like a post once; returns False if this person had already liked it."""
     _check_likeable(state, actor, post)
     m, session = state.models, state.db.session
+    row = m.Like(post_id=post.id, user_id=actor.id, created_at=utcnow())
     try:
         with session.begin_nested():
-            session.add(m.Like(post_id=post.id, user_id=actor.id))
+            session.add(row)
     except sa.exc.IntegrityError:
         session.rollback()
         return False
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count + 1))
     session.commit()
-    signals.post_liked.send(current_app._get_current_object(), post=post, user=actor)
+    signals.post_liked.send(current_app._get_current_object(), post=post, user=actor, like=row)
     return True
 
 
 def unlike(state: ForumState, actor: ForumUser, post: Any) -> bool:
     """Take a like back; returns False if there was none."""
     m, session = state.models, state.db.session
-    gone = session.execute(sa.delete(m.Like).where(m.Like.post_id == post.id, m.Like.user_id == actor.id)).rowcount
-    if not gone:
+    gone = session.execute(
+        sa.delete(m.Like).where(m.Like.post_id == post.id, m.Like.user_id == actor.id).returning(m.Like.id)
+    ).first()
+    if gone is None:
         session.rollback()
         return False
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count - 1))

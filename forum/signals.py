@@ -14,7 +14,7 @@ answer_created = _signals.signal("forum-answer-created")
 post_edited = _signals.signal("forum-post-edited")
 #: A post was deleted (soft) or restored. ``post`` and ``deleted`` (True or False).
 post_deleted = _signals.signal("forum-post-deleted")
-#: Someone liked a post. ``post`` and ``user`` (who liked it).
+#: Someone liked a post. ``post``, ``user`` (who liked it) and ``like`` (the new row).
 post_liked = _signals.signal("forum-post-liked")
 #: Someone took a like back. ``post`` and ``user``.
 post_unliked = _signals.signal("forum-post-unliked")

@@ -20,11 +20,18 @@ class ForumUser:
     avatar_url: str | None = None
     is_agent: bool = False
     is_admin: bool = False
+    #: The forum level (0 Newcomer … 4 Champion); filled in by the forum, not the host.
+    level: int = 0
 
     @property
     def is_moderator(self) -> bool:
-        """Desk agents and admins may hide and restore anyone's posts."""
-        return self.is_agent or self.is_admin
+        """Desk agents, admins and Champions may hide and restore anyone's posts."""
+        return self.is_agent or self.is_admin or self.level >= 4
+
+    @property
+    def level_name(self) -> str:
+        """The level in words."""
+        return ("Newcomer", "Member", "Regular", "Superuser", "Champion")[self.level]
 
     @property
     def initials(self) -> str:

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .. import members
 from ..categories import slugify
 from ..errors import ForumError
 from ..extension import ForumState, get_state
@@ -34,7 +35,7 @@ def viewer() -> ForumUser | None:
     if "forum_viewer" not in g:
         user = current_user
         authenticated = user is not None and getattr(user, "is_authenticated", False)
-        g.forum_viewer = state().users.to_forum_user(user) if authenticated else None
+        g.forum_viewer = members.signed_in(state(), state().users.to_forum_user(user)) if authenticated else None
     return g.forum_viewer  # type: ignore[no-any-return]
 
 

@@ -1,0 +1,53 @@
+"""Points, badges, superuser levels and leaderboards, wired to the forum's signals per app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .. import signals
+from ..extension import get_state
+from . import awards
+
+
+def connect(app: Flask) -> None:
+    """Listen to this app's forum signals (only this app's: the sender is the app)."""
+    state = get_state(app)
+
+    def liked(sender: Any, post: Any, user: Any, like: Any, **_: Any) -> None:
+        awards.on_liked(state, post, like)
+
+    def unliked(sender: Any, post: Any, user: Any, **_: Any) -> None:
+        awards.on_unliked(state, post, user.id)
+
+    def accepted(sender: Any, thread: Any, post: Any, user: Any, previous: Any, **_: Any) -> None:
+        awards.on_accepted(state, thread, post, user.id, previous)
+
+    def unaccepted(sender: Any, thread: Any, post: Any, user: Any, **_: Any) -> None:
+        awards.on_unaccepted(state, thread, post)
+
+    def answered(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+        awards.on_answered(state, thread, post)
+
+    def asked(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+        awards._settle(state, {thread.author_id: {"question"}})
+
+    def edited(sender: Any, post: Any, revision: Any, **_: Any) -> None:
+        awards._settle(state, {revision.editor_id: {"edit"}})
+
+    def visited(sender: Any, share: Any, visitor: Any, **_: Any) -> None:
+        awards.on_share_visit(state, share, visitor.id)
+
+    def deleted(sender: Any, post: Any, deleted: bool, **_: Any) -> None:
+        awards.on_deleted(state, post, deleted)
+
+    handlers = [
+        (signals.post_liked, liked), (signals.post_unliked, unliked), (signals.answer_accepted, accepted),
+        (signals.answer_unaccepted, unaccepted), (signals.answer_created, answered), (signals.thread_created, asked),
+        (signals.post_edited, edited), (signals.share_visited, visited), (signals.post_deleted, deleted),
+    ]
+    for signal, handler in handlers:
+        signal.connect(handler, sender=app, weak=False)
+    # Keep the handlers alive exactly as long as the app.
+    app.extensions["forum_gamification_handlers"] = handlers

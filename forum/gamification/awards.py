@@ -1,0 +1,146 @@
+"""Turn what happened (a like, an accepted answer, a visit through a share) into points, badges and levels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extension import ForumState
+from ..models import utcnow
+from . import badges, levels
+from .ledger import Award, award, open_awards, point_rules, reverse
+from .rules import is_quick_first_answer, liked_points
+
+POST_REASONS = ("answer_liked", "question_liked", "answer_accepted", "accepted_by_asker", "quick_first_answer",
+                "share_visit")
+
+
+def _stamp(when: Any) -> str:
+    return when.strftime("%Y%m%d%H%M%S%f")
+
+
+def _thread(state: ForumState, thread_id: int) -> Any:
+    return state.db.session.get(state.models.Thread, thread_id)
+
+
+def _settle(state: ForumState, changes: dict[Any, set[str]]) -> None:
+    """Commit the points, then check the badges and levels of everyone touched."""
+    state.db.session.commit()
+    for user_id, triggers in changes.items():
+        if triggers:
+            badges.evaluate(state, user_id, triggers)
+        levels.refresh(state, user_id)
+    state.db.session.commit()
+
+
+def like_award(state: ForumState, post: Any, like: Any) -> Award | None:
+    """A like is worth points to the post's author, never to themselves."""
+    if like.user_id == post.author_id:
+        return None
+    thread = _thread(state, post.thread_id)
+    reason = "question_liked" if post.is_question else "answer_liked"
+    return Award(
+        user_id=post.author_id, reason=reason, amount=liked_points(point_rules(state), is_question=post.is_question),
+        cause=f"{reason}:{post.id}:{like.user_id}:{_stamp(like.created_at)}", actor_id=like.user_id,
+        thread_id=thread.id, post_id=post.id, category_id=thread.category_id,
+    )
+
+
+def on_liked(state: ForumState, post: Any, like: Any) -> None:
+    item = like_award(state, post, like)
+    if item is not None:
+        award(state, item)
+    _settle(state, {post.author_id: {"like"}, like.user_id: {"like_given"}})
+
+
+def on_unliked(state: ForumState, post: Any, user_id: Any) -> None:
+    for event in open_awards(state, post_id=post.id, reasons=("answer_liked", "question_liked"), actor_id=user_id):
+        reverse(state, event)
+    _settle(state, {post.author_id: set()})
+
+
+def accept_awards(state: ForumState, thread: Any, post: Any, accepter_id: Any) -> list[Award]:
+    """The answer's author gains for solving it, and the asker a little for saying so; nobody for their own."""
+    rules = point_rules(state)
+    stamp = _stamp(thread.solved_at or utcnow())
+    found = []
+    if post.author_id != accepter_id and post.author_id != thread.author_id:
+        found.append(Award(
+            user_id=post.author_id, reason="answer_accepted", amount=rules.answer_accepted,
+            cause=f"answer_accepted:{post.id}:{stamp}", actor_id=accepter_id, thread_id=thread.id, post_id=post.id,
+            category_id=thread.category_id,
+        ))
+    if accepter_id == thread.author_id and post.author_id != accepter_id:
+        found.append(Award(
+            user_id=accepter_id, reason="accepted_by_asker", amount=rules.accepted_by_asker,
+            cause=f"accepted_by_asker:{post.id}:{stamp}", actor_id=accepter_id, thread_id=thread.id, post_id=post.id,
+            category_id=thread.category_id,
+        ))
+    return found
+
+
+def on_accepted(state: ForumState, thread: Any, post: Any, accepter_id: Any, previous: int | None) -> None:
+    touched: dict[Any, set[str]] = {post.author_id: {"accept"}, thread.author_id: {"accepted_own"}}
+    if previous is not None:
+        for event in open_awards(state, post_id=previous, reasons=("answer_accepted", "accepted_by_asker")):
+            reverse(state, event)
+            touched.setdefault(event.user_id, set())
+    for item in accept_awards(state, thread, post, accepter_id):
+        award(state, item)
+    _settle(state, touched)
+
+
+def on_unaccepted(state: ForumState, thread: Any, post: Any) -> None:
+    touched: dict[Any, set[str]] = {}
+    if post is not None:
+        for event in open_awards(state, post_id=post.id, reasons=("answer_accepted", "accepted_by_asker")):
+            reverse(state, event)
+            touched.setdefault(event.user_id, set())
+    _settle(state, touched)
+
+
+def on_answered(state: ForumState, thread: Any, post: Any) -> None:
+    Post = state.models.Post
+    earlier = state.db.session.scalar(
+        sa.select(sa.func.count()).where(Post.thread_id == thread.id, ~Post.is_question, Post.id < post.id)
+    )
+    rules = point_rules(state)
+    if post.author_id != thread.author_id and is_quick_first_answer(
+        rules, asked_at=thread.created_at, answered_at=post.created_at, earlier_answers=int(earlier or 0)
+    ):
+        award(state, Award(
+            user_id=post.author_id, reason="quick_first_answer", amount=rules.quick_first_answer,
+            cause=f"quick_first_answer:{post.id}", thread_id=thread.id, post_id=post.id, category_id=thread.category_id,
+        ))
+    _settle(state, {post.author_id: {"answer"}})
+
+
+def on_share_visit(state: ForumState, share: Any, visitor_id: Any) -> None:
+    post = state.db.session.get(state.models.Post, share.post_id)
+    thread = _thread(state, share.thread_id)
+    if share.sharer_id != post.author_id:
+        award(state, Award(
+            user_id=share.sharer_id, reason="share_visit", amount=point_rules(state).share_visit,
+            cause=f"share_visit:{share.id}:{visitor_id}", actor_id=visitor_id, thread_id=thread.id, post_id=post.id,
+            category_id=thread.category_id,
+        ))
+    _settle(state, {share.sharer_id: {"share_visit"}})
+
+
+def on_deleted(state: ForumState, post: Any, deleted: bool) -> None:
+    """Removing a post takes back what it earned; restoring it gives its likes back."""
+    touched: dict[Any, set[str]] = {}
+    if deleted:
+        for event in open_awards(state, post_id=post.id, reasons=POST_REASONS):
+            reverse(state, event)
+            touched.setdefault(event.user_id, set())
+    else:
+        Like = state.models.Like
+        now = _stamp(utcnow())
+        for like in state.db.session.scalars(sa.select(Like).where(Like.post_id == post.id)):
+            item = like_award(state, post, like)
+            if item is not None:
+                award(state, Award(**{**item.__dict__, "cause": f"{item.cause}:restored:{now}"}))
+                touched.setdefault(item.user_id, set())
+    _settle(state, touched)

@@ -1,0 +1,249 @@
+"""The points ledger: append-only rows unique on their cause, and the per-period totals kept beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from ..extension import ForumState
+from ..models import utcnow
+from .rules import CAPPED_REASONS, PointRules, buckets_for, capped_amount
+
+LIKE_REASONS = ("answer_liked", "question_liked")
+
+
+def point_rules(state: ForumState) -> PointRules:
+    """The rules in force for this app (``FORUM_POINTS``)."""
+    return PointRules.from_config(state.config.get("FORUM_POINTS"))
+
+
+def _upsert(state: ForumState, table: sa.Table, values: dict[str, Any], keys: list[str], update: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike."""
+    dialect = state.db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(**values)
+    if update:
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=update)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    state.db.session.execute(statement)
+
+
+def member_row(state: ForumState, user_id: Any, *, lock: bool = False) -> Any:
+    """The person's member row, made on first need; ``lock`` serialises awards to them on PostgreSQL."""
+    Member = state.models.Member
+    _upsert(state, Member.__table__, {"user_id": user_id, "level": 0, "level_locked": False, "days_visited": 0},
+            ["user_id"], {})
+    query = sa.select(Member).where(Member.user_id == user_id)
+    if lock:
+        query = query.with_for_update()
+    return state.db.session.scalar(query.execution_options(populate_existing=True))
+
+
+def _bump(state: ForumState, user_id: Any, category_id: int | None, when: dt.datetime, amount: int) -> None:
+    """Add ``amount`` to every bucket the event counts in (all categories, and its own)."""
+    if amount == 0:
+        return
+    table = state.models.PointBucket.__table__
+    for period, starts in buckets_for(when):
+        for category in {0, category_id or 0}:
+            update: dict[str, Any] = {"points": table.c.points + amount}
+            if amount > 0:
+                update["reached_at"] = when
+            _upsert(
+                state,
+                table,
+                {"user_id": user_id, "period": period, "starts": starts, "category_id": category,
+                 "points": amount, "reached_at": when},
+                ["period", "starts", "category_id", "user_id"],
+                update,
+            )
+
+
+def _today_start(now: dt.datetime) -> dt.datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Award:
+    """What an event is worth before the limits: who gets it, why, and what caused it."""
+
+    user_id: Any
+    reason: str
+    amount: int
+    cause: str
+    actor_id: Any = None
+    thread_id: int | None = None
+    post_id: int | None = None
+    category_id: int | None = None
+
+
+def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> Any:
+    """Write one award (after the daily cap and the serial-liking guard), once per cause; the caller commits."""
+    now = now or utcnow()
+    Event, session = state.models.PointEvent, state.db.session
+    if session.scalar(sa.select(Event.id).where(Event.cause == item.cause)) is not None:
+        return None
+    member_row(state, item.user_id, lock=True)
+    today = _today_start(now)
+    capped_today = 0
+    from_giver = 0
+    if item.reason in CAPPED_REASONS:
+        capped_today = session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Event.amount), 0)).where(
+                Event.user_id == item.user_id, Event.created_at >= today, Event.reason.in_(CAPPED_REASONS)
+            )
+        )
+        if item.reason in LIKE_REASONS and item.actor_id is not None:
+            from_giver = session.scalar(
+                sa.select(sa.func.count()).where(
+                    Event.user_id == item.user_id,
+                    Event.actor_id == item.actor_id,
+                    Event.created_at >= today,
+                    Event.reason.in_(LIKE_REASONS),
+                    Event.amount > 0,
+                )
+            )
+    amount = capped_amount(
+        point_rules(state), item.amount, reason=item.reason,
+        earned_today_capped=int(capped_today or 0), likes_from_giver_today=int(from_giver or 0),
+    )
+    event = Event(
+        user_id=item.user_id, amount=amount, reason=item.reason, cause=item.cause, actor_id=item.actor_id,
+        thread_id=item.thread_id, post_id=item.post_id, category_id=item.category_id, created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(event)
+    except sa.exc.IntegrityError:
+        return None
+    _bump(state, item.user_id, item.category_id, now, amount)
+    return event
+
+
+def reverse(state: ForumState, event: Any, *, now: dt.datetime | None = None) -> Any:
+    """Take back exactly what ``event`` gave, as a new row; the caller commits."""
+    now = now or utcnow()
+    Event, session = state.models.PointEvent, state.db.session
+    undo_cause = f"{event.cause}:undo"
+    if session.scalar(sa.select(Event.id).where(Event.cause == undo_cause)) is not None:
+        return None
+    member_row(state, event.user_id, lock=True)
+    undo = Event(
+        user_id=event.user_id, amount=-event.amount, reason=event.reason, cause=undo_cause, actor_id=event.actor_id,
+        thread_id=event.thread_id, post_id=event.post_id, category_id=event.category_id, created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(undo)
+    except sa.exc.IntegrityError:
+        return None
+    _bump(state, event.user_id, event.category_id, now, -event.amount)
+    return undo
+
+
+def open_awards(state: ForumState, *, post_id: int, reasons: tuple[str, ...], actor_id: Any = None) -> list[Any]:
+    """Awards for a post that have not been taken back yet (optionally only those caused by ``actor_id``)."""
+    Event = state.models.PointEvent
+    undo = aliased(Event)
+    query = (
+        sa.select(Event)
+        .outerjoin(undo, undo.cause == Event.cause + ":undo")
+        .where(Event.post_id == post_id, Event.reason.in_(reasons), undo.id.is_(None), ~Event.cause.like("%:undo"))
+    )
+    if actor_id is not None:
+        query = query.where(Event.actor_id == actor_id)
+    return list(state.db.session.scalars(query.order_by(Event.id)))
+
+
+def total(state: ForumState, user_id: Any, *, period: str = "a", starts: dt.date | None = None) -> int:
+    """A person's points for one period (all time by default), from the cache."""
+    Bucket = state.models.PointBucket
+    from .rules import ALL_TIME
+
+    value = state.db.session.scalar(
+        sa.select(Bucket.points).where(
+            Bucket.user_id == user_id, Bucket.period == period, Bucket.starts == (starts or ALL_TIME),
+            Bucket.category_id == 0,
+        )
+    )
+    return int(value or 0)
+
+
+def totals(state: ForumState, user_ids: list[Any]) -> dict[Any, int]:
+    """All-time points for many people in one query."""
+    if not user_ids:
+        return {}
+    Bucket = state.models.PointBucket
+    from .rules import ALL_TIME
+
+    rows = state.db.session.execute(
+        sa.select(Bucket.user_id, Bucket.points).where(
+            Bucket.user_id.in_(user_ids), Bucket.period == "a", Bucket.starts == ALL_TIME, Bucket.category_id == 0
+        )
+    )
+    return {user_id: int(points) for user_id, points in rows}
+
+
+def _expected_buckets(state: ForumState) -> dict[tuple[Any, ...], list[Any]]:
+    """Every bucket as the ledger says it should be: key -> [points, last gain]."""
+    Event = state.models.PointEvent
+    expected: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, None])
+    rows = state.db.session.execute(
+        sa.select(Event.user_id, Event.amount, Event.category_id, Event.created_at).execution_options(yield_per=5000)
+    )
+    for user_id, amount, category_id, created_at in rows:
+        if amount == 0:
+            continue
+        for period, starts in buckets_for(created_at):
+            for category in {0, category_id or 0}:
+                slot = expected[(period, starts, category, user_id)]
+                slot[0] += amount
+                if amount > 0 and (slot[1] is None or created_at > slot[1]):
+                    slot[1] = created_at
+    return expected
+
+
+def verify(state: ForumState) -> list[str]:
+    """Differences between the cached totals and the ledger, in words; empty means they agree."""
+    Bucket = state.models.PointBucket
+    expected = _expected_buckets(state)
+    actual = {
+        (b.period, b.starts, b.category_id, b.user_id): b.points
+        for b in state.db.session.scalars(sa.select(Bucket))
+    }
+    problems = []
+    for key in sorted(set(expected) | set(actual), key=str):
+        want = expected.get(key, [0])[0]
+        have = actual.get(key, 0)
+        if want != have:
+            period, starts, category, user_id = key
+            problems.append(
+                f"user {user_id}, {dict(w='week', m='month', a='all time')[period]} from {starts}, "
+                f"category {category or 'all'}: cached {have}, ledger says {want}"
+            )
+    return problems
+
+
+def rebuild(state: ForumState) -> int:
+    """Recompute every cached total from the ledger; returns how many buckets there are now."""
+    Bucket = state.models.PointBucket
+    expected = _expected_buckets(state)
+    session = state.db.session
+    session.execute(sa.delete(Bucket))
+    rows = [
+        {"period": p, "starts": s, "category_id": c, "user_id": u, "points": v[0], "reached_at": v[1] or utcnow()}
+        for (p, s, c, u), v in expected.items()
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(sa.insert(Bucket), rows[start:start + 5000])
+    session.commit()
+    return len(rows)

@@ -1,0 +1,39 @@
+"""People as the forum shows them: the host's name and roles, with the forum's level added."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from .extension import ForumState
+from .models import utcnow
+from .users import ForumUser
+
+
+def people(state: ForumState, ids: Iterable[Any]) -> dict[Any, ForumUser]:
+    """Many people with their levels, in two queries however many there are."""
+    found = state.users.get_many(ids)
+    if not found:
+        return found
+    Member = state.models.Member
+    levels = dict(state.db.session.execute(
+        sa.select(Member.user_id, Member.level).where(Member.user_id.in_(list(found)), Member.level > 0)
+    ).all())
+    return {k: dataclasses.replace(v, level=levels[k]) if k in levels else v for k, v in found.items()}
+
+
+def signed_in(state: ForumState, person: ForumUser) -> ForumUser:
+    """The signed-in person with their level; the first request of a day also counts the visit."""
+    Member = state.models.Member
+    row = state.db.session.execute(
+        sa.select(Member.level, Member.last_visit).where(Member.user_id == person.id)
+    ).first()
+    if row is None or row.last_visit != utcnow().date():
+        from .gamification.levels import record_visit
+
+        record_visit(state, person.id)
+        row = state.db.session.execute(sa.select(Member.level).where(Member.user_id == person.id)).first()
+    return dataclasses.replace(person, level=int(row.level)) if row else person
