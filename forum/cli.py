@@ -63,3 +63,56 @@ def db_check() -> None:
 def db_revision(message: str, autogenerate: bool) -> None:
     """Write a new migration script (for the forum's maintainers)."""
     command.revision(alembic_config(current_app), message=message, autogenerate=autogenerate)
+
+
+@forum_cli.group("points")
+def points_group() -> None:
+    """The points ledger and its cached totals."""
+
+
+@points_group.command("verify")
+def points_verify() -> None:
+    """Check that every cached total equals the ledger; exits 1 if any differs."""
+    from .extension import get_state
+    from .gamification import ledger
+
+    problems = ledger.verify(get_state())
+    for line in problems[:50]:
+        click.echo(line)
+    if problems:
+        click.echo(f"{len(problems)} totals differ from the ledger. Run `flask forum points rebuild` to fix them.")
+        raise SystemExit(1)
+    click.echo("Every cached total matches the ledger.")
+
+
+@points_group.command("rebuild")
+def points_rebuild() -> None:
+    """Recompute every cached total from the ledger."""
+    from .extension import get_state
+    from .gamification import ledger
+
+    count = ledger.rebuild(get_state())
+    click.echo(f"Rebuilt {count} totals from the ledger.")
+
+
+@forum_cli.group("badges")
+def badges_group() -> None:
+    """Badges."""
+
+
+@badges_group.command("backfill")
+def badges_backfill() -> None:
+    """Award the badges that existing activity already earns, and update levels."""
+    import sqlalchemy as sa
+
+    from .extension import get_state
+    from .gamification import badges, levels
+
+    state = get_state()
+    key = sa.inspect(state.models.user_model).primary_key[0]
+    user_ids = list(state.db.session.scalars(sa.select(key)))
+    count = badges.backfill(state, user_ids)
+    for user_id in user_ids:
+        levels.refresh(state, user_id)
+    state.db.session.commit()
+    click.echo(f"Awarded {count} badges to {len(user_ids)} people.")

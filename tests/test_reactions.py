@@ -285,6 +285,7 @@ def test_like_counts_always_equal_the_like_rows(app, people):
 
 def test_a_thread_page_costs_the_same_queries_with_5_or_50_liked_answers(app, client, people):
     helpers = [people.helper, people.agent, people.admin]
+    app.config["FORUM_LEVELS"] = {"newcomer_daily_likes": 10_000}
     small = make_thread(app, people.asker, answers=[(helpers[i % 3], f"s{i}") for i in range(5)])
     big = make_thread(app, people.asker, answers=[(helpers[i % 3], f"b{i}") for i in range(50)])
     with app.app_context():

@@ -90,8 +90,8 @@ def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> 
     """Write one award (after the daily cap and the serial-liking guard), once per cause; the caller commits."""
     now = now or utcnow()
     Event, session = state.models.PointEvent, state.db.session
-    if session.scalar(sa.select(Event.id).where(Event.cause == item.cause)) is not None:
-        return None
+    if item.amount == 0 or session.scalar(sa.select(Event.id).where(Event.cause == item.cause)) is not None:
+        return None  # a rule the admin set to 0 writes nothing
     member_row(state, item.user_id, lock=True)
     today = _today_start(now)
     capped_today = 0

@@ -8,8 +8,12 @@ from flask import request
 
 from .. import listing
 from ..errors import NotFound
+from ..forms import ActionForm
+from ..gamification import badges, leaderboard, ledger
+from ..gamification.rules import LEVEL_NAMES
+from ..members import people
 from . import blueprint
-from .common import page_arg, render, state
+from .common import page_arg, render, state, viewer
 
 
 @blueprint.get("/u/<user_id>")
@@ -23,9 +27,27 @@ def profile(user_id: str) -> Any:
     person = state().users.get(typed_id)
     if person is None:
         raise NotFound("We could not find that person.")
+    person = people(state(), [person.id])[person.id]
     tab = "answers" if request.args.get("tab") == "answers" else "questions"
+    context = dict(
+        person=person,
+        tab=tab,
+        points=ledger.total(state(), person.id),
+        rank=leaderboard.rank_of(state(), person.id),
+        earned=badges.earned(state(), person.id),
+        rules={r.slug: r for r in badges.rules(state())},
+        progress=badges.progress(state(), person.id),
+        level_names=LEVEL_NAMES,
+        locked=_locked(person.id),
+        action=ActionForm() if viewer() else None,
+    )
     if tab == "answers":
         answers = listing.posts_by(state(), person.id, page=page_arg())
-        return render("forum/profile.html", person=person, tab=tab, answers=answers, threads=None)
+        return render("forum/profile.html", answers=answers, threads=None, **context)
     threads = listing.threads(state(), page=page_arg(), author_id=person.id)
-    return render("forum/profile.html", person=person, tab=tab, threads=threads, answers=None)
+    return render("forum/profile.html", threads=threads, answers=None, **context)
+
+
+def _locked(user_id: Any) -> bool:
+    member = state().db.session.get(state().models.Member, user_id)
+    return bool(member and member.level_locked)

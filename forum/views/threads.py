@@ -8,6 +8,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
 from .. import categories, listing, posting, sharing
+from ..gamification import leaderboard
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from . import blueprint
@@ -45,7 +46,10 @@ def home() -> Any:
         state(), page=page_arg(), tab=options["tab"], solved=options["solved"], sort=options["sort"],
         categories=every_category,
     )
-    return render("forum/home.html", threads=result, categories=list(every_category.values()), **options)
+    helpers = leaderboard.top(state(), "week", limit=5)
+    return render(
+        "forum/home.html", threads=result, categories=list(every_category.values()), helpers=helpers, **options
+    )
 
 
 @blueprint.get("/c/<slug>")

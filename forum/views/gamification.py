@@ -1,0 +1,97 @@
+"""Leaderboards, badges, and how points work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, request, url_for
+from flask_login import login_required
+
+from .. import categories
+from ..errors import ForumError, NotAllowed, NotFound
+from ..forms import ActionForm
+from ..gamification import badges, leaderboard, ledger, levels
+from ..gamification.rules import LEVEL_NAMES, PRIVILEGES
+from ..members import people
+from . import blueprint
+from .common import CSRF_MESSAGE, csrf_failed, render, state, viewer
+
+
+def _board_options() -> tuple[str, Any]:
+    period = request.args.get("period", "week")
+    if period not in leaderboard.PERIODS:
+        period = "week"
+    category = categories.by_slug(state(), request.args.get("category", "")) if request.args.get("category") else None
+    return period, category
+
+
+@blueprint.get("/leaderboard")
+def leaderboard_page() -> Any:
+    """Top helpers this week, this month or of all time, overall or in one category."""
+    period, category = _board_options()
+    rows = leaderboard.top(state(), period, category_id=category.id if category else 0, limit=50)
+    return render(
+        "forum/leaderboard.html", rows=rows, period=period, category=category, categories=categories.ordered(state())
+    )
+
+
+@blueprint.get("/leaderboard.csv")
+@login_required
+def leaderboard_csv() -> Any:
+    """The whole board for a period, for admins handing out goodies."""
+    if not viewer().is_admin:
+        raise NotAllowed("Only portal admins can download the leaderboard.")
+    period, category = _board_options()
+    body = leaderboard.csv_export(state(), period, category_id=category.id if category else 0)
+    name = f"top-helpers-{period}-{leaderboard.period_start(period).isoformat()}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.get("/badges")
+def badges_page() -> Any:
+    """Every badge, and how many people have it."""
+    return render("forum/badges.html", rules=badges.rules(state()), counts=badges.counts(state()))
+
+
+@blueprint.get("/badges/<slug>")
+def badge_page(slug: str) -> Any:
+    """Who earned one badge, and when."""
+    rule = badges.by_slug(state(), slug)
+    if rule is None:
+        raise NotFound("We could not find that badge.")
+    holders = badges.holders(state(), slug)
+    return render("forum/badge.html", rule=rule, holders=holders, users=people(state(), (u for u, _ in holders)))
+
+
+@blueprint.get("/points")
+def points_page() -> Any:
+    """How points, badges and levels work, in plain words."""
+    return render(
+        "forum/points.html", rules=ledger.point_rules(state()), level_rules=levels.level_rules(state()),
+        level_names=LEVEL_NAMES, privileges=PRIVILEGES,
+    )
+
+
+@blueprint.post("/u/<user_id>/level")
+@login_required
+def set_level(user_id: str) -> Any:
+    """An admin sets someone's level by hand, and may lock it."""
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+    person = state().users.get(_typed(user_id))
+    if person is None:
+        raise NotFound("We could not find that person.")
+    try:
+        level = int(request.form.get("level", ""))
+    except ValueError:
+        raise ForumError("Please pick a level from the list.") from None
+    levels.grant(state(), viewer(), person.id, level, lock=bool(request.form.get("lock")))
+    flash(f"{person.name} is now a {LEVEL_NAMES[level]}.", "success")
+    return redirect(url_for("forum.profile", user_id=person.id))
+
+
+def _typed(user_id: str) -> Any:
+    try:
+        return state().models.user_key.type.python_type(user_id)
+    except (TypeError, ValueError, NotImplementedError):
+        return user_id
