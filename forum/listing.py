@@ -129,6 +129,7 @@ class ThreadPage:
     reactions: PostReactions
     favourite: bool = False
     shares: sharing.ShareStats = field(default_factory=lambda: sharing.ShareStats(0, 0))
+    duplicate_of: Any = None
 
     @property
     def users(self) -> dict[Any, ForumUser]:
@@ -231,6 +232,7 @@ def thread_page(state: ForumState, thread: Any, *, page: int = 1, viewer: ForumU
         reactions=post_reactions(state, [question, *answers.items], viewer),
         favourite=reactions.is_favourite(state, viewer, thread.id),
         shares=sharing.thread_stats(state, thread.id),
+        duplicate_of=session.get(state.models.Thread, thread.duplicate_of_id) if thread.duplicate_of_id else None,
     )
 
 

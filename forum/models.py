@@ -121,6 +121,10 @@ class ThreadMixin:
         nullable=True,
     )
     solved_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: Set when a Regular (or the IT team) marks this as a repeat of an older question.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_thread.id", name="fk_forum_thread_duplicate_of_id"), nullable=True
+    )
 
     @property
     def is_solved(self) -> bool:
@@ -162,6 +166,8 @@ class PostMixin:
     revision_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: Kept in step with forum_like in the same transaction, so answers can be sorted by it.
     like_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: A Superuser (or the IT team) checked that this answer works around the problem.
+    verified_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
     @declared_attr
@@ -443,6 +449,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         PostMixin,
         author_id=key.mapped("forum_post", "author_id"),
         deleted_by_id=key.mapped("forum_post", "deleted_by_id", nullable=True, index=False),
+        verified_by_id=key.mapped("forum_post", "verified_by_id", nullable=True, index=False),
     )
     revision = model(
         "ForumPostRevision",

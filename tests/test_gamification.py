@@ -321,3 +321,52 @@ def test_the_home_page_shows_this_weeks_top_helpers(app, client, people, period)
         reactions.like(get_state(app), forum_user(app, people.asker), post(app, 2))
     assert "Top helpers this week" in client.get(f"{PREFIX}/").text
     assert "Hugo Helper" in client.get(f"{PREFIX}/leaderboard?period={period}").text
+
+
+def grant(app, admin, member, level):
+    with app.app_context():
+        levels.grant(get_state(app), forum_user(app, admin), member.key, level, lock=True)
+
+
+def test_regulars_fix_keywords_and_mark_repeats(app, client, people):
+    original = make_thread(app, people.agent, title="How do I reset my password?")
+    repeat = make_thread(app, people.asker, title="Forgot password, what now?", tags="pw")
+    login(client, people.helper)
+    token = csrf_token(client, f"{PREFIX}/ask")
+    response = client.post(f"{PREFIX}/t/{repeat}/tags", data={"csrf_token": token, "tags": "password"})
+    assert response.status_code == 403 and "opens up at the Regular level" in response.text
+    client.get("/logout")
+    grant(app, people.admin, people.helper, 2)
+    login(client, people.helper)
+    page = f"{PREFIX}/t/{repeat}"
+    assert "Tidy up this question" in client.get(page).text
+    assert post_form(client, page, f"{PREFIX}/t/{repeat}/tags", {"tags": "password, account"}).status_code == 302
+    assert "/tags/account" in client.get(page).text and "/tags/pw" not in client.get(page).text
+    bad = post_form(client, page, f"{PREFIX}/t/{repeat}/duplicate", {"original": "the other one"})
+    assert bad.status_code == 400 and "Paste the link of the original question" in bad.text
+    itself = post_form(client, page, f"{PREFIX}/t/{repeat}/duplicate", {"original": str(repeat)})
+    assert itself.status_code == 400 and "duplicate of itself" in itself.text
+    done = post_form(client, page, f"{PREFIX}/t/{repeat}/duplicate",
+                     {"original": f"http://portal.example.com{PREFIX}/t/{original}/how-do-i-reset"})
+    assert done.status_code == 302
+    shown = client.get(page).text
+    assert "This question was asked before." in shown and "How do I reset my password?" in shown
+    client.get("/logout")
+    login(client, people.asker)
+    assert "looks like one that was asked before" in client.get(f"{PREFIX}/notifications").text
+
+
+def test_superusers_verify_workarounds(app, client, people):
+    thread_id = make_thread(app, people.asker, answers=[(people.agent, "Use the web version for now")])
+    grant(app, people.admin, people.helper, 2)
+    login(client, people.helper)
+    token = csrf_token(client, f"{PREFIX}/t/{thread_id}")
+    response = client.post(f"{PREFIX}/p/2/verify", data={"csrf_token": token})
+    assert response.status_code == 403 and "opens up at the Superuser level" in response.text
+    client.get("/logout")
+    grant(app, people.admin, people.helper, 3)
+    login(client, people.helper)
+    assert post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/verify", {}).status_code == 302
+    assert "Verified workaround</p>" in client.get(f"{PREFIX}/t/{thread_id}").text
+    bad = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/1/verify", {})
+    assert bad.status_code == 400 and "Only answers" in bad.text

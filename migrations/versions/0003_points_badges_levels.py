@@ -1,4 +1,4 @@
-"""Points ledger and its per-period cache, badges, and members' levels.
+"""Points ledger and its per-period cache, badges, members' levels, and what levels unlock.
 
 Revision ID: 0003
 Revises: 0002
@@ -67,8 +67,21 @@ def upgrade() -> None:
         sa.Column("last_active_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("user_id", name="pk_forum_member"),
     )
+    with op.batch_alter_table("forum_thread") as batch:
+        batch.add_column(sa.Column("duplicate_of_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_forum_thread_duplicate_of_id", "forum_thread", ["duplicate_of_id"], ["id"])
+    with op.batch_alter_table("forum_post") as batch:
+        batch.add_column(sa.Column("verified_at", sa.DateTime(), nullable=True))
+        batch.add_column(user_column("forum_post", "verified_by_id", nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("forum_post") as batch:
+        batch.drop_constraint("fk_forum_post_verified_by_id", type_="foreignkey")
+        batch.drop_column("verified_by_id")
+        batch.drop_column("verified_at")
+    with op.batch_alter_table("forum_thread") as batch:
+        batch.drop_constraint("fk_forum_thread_duplicate_of_id", type_="foreignkey")
+        batch.drop_column("duplicate_of_id")
     for table in ("forum_member", "forum_badge_award", "forum_point_bucket", "forum_point_event"):
         op.drop_table(table)

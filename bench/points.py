@@ -1,0 +1,150 @@
+"""Points at scale: awarding costs the same at 1,000 and 1,000,000 ledger rows; the weekly board stays fast.
+
+Prints, for each ledger size, the median time of one award (with its commit) and of the weekly
+leaderboard query, beside a baseline measured in the same run: a one-row primary-key read.
+
+    .venv/bin/python bench/points.py [--database sqlite|postgresql] [--sizes 1000 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PEOPLE = 5000
+
+
+def seed(url: str, rows: int) -> None:
+    """A ledger of ``rows`` events over the past year, with its per-period totals."""
+    from examples.portal.app import Account, create_app, db
+    from forum import get_state
+    from forum.gamification.rules import buckets_for
+
+    app = create_app(url)
+    rng = random.Random(7)
+    with app.app_context():
+        db.create_all()
+        db.session.execute(sa.insert(Account), [
+            {"account_id": i, "username": f"u{i}", "display_name": f"Person {i}", "email": f"u{i}@example.com",
+             "role": "employee", "job": ""} for i in range(1, PEOPLE + 1)
+        ])
+        m = get_state(app).models
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        buckets: dict[tuple, list] = {}
+        batch = []
+        for n in range(rows):
+            user = rng.randint(1, PEOPLE)
+            when = now - dt.timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+            amount = rng.choice((10, 10, 5, 15, 2, 1, -10))
+            category = rng.randint(1, 8)
+            batch.append({"user_id": user, "amount": amount, "reason": "answer_liked", "cause": f"seed:{n}",
+                          "actor_id": rng.randint(1, PEOPLE), "category_id": category, "created_at": when})
+            for period, starts in buckets_for(when):
+                for cat in (0, category):
+                    slot = buckets.setdefault((period, starts, cat, user), [0, when])
+                    slot[0] += amount
+                    slot[1] = max(slot[1], when)
+            if len(batch) == 20000:
+                db.session.execute(sa.insert(m.PointEvent), batch)
+                batch = []
+        if batch:
+            db.session.execute(sa.insert(m.PointEvent), batch)
+        rows_out = [{"period": p, "starts": s, "category_id": c, "user_id": u, "points": v[0], "reached_at": v[1]}
+                    for (p, s, c, u), v in buckets.items()]
+        for start in range(0, len(rows_out), 20000):
+            db.session.execute(sa.insert(m.PointBucket), rows_out[start:start + 20000])
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("ANALYZE"))
+        else:
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+
+
+def measure(url: str, runs: int = 200) -> dict[str, float]:
+    """Median milliseconds of a baseline read, one award, and the weekly board."""
+    from examples.portal.app import Account, create_app, db
+    from forum import get_state
+    from forum.gamification import leaderboard, ledger
+
+    app = create_app(url)
+    rng = random.Random(11)
+    with app.app_context():
+        state = get_state(app)
+
+        def timed(fn) -> float:
+            samples = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                fn()
+                samples.append((time.perf_counter() - start) * 1000)
+            return statistics.median(samples)
+
+        def baseline() -> None:
+            db.session.get(Account, rng.randint(1, PEOPLE))
+            db.session.commit()
+
+        def award() -> None:
+            user = rng.randint(1, PEOPLE)
+            ledger.award(state, ledger.Award(user_id=user, reason="answer_liked", amount=10,
+                                             cause=f"bench:{uuid.uuid4().hex}", actor_id=rng.randint(1, PEOPLE),
+                                             category_id=rng.randint(1, 8)))
+            db.session.commit()
+
+        def board() -> None:
+            leaderboard.top(state, "week", limit=10)
+            db.session.commit()
+
+        timed(baseline)  # warm the connection and caches
+        return {"baseline": timed(baseline), "award": timed(award), "board": timed(board)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 1_000_000])
+    args = parser.parse_args()
+    print(f"{'ledger rows':>12} {'read ms':>8} {'award ms':>9} {'x read':>7} {'weekly board ms':>16} {'x read':>7}")
+    results = {}
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            admin, name = None, None
+            if args.database == "sqlite":
+                url = f"sqlite:///{Path(tmp) / 'points.db'}"
+            else:
+                admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+                                         isolation_level="AUTOCOMMIT")
+                name = f"forum_bench_{uuid.uuid4().hex[:8]}"
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            try:
+                seed(url, size)
+                figures = measure(url)
+            finally:
+                if admin is not None:
+                    with admin.connect() as conn:
+                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        results[size] = figures
+        print(f"{size:>12,} {figures['baseline']:8.3f} {figures['award']:9.3f} {figures['award'] / figures['baseline']:7.1f} "
+              f"{figures['board']:16.3f} {figures['board'] / figures['baseline']:7.1f}")
+    if len(results) >= 2:
+        small, large = results[min(results)], results[max(results)]
+        ratio = (large["award"] / large["baseline"]) / (small["award"] / small["baseline"])
+        print(f"award cost at {max(results):,} rows vs {min(results):,} rows (each against its own baseline): {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Keyword fixes, duplicates and verified workarounds: privileges that levels unlock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request
+
+from flask_login import login_required
+
+from .. import curation, posting
+from ..errors import ForumError
+from ..forms import ActionForm
+from . import blueprint
+from .common import CSRF_MESSAGE, csrf_failed, links, state, thread_url, viewer
+
+
+def _token() -> None:
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+
+
+@blueprint.post("/t/<int:thread_id>/tags")
+@login_required
+def retag(thread_id: int) -> Any:
+    """Fix a question's keywords."""
+    thread = posting.get_thread(state(), thread_id, viewer())
+    _token()
+    curation.set_tags(state(), viewer(), thread, request.form.get("tags", ""))
+    flash("Keywords updated. Thanks for tidying up!", "success")
+    return redirect(thread_url(thread))
+
+
+@blueprint.post("/t/<int:thread_id>/duplicate", defaults={"wanted": True}, endpoint="duplicate")
+@blueprint.post("/t/<int:thread_id>/not-duplicate", defaults={"wanted": False}, endpoint="not_duplicate")
+@login_required
+def duplicate(thread_id: int, wanted: bool) -> Any:
+    """Mark a question as asked before, or undo it."""
+    thread = posting.get_thread(state(), thread_id, viewer())
+    _token()
+    if wanted:
+        original = curation.mark_duplicate(state(), viewer(), thread, request.form.get("original", ""))
+        flash(f"Marked as a repeat of \"{original.title}\". The asker has been told where to look.", "success")
+    else:
+        curation.clear_duplicate(state(), viewer(), thread)
+        flash("This question is no longer marked as a repeat.", "success")
+    return redirect(thread_url(thread))
+
+
+@blueprint.post("/p/<int:post_id>/verify", defaults={"wanted": True}, endpoint="verify")
+@blueprint.post("/p/<int:post_id>/unverify", defaults={"wanted": False}, endpoint="unverify")
+@login_required
+def verify(post_id: int, wanted: bool) -> Any:
+    """Mark an answer as a verified workaround, or take the mark off."""
+    post = posting.get_post(state(), post_id, viewer())
+    _token()
+    curation.set_verified(state(), viewer(), post, wanted)
+    flash("Marked as a verified workaround." if wanted else "The verified mark is off.", "success")
+    return redirect(links().post(post.id))
