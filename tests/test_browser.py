@@ -119,6 +119,13 @@ PAGES = {
     "history": "/community/p/1/history",
     "not-found": "/community/t/99999",
     "admin-categories": "/community/admin/categories",
+    "leaderboard": "/community/leaderboard?period=all",
+    "badges": "/community/badges",
+    "badge": "/community/badges/first-answer",
+    "points": "/community/points",
+    "favourites": "/community/favourites",
+    "notifications": "/community/notifications",
+    "superuser-profile": "/community/u/6",
 }
 
 

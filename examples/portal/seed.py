@@ -9,9 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from forum import get_state
-from forum import posting
+from forum import get_state, posting, reactions, solutions
 from forum.categories import slugify
+from forum.gamification import levels
+from forum.gamification.rules import SUPERUSER
 
 from .app import Account, db
 
@@ -205,6 +206,16 @@ THREADS: list[tuple[int, str, str, str, list[str]]] = [
 def seed(app: Flask, *, seed_value: int = 7) -> None:
     """Fill an empty portal database with demo people and threads."""
     rng = random.Random(seed_value)
+    # Weeks of activity are written in one go, so lift the new-member daily like limit while seeding.
+    saved = app.config.get("FORUM_LEVELS")
+    app.config["FORUM_LEVELS"] = {"newcomer_daily_likes": 10_000}
+    try:
+        _seed(app, rng)
+    finally:
+        app.config["FORUM_LEVELS"] = saved
+
+
+def _seed(app: Flask, rng: random.Random) -> None:
     with app.app_context():
         state = get_state(app)
         db.create_all()
@@ -245,7 +256,42 @@ def seed(app: Flask, *, seed_value: int = 7) -> None:
                 when = when + dt.timedelta(minutes=rng.randint(4, 240))
                 _backdate(state, thread.id, post.id, when)
             db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(last_activity_at=when))
+            db.session.commit()
+            _react(state, people, thread.id, rng)
         db.session.commit()
+        # People have been coming by for a while.
+        Member = state.models.Member
+        yesterday = dt.date.today() - dt.timedelta(days=1)
+        for person in people.values():
+            levels.record_visit(state, person.id, today=yesterday)
+            db.session.execute(sa.update(Member).where(Member.user_id == person.id)
+                               .values(days_visited=rng.randint(5, 60)))
+            levels.refresh(state, person.id)
+        db.session.commit()
+        # The two trained superusers, as a desk would name them by hand.
+        for username in ("sam", "rita"):
+            levels.grant(state, people["dana"], people[username].id, SUPERUSER, lock=True)
+
+
+def _react(state: Any, people: dict[str, Any], thread_id: int, rng: random.Random) -> None:
+    """Likes from colleagues, and most askers marking the answer that worked."""
+    Thread, Post = state.models.Thread, state.models.Post
+    thread = db.session.get(Thread, thread_id)
+    answers = list(db.session.scalars(sa.select(Post).where(Post.thread_id == thread_id, ~Post.is_question)))
+    Like = state.models.Like
+    for post in answers:
+        for name in rng.sample(ASKERS, k=rng.randint(0, 3)):
+            if people[name].id != post.author_id:
+                reactions.like(state, people[name], post)
+        # the likes came in over the days after the answer, not all today
+        db.session.execute(sa.update(Like).where(Like.post_id == post.id).values(created_at=post.created_at))
+    db.session.commit()
+    if answers and rng.random() < 0.7:
+        solutions.accept(state, people_by_id(people)[thread.author_id], thread, answers[0].id)
+
+
+def people_by_id(people: dict[str, Any]) -> dict[Any, Any]:
+    return {p.id: p for p in people.values()}
 
 
 def _backdate(state: Any, thread_id: int, post_id: int | None, when: dt.datetime) -> None:
