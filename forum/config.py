@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_LEVELS": None,
     #: Extra badges (forum.gamification.badges.BadgeRule) beside the defaults.
     "FORUM_BADGES": (),
+    #: Seconds to wait for plugins' knowledge bases before showing results without them.
+    "FORUM_EXTERNAL_TIMEOUT": 0.5,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

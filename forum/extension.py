@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,13 @@ class ForumState:
     users: UserAdapter
     config: dict[str, Any]
     plugins: pluggy.PluginManager
+    _pool: ThreadPoolExecutor | None = None
+
+    def pool(self) -> ThreadPoolExecutor:
+        """A few threads for calls that must not hold a page up (knowledge-base plugins)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="forum")
+        return self._pool
 
     def setting(self, key: str) -> Any:
         """One ``FORUM_`` setting, read live so tests and hosts may change it after ``init_app``."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 
 class AskForm(FlaskForm):
@@ -13,6 +13,7 @@ class AskForm(FlaskForm):
     category_id = SelectField("Category", coerce=str)
     body = TextAreaField("Details: what did you try, and what happened?")
     tags = StringField("Keywords (optional, separated by commas)")
+    attempt = HiddenField()
 
 
 class AnswerForm(FlaskForm):
@@ -39,3 +40,11 @@ class CategoryForm(FlaskForm):
 
     name = StringField("Name")
     description = TextAreaField("Description (optional)")
+
+
+class ArticleForm(FlaskForm):
+    """A knowledge article."""
+
+    title = StringField("Title")
+    category_id = SelectField("Category", coerce=str)
+    body = TextAreaField("Article")

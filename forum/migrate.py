@@ -36,6 +36,10 @@ def alembic_config(app: Flask) -> Config:
 
 def forum_objects(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """The forum's history sees only the forum's tables, never the host's."""
+    from .search_index import is_index_object
+
+    if is_index_object(name):
+        return False
     table_name = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
     return is_forum_table(table_name) and table_name != VERSION_TABLE
 

@@ -352,6 +352,68 @@ class MemberMixin:
     last_active_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
 
+class ArticleMixin:
+    """A knowledge article written by the IT team, often grown from an answer that solved something."""
+
+    __tablename__ = "forum_article"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    body_source: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    category_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_category.id", name="fk_forum_article_category_id"), nullable=False
+    )
+    #: The answer it grew from, if any.
+    source_post_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_post.id", name="fk_forum_article_source_post_id"), nullable=True
+    )
+    published_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+    @property
+    def is_published(self) -> bool:
+        """Drafts are only for the IT team's eyes."""
+        return self.published_at is not None
+
+
+class SearchDocMixin:
+    """What search sees of a thread or an article: plain text, kept in step with every change."""
+
+    __tablename__ = "forum_search_doc"
+    __table_args__ = (sa.UniqueConstraint("kind", "ref_id", name="uq_forum_search_doc_kind_ref"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    #: "thread" or "article".
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    ref_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: Solved threads and articles rank above unsolved threads.
+    solved: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    category_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+
+class SuggestionEventMixin:
+    """What happened to suggestions: shown, opened, solved someone's problem, or a question posted anyway."""
+
+    __tablename__ = "forum_suggestion_event"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.Index("ix_forum_suggestion_event_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    #: One visit to the ask page, so "posted after seeing suggestions" can be told apart.
+    attempt: Mapped[str] = mapped_column(sa.String(32), nullable=False, default="")
+    count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    doc_kind: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    doc_ref: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
 @dataclass(frozen=True)
 class Models:
     """The concrete model classes for one ``SQLAlchemy`` instance."""
@@ -370,6 +432,9 @@ class Models:
     PointBucket: Any
     BadgeAward: Any
     Member: Any
+    Article: Any
+    SearchDoc: Any
+    SuggestionEvent: Any
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -393,6 +458,9 @@ class Models:
             self.PointBucket.__table__,
             self.BadgeAward.__table__,
             self.Member.__table__,
+            self.Article.__table__,
+            self.SearchDoc.__table__,
+            self.SuggestionEvent.__table__,
         ]
 
 
@@ -488,6 +556,18 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
             primary_key=True,
         ),
     )
+    article = model(
+        "ForumArticle",
+        ArticleMixin,
+        author_id=key.mapped("forum_article", "author_id", index=False),
+        credited_id=key.mapped("forum_article", "credited_id", nullable=True, index=False),
+    )
+    search_doc = model("ForumSearchDoc", SearchDocMixin)
+    sa.event.listen(search_doc.__table__, "after_create", _create_search_index)
+    sa.event.listen(search_doc.__table__, "before_drop", _drop_search_index)
+    suggestion_event = model(
+        "ForumSuggestionEvent", SuggestionEventMixin, user_id=key.mapped("forum_suggestion_event", "user_id", nullable=True, index=False)
+    )
     models = Models(
         Category=category,
         Tag=tag,
@@ -503,12 +583,28 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         PointBucket=point_bucket,
         BadgeAward=badge_award,
         Member=member,
+        Article=article,
+        SearchDoc=search_doc,
+        SuggestionEvent=suggestion_event,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,
     )
     _built[db] = models
     return models
+
+
+def _create_search_index(table: sa.Table, connection: sa.Connection, **kw: Any) -> None:
+    """``db.create_all()`` builds the same full-text index as the migrations do."""
+    from .search_index import create_index
+
+    create_index(connection)
+
+
+def _drop_search_index(table: sa.Table, connection: sa.Connection, **kw: Any) -> None:
+    from .search_index import drop_index
+
+    drop_index(connection)
 
 
 def _insert_default_category(table: sa.Table, connection: sa.Connection, **kw: Any) -> None:

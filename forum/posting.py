@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from . import signals
+from . import search, signals
 from .errors import ForumError, NotAllowed, NotFound
 from .extension import ForumState
 from .markup import render_markdown
@@ -143,6 +143,7 @@ def create_thread(
     session.add(post)
     session.flush()
     _revision(state, post, author, clean_title)
+    search.reindex_thread(state, thread.id)
     session.commit()
     signals.thread_created.send(current_app._get_current_object(), thread=thread, post=post)
     return thread
@@ -188,6 +189,7 @@ def add_answer(state: ForumState, author: ForumUser, thread: Any, body: str) -> 
         .where(Thread.id == thread.id)
         .values(answer_count=Thread.answer_count + 1, last_activity_at=now)
     )
+    search.reindex_thread(state, thread.id)
     session.commit()
     signals.answer_created.send(current_app._get_current_object(), thread=thread, post=post)
     return post
@@ -230,6 +232,8 @@ def edit_post(
     post.body_html = render_markdown(clean_body)
     post.edited_at = utcnow()
     revision = _revision(state, post, editor, new_title)
+    state.db.session.flush()
+    search.reindex_thread(state, post.thread_id)
     state.db.session.commit()
     signals.post_edited.send(current_app._get_current_object(), post=post, revision=revision)
     return post
@@ -283,6 +287,8 @@ def set_deleted(state: ForumState, actor: ForumUser, post: Any, deleted: bool) -
                 .where(Thread.id == post.thread_id, Thread.accepted_post_id == post.id)
                 .values(accepted_post_id=None, solved_at=None, accepted_by_id=None)
             )
+    session.flush()
+    search.reindex_thread(state, post.thread_id)
     session.commit()
     signals.post_deleted.send(current_app._get_current_object(), post=post, deleted=deleted)
     return post

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from . import signals
+from . import search, signals
 from .errors import ForumError, NotAllowed, NotFound
 from .extension import ForumState
 from .models import utcnow
@@ -42,6 +42,7 @@ def accept(state: ForumState, actor: ForumUser, thread: Any, post_id: Any) -> An
         .where(Thread.id == thread.id)
         .values(accepted_post_id=post.id, solved_at=utcnow(), accepted_by_id=actor.id)
     )
+    search.reindex_thread(state, thread.id)
     state.db.session.commit()
     state.db.session.refresh(thread)
     signals.answer_accepted.send(
@@ -63,6 +64,7 @@ def unaccept(state: ForumState, actor: ForumUser, thread: Any) -> None:
         .where(Thread.id == thread.id)
         .values(accepted_post_id=None, solved_at=None, accepted_by_id=None)
     )
+    search.reindex_thread(state, thread.id)
     state.db.session.commit()
     state.db.session.refresh(thread)
     signals.answer_unaccepted.send(current_app._get_current_object(), thread=thread, post=post, user=actor)

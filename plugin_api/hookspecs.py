@@ -18,3 +18,12 @@ def forum_badge_rules() -> list[Any]:
     ``threshold``, checked when one of the rule's ``triggers`` happens ("question", "answer",
     "accept", "accepted_own", "like", "like_given", "share_visit", "visit", "edit").
     """
+
+
+@hookspec
+def forum_external_knowledge(query: str, limit: int) -> list[Any]:
+    """Return up to ``limit`` :class:`plugin_api.knowledge.ExternalArticle` from the desk's own knowledge base.
+
+    Called while people search and while they type a question, in a worker thread with a timeout
+    (``FORUM_EXTERNAL_TIMEOUT``): a source that is slow or fails is left out, never slows the page.
+    """

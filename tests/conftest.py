@@ -138,6 +138,29 @@ class People:
 
 @pytest.fixture
 def people(app: Flask) -> People:
+    return _make_people(app)
+
+
+@pytest.fixture
+def people_factory(database_url: str) -> Iterator[Any]:
+    """Another fresh host app with extra settings (plugins, say), its client, and its people."""
+    made: list[Flask] = []
+
+    def factory(**config: Any) -> tuple[Flask, FlaskClient, People]:
+        application = create_app(database_url, **config)
+        application.config["TESTING"] = True
+        _reset(application)
+        made.append(application)
+        return application, application.test_client(), _make_people(application)
+
+    yield factory
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _make_people(app: Flask) -> People:
     with app.app_context():
         made = People(
             asker=Member(full_name="Ana Asker", email="ana@example.com"),

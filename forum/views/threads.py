@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import categories, listing, posting, sharing
+from .. import categories, listing, posting, sharing, suggestions
 from ..gamification import leaderboard
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
@@ -111,6 +111,7 @@ def ask() -> Any:
         wanted = categories.by_slug(state(), request.args.get("category", ""))
         if wanted is not None:
             form.category_id.data = str(wanted.id)
+        form.attempt.data = suggestions.new_attempt()
         return render("forum/ask.html", form=form)
     if csrf_failed(form):
         form.form_errors.append(CSRF_MESSAGE)
@@ -127,6 +128,9 @@ def ask() -> Any:
     except ForumError as error:
         form_error(form, error)
         return render("forum/ask.html", error.status, form=form)
+    if suggestions.saw_suggestions(state(), form.attempt.data):
+        suggestions.record(state(), "posted", attempt=form.attempt.data, user=viewer())
+        state().db.session.commit()
     flash("Your question is posted. We will let you know when someone answers.", "success")
     return redirect(thread_url(created))
 

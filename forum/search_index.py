@@ -1,0 +1,56 @@
+"""The full-text index beside ``forum_search_doc``: FTS5 on SQLite, a generated tsvector with GIN on PostgreSQL.
+
+Used both by the migration and by ``db.create_all()``, so the two build the same thing.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+FTS_TABLE = "forum_search_fts"
+VECTOR_COLUMN = "search_vector"
+VECTOR_INDEX = "ix_forum_search_doc_vector"
+
+_SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='forum_search_doc', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER forum_search_doc_ai AFTER INSERT ON forum_search_doc BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    f"CREATE TRIGGER forum_search_doc_ad AFTER DELETE ON forum_search_doc BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
+    f"CREATE TRIGGER forum_search_doc_au AFTER UPDATE ON forum_search_doc BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
+    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+]
+_SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS forum_search_doc_au",
+    "DROP TRIGGER IF EXISTS forum_search_doc_ad",
+    "DROP TRIGGER IF EXISTS forum_search_doc_ai",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+_POSTGRES_CREATE = [
+    f"ALTER TABLE forum_search_doc ADD COLUMN {VECTOR_COLUMN} tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(body, '')), 'B')) STORED",
+    f"CREATE INDEX {VECTOR_INDEX} ON forum_search_doc USING gin ({VECTOR_COLUMN})",
+]
+_POSTGRES_DROP = [f"DROP INDEX IF EXISTS {VECTOR_INDEX}", f"ALTER TABLE forum_search_doc DROP COLUMN IF EXISTS {VECTOR_COLUMN}"]
+
+
+def create_index(connection: sa.Connection) -> None:
+    """Build the full-text index for this database."""
+    statements = _POSTGRES_CREATE if connection.dialect.name == "postgresql" else _SQLITE_CREATE
+    for statement in statements:
+        connection.execute(sa.text(statement))
+
+
+def drop_index(connection: sa.Connection) -> None:
+    """Remove it again."""
+    statements = _POSTGRES_DROP if connection.dialect.name == "postgresql" else _SQLITE_DROP
+    for statement in statements:
+        connection.execute(sa.text(statement))
+
+
+def is_index_object(name: str | None) -> bool:
+    """Parts of the index that the models do not declare, which schema comparisons must skip."""
+    return bool(name) and (str(name).startswith(FTS_TABLE) or name in {VECTOR_COLUMN, VECTOR_INDEX})

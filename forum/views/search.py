@@ -1,0 +1,177 @@
+"""Search, suggestions while typing a question, knowledge articles, and the desk's numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import login_required
+
+from .. import articles, categories, external, listing, posting, search, suggestions
+from ..errors import ForumError, NotAllowed
+from ..forms import ActionForm, ArticleForm
+from . import blueprint
+from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, links, page_arg, render, state, viewer
+
+
+def hit_url(hit: Any) -> str:
+    """Where a result leads."""
+    if hit.kind == "article":
+        return url_for("forum.article", article_id=hit.ref_id)
+    return f"{links().prefix}/t/{hit.ref_id}"
+
+
+@blueprint.get("/search")
+def search_page() -> Any:
+    """Search threads, answers and articles; the address can be bookmarked and shared."""
+    text = request.args.get("q", "")[:500]
+    solved_only = request.args.get("solved") == "1"
+    category = categories.by_slug(state(), request.args.get("category", "")) if request.args.get("category") else None
+    tag = (request.args.get("tag") or "").lower()[:40] or None
+    results = search.search(
+        state(), text, page=page_arg(), solved_only=solved_only, category_id=category.id if category else None, tag=tag
+    )
+    if results.terms and page_arg() == 1:
+        results.external = external.lookup(state(), " ".join(results.terms))
+    keep = {k: v for k, v in {"q": text, "solved": "1" if solved_only else None,
+                              "category": category.slug if category else None, "tag": tag}.items() if v}
+    return render(
+        "forum/search.html", text=text, results=results, solved_only=solved_only, category=category, tag=tag,
+        categories=listing.categories_by_id(state()), keep=keep, hit_url=hit_url,
+    )
+
+
+@blueprint.get("/suggest")
+@login_required
+def suggest() -> Any:
+    """Up to five solved threads and articles for what is being typed (htmx, debounced)."""
+    text = f"{request.args.get('title', '')} {request.args.get('body', '')[:300]}"
+    attempt = suggestions.clean_attempt(request.args.get("attempt"))
+    hits = search.suggest(state(), text)
+    found_outside = external.lookup(state(), " ".join(search.terms(text)), limit=3) if search.terms(text) else []
+    if hits:
+        suggestions.record(state(), "shown", attempt=attempt, user=viewer(), count=len(hits))
+        state().db.session.commit()
+    return render("forum/partials/_suggestions.html", hits=hits, outside=found_outside, attempt=attempt,
+                  hit_url=hit_url, typed=bool(search.terms(text)), action=ActionForm())
+
+
+def _answer_of(kind: str, ref_id: int) -> tuple[str, Any, Any]:
+    """Title, and the HTML that answers it, of a suggested thread or article."""
+    if kind == "article":
+        article = articles.get(state(), ref_id, viewer())
+        return article.title, article.body_html, url_for("forum.article", article_id=article.id)
+    thread = posting.get_thread(state(), ref_id, viewer())
+    if thread.accepted_post_id is None:
+        abort(404)
+    post = posting.get_post(state(), thread.accepted_post_id, viewer())
+    return thread.title, post.body_html, f"{links().prefix}/t/{thread.id}"
+
+
+@blueprint.get("/suggest/open")
+@login_required
+def open_suggestion() -> Any:
+    """The answer of one suggestion, shown in place so the draft question stays as it is."""
+    kind = "article" if request.args.get("kind") == "article" else "thread"
+    ref_id = request.args.get("id", type=int) or 0
+    title, answer_html, url = _answer_of(kind, ref_id)
+    attempt = suggestions.clean_attempt(request.args.get("attempt"))
+    suggestions.record(state(), "opened", attempt=attempt, user=viewer(), doc_kind=kind, doc_ref=ref_id)
+    state().db.session.commit()
+    return render("forum/partials/_suggestion_answer.html", title=title, answer_html=answer_html, url=url, kind=kind,
+                  ref_id=ref_id, attempt=attempt, action=ActionForm())
+
+
+@blueprint.post("/suggest/solved")
+@login_required
+def suggestion_solved() -> Any:
+    """ "This solved my problem": the attempt ends without a new question, and the desk counts it."""
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+    kind = "article" if request.form.get("kind") == "article" else "thread"
+    ref_id = request.form.get("id", type=int) or 0
+    title, _, url = _answer_of(kind, ref_id)
+    suggestions.record(state(), "deflected", attempt=request.form.get("attempt", ""), user=viewer(), doc_kind=kind,
+                       doc_ref=ref_id)
+    state().db.session.commit()
+    if htmx:
+        return render("forum/partials/_suggestion_thanks.html", title=title, url=url)
+    flash("Glad that solved it! Your question was not posted, so there is nothing else to do.", "success")
+    return redirect(url)
+
+
+@blueprint.get("/admin/suggestions")
+@login_required
+def suggestion_numbers() -> Any:
+    """For the IT team: what suggestions achieve, week by week."""
+    if not viewer().is_agent:
+        raise NotAllowed("Only the IT team can see these numbers.")
+    return render("forum/admin/suggestions.html", weeks=suggestions.weekly(state()))
+
+
+@blueprint.get("/articles")
+def articles_page() -> Any:
+    """Knowledge articles, newest first."""
+    return render("forum/articles.html", articles=articles.published(state(), viewer=viewer()),
+                  categories=listing.categories_by_id(state()))
+
+
+@blueprint.get("/articles/<int:article_id>")
+def article(article_id: int) -> Any:
+    """One knowledge article."""
+    found = articles.get(state(), article_id, viewer())
+    people = state().users.get_many([found.author_id, found.credited_id])
+    return render("forum/article.html", article=found, people=people,
+                  category=state().db.session.get(state().models.Category, found.category_id))
+
+
+def _article_form(found: Any = None) -> Any:
+    if viewer() is None or not viewer().is_agent:
+        raise NotAllowed("Only the IT team can write knowledge articles.")
+    form = ArticleForm(obj=found) if request.method == "GET" and found is not None else ArticleForm()
+    form.category_id.choices = [(str(c.id), c.name) for c in categories.ordered(state())]
+    if request.method == "GET":
+        if found is not None:
+            form.category_id.data = str(found.category_id)
+            form.body.data = found.body_source
+        return render("forum/article_edit.html", form=form, article=found)
+    if csrf_failed(form):
+        form.form_errors.append(CSRF_MESSAGE)
+        return render("forum/article_edit.html", 400, form=form, article=found)
+    try:
+        saved = articles.save(
+            state(), viewer(), title=form.title.data, body=form.body.data, category_id=form.category_id.data,
+            publish=bool(request.form.get("publish")), article=found,
+        )
+    except ForumError as error:
+        form_error(form, error)
+        return render("forum/article_edit.html", error.status, form=form, article=found)
+    flash("Published. People will find it in search and suggestions." if saved.is_published
+          else "Saved as a draft. Only the IT team can see it.", "success")
+    return redirect(url_for("forum.article", article_id=saved.id))
+
+
+@blueprint.route("/articles/new", methods=["GET", "POST"])
+@login_required
+def new_article() -> Any:
+    """Write a knowledge article."""
+    return _article_form()
+
+
+@blueprint.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_article(article_id: int) -> Any:
+    """Change a knowledge article, or publish a draft."""
+    return _article_form(articles.get(state(), article_id, viewer()))
+
+
+@blueprint.post("/p/<int:post_id>/promote")
+@login_required
+def promote(post_id: int) -> Any:
+    """Start an article from an answer that solved its question."""
+    post = posting.get_post(state(), post_id, viewer())
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+    draft = articles.promote(state(), viewer(), post)
+    flash("A draft article is ready. Tidy it up and publish it.", "success")
+    return redirect(url_for("forum.edit_article", article_id=draft.id))
