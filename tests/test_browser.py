@@ -254,3 +254,43 @@ def test_like_favourite_share_and_accept_without_javascript(demo, browser):
         assert page.locator(".post.accepted .solved-mark").inner_text().strip().endswith("This answer solved it")
     finally:
         context.close()
+
+
+def test_suggestions_appear_while_typing_and_solve_the_problem(demo, browser):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        log_in(page, demo, "emma")
+        page.goto(f"{demo}/community/ask")
+        title = page.get_by_label("Title: what is the problem, in one sentence?")
+        title.press_sequentially("My vpn keeps disconnecting", delay=60)
+        page.locator("#suggestions .suggestion-list summary").first.wait_for()
+        status = page.locator("#suggestions [role=status]")
+        assert re.match(r"\d+ answers? that might solve it", status.inner_text())
+        first = page.locator("#suggestions details").first
+        assert "VPN" in first.locator("summary").inner_text()
+        first.locator("summary").click()
+        solved = first.get_by_role("button", name="This solved my problem")
+        solved.wait_for()
+        shot(page, "ask-with-suggestions-desktop")
+        assert title.input_value() == "My vpn keeps disconnecting"  # the draft is still there
+        solved.click()
+        page.get_by_text("Glad that solved it!").wait_for()
+        assert page.url.endswith("/community/ask")
+    finally:
+        context.close()
+
+
+def test_search_page_on_a_phone(demo, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(f"{demo}/community/")
+        page.get_by_label("Search the community").fill("printing")
+        page.get_by_label("Search the community").press("Enter")
+        page.wait_for_url(re.compile(r".*/community/search\?q=printing"))
+        assert page.locator(".search-results mark").count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        shot(page, "search-phone")
+    finally:
+        context.close()
