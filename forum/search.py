@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from .extension import ForumState
-from .search_index import FTS_TABLE, VECTOR_COLUMN
+from .search_index import FTS_TABLE, TITLE_VECTOR_COLUMN, VECTOR_COLUMN
 
 #: Markers for highlighted words; taken out of indexed text so they can only come from the index.
 OPEN, CLOSE = "\u27e6", "\u27e7"
@@ -173,7 +173,7 @@ def _highlight(raw: str | None) -> Markup:
 
 def _query(
     state: ForumState, words: list[str], *, match_all: bool, solved_only: bool, category_id: int | None,
-    tag: str | None, limit: int, offset: int,
+    tag: str | None, limit: int, offset: int, title_only: bool = False, exclude: set[tuple[str, int]] = frozenset(),
 ) -> list[Hit]:
     doc = state.models.SearchDoc.__table__
     connection = state.db.session.connection()
@@ -184,6 +184,8 @@ def _query(
         filters.append(sa.or_(doc.c.solved, doc.c.kind == "article"))
     if category_id:
         filters.append(doc.c.category_id == category_id)
+    for kind, ref in exclude:
+        filters.append(sa.not_(sa.and_(doc.c.kind == kind, doc.c.ref_id == ref)))
     if tag:
         Tag, link = state.models.Tag.__table__, state.models.thread_tag
         filters.append(doc.c.kind == "thread")
@@ -194,7 +196,7 @@ def _query(
     if postgres:
         expression = (" & " if match_all else " | ").join(f"{w}:*" for w in words)
         tsquery = sa.func.to_tsquery("english", expression)
-        vector = sa.column(VECTOR_COLUMN)
+        vector = sa.column(TITLE_VECTOR_COLUMN if title_only else VECTOR_COLUMN)
         score = (sa.func.ts_rank_cd(vector, tsquery) * boost).label("score")
         ranked = (
             sa.select(doc.c.id, doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body, score)
@@ -211,6 +213,8 @@ def _query(
                           snippet).order_by(ranked.c.score.desc(), ranked.c.id)
     else:
         expression = (" " if match_all else " OR ").join(f'"{w}"*' for w in words)
+        if title_only:
+            expression = "{title}: (" + expression + ")"
         fts = sa.table(FTS_TABLE, sa.column("rowid"))
         match = sa.text(f"{FTS_TABLE} MATCH :expression").bindparams(expression=expression)
         score = (sa.func.bm25(sa.literal_column(FTS_TABLE), 8.0, 1.0) * boost).label("score")
@@ -247,8 +251,17 @@ def search(
 
 
 def suggest(state: ForumState, text: str | None, *, limit: int = 5) -> list[Hit]:
-    """The solved threads and articles most likely to answer what someone is typing."""
+    """The solved threads and articles most likely to answer what someone is typing.
+
+    Titles with any of the words first (a small index, so this stays fast while people type),
+    then, if that leaves room, threads whose text has all of them.
+    """
     words = terms(text)
     if not words:
         return []
-    return _query(state, words, match_all=False, solved_only=True, category_id=None, tag=None, limit=limit, offset=0)
+    args = dict(solved_only=True, category_id=None, tag=None, offset=0)
+    hits = _query(state, words, match_all=False, title_only=True, limit=limit, **args)
+    if len(hits) < limit:
+        seen = {(h.kind, h.ref_id) for h in hits}
+        hits += _query(state, words, match_all=True, limit=limit - len(hits), exclude=seen, **args)
+    return hits

@@ -67,6 +67,9 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "login"
@@ -103,6 +106,15 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         return {"me": current_user}
 
     return app
+
+
+def _sqlite_pragmas(connection: Any, record: Any) -> None:
+    """Several workers share the demo's SQLite file: write-ahead logging lets readers and a writer overlap."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def _accounts() -> list[Account]:

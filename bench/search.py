@@ -1,0 +1,172 @@
+"""Search and suggestions at scale: 100,000 threads and 1,000,000 posts.
+
+Prints p50/p95 server time (the request handled in-process by the app, no network) for the
+suggestion endpoint and the search page, beside a bare Flask "hello world" handled the same way
+in the same run.
+
+    .venv/bin/python bench/search.py [--database sqlite|postgresql] [--threads 100000] [--posts 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORDS = ("printer vpn outlook password laptop screen monitor teams camera keyboard mouse wifi network drive "
+         "excel word licence install update restart crash slow error message login account locked reset phone "
+         "email calendar meeting invite shared mailbox folder access scanner toner paper jam battery charger dock "
+         "headset bluetooth browser chrome edge certificate expired token authenticator sync onedrive backup").split()
+FILLER = "it does not work since this morning and I tried turning it off and on again but nothing changed".split()
+# A long tail of other words (product names, error codes, places), drawn Zipf-like as in real text,
+# so that a word like "printer" appears in a few percent of threads, not in all of them.
+TAIL = [f"{a}{b}" for a in ("al", "be", "co", "de", "ex", "fi", "go", "hu", "in", "jo", "ka", "lo", "mi", "no", "op",
+                            "pa", "qu", "ro", "si", "tu") for b in range(1000)]
+TAIL_CUMULATIVE = list(__import__("itertools").accumulate(1 / (rank + 1) for rank in range(len(TAIL))))
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    """Mostly everyday words and the long tail, with a few IT words."""
+    words = []
+    for _ in range(n):
+        roll = rng.random()
+        if roll < 0.04:
+            words.append(rng.choice(WORDS))
+        elif roll < 0.55:
+            words.append(rng.choice(FILLER))
+        else:
+            words.append(rng.choices(TAIL, cum_weights=TAIL_CUMULATIVE)[0])
+    return " ".join(words)
+
+
+def seed(url: str, threads: int, posts: int) -> None:
+    from examples.portal.app import Account, create_app, db
+    from forum import get_state
+
+    app = create_app(url)
+    rng = random.Random(5)
+    with app.app_context():
+        db.create_all()
+        db.session.execute(sa.insert(Account), [
+            {"account_id": i, "username": f"u{i}", "display_name": f"Person {i}", "email": f"u{i}@example.com",
+             "role": "employee", "job": ""} for i in range(1, 1001)])
+        m = get_state(app).models
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        per_thread = max(1, posts // threads)
+        post_id = 0
+        thread_rows, post_rows, doc_rows = [], [], []
+
+        def flush() -> None:
+            for table, rows in ((m.Thread, thread_rows), (m.Post, post_rows), (m.SearchDoc, doc_rows)):
+                if rows:
+                    db.session.execute(sa.insert(table), rows)
+                    rows.clear()
+
+        for t in range(1, threads + 1):
+            when = now - dt.timedelta(minutes=t)
+            title = (" ".join(rng.sample(WORDS, 2)) + " " + sentence(rng, 5)).capitalize()
+            texts = [sentence(rng, 30) for _ in range(per_thread)]
+            solved = rng.random() < 0.4
+            first_answer = post_id + 2
+            thread_rows.append({"id": t, "category_id": 1, "author_id": 1 + t % 1000, "title": title[:200],
+                                "created_at": when, "last_activity_at": when, "answer_count": per_thread - 1,
+                                "accepted_post_id": None})
+            for i, text in enumerate(texts):
+                post_id += 1
+                post_rows.append({"id": post_id, "thread_id": t, "author_id": 1 + (t + i) % 1000, "is_question": i == 0,
+                                  "body_source": text, "body_html": f"<p>{text}</p>", "created_at": when,
+                                  "revision_count": 1, "like_count": 0})
+            doc_rows.append({"kind": "thread", "ref_id": t, "title": title[:200], "body": " ".join(texts),
+                             "solved": solved, "category_id": 1})
+            if solved and per_thread > 1:
+                thread_rows[-1]["accepted_post_id"] = first_answer
+            if len(post_rows) >= 20000:
+                flush()
+        flush()
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("ANALYZE"))
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def timed(client, paths: list[str]) -> tuple[float, float]:
+    samples = []
+    for path in paths:
+        start = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return percentiles(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--threads", type=int, default=100_000)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    from bench.hello import app as hello
+    from examples.portal.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        admin, name = None, None
+        if args.database == "sqlite":
+            url = f"sqlite:///{Path(tmp) / 'search.db'}"
+        else:
+            admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+            name = f"forum_bench_{uuid.uuid4().hex[:8]}"
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        try:
+            started = time.perf_counter()
+            seed(url, args.threads, args.posts)
+            print(f"seeded {args.threads:,} threads and {args.posts:,} posts on {args.database} "
+                  f"in {time.perf_counter() - started:.0f} s")
+            app = create_app(url, WTF_CSRF_ENABLED=False)
+            client = app.test_client()
+            client.post("/login", data={"username": "u1", "password": "demo"})
+            rng = random.Random(9)
+            typed = [" ".join(rng.sample(WORDS, 2)) + " " + rng.choice(FILLER) + " " + rng.choice(TAIL[:200])
+                     for _ in range(args.requests)]
+            hello_client = hello.test_client()
+            timed(hello_client, ["/"] * 50)
+            base = timed(hello_client, ["/"] * args.requests)
+            suggest_paths = [f"/community/suggest?title={q.replace(' ', '+')}&attempt=bench" for q in typed]
+            search_paths = [f"/community/search?q={q.replace(' ', '+')}" for q in typed]
+            timed(client, suggest_paths[:20])
+            suggestions = timed(client, suggest_paths)
+            searches = timed(client, search_paths)
+            print(f"\nserver time per request, in-process; database: {args.database}")
+            print(f"{'endpoint':24} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12} {'p95 x hello':>12}")
+            for label, (p50, p95) in (("hello world (baseline)", base), ("suggestions", suggestions),
+                                      ("search page", searches)):
+                print(f"{label:24} {p50:8.2f} {p95:8.2f} {p50 / base[0]:12.1f} {p95 / base[1]:12.1f}")
+            with app.app_context():
+                from examples.portal.app import db
+
+                db.engine.dispose()
+        finally:
+            if admin is not None:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
