@@ -29,8 +29,18 @@ def free_port() -> int:
 def gunicorn(app_spec: str, *, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
     """Serve ``app_spec`` with gunicorn sync workers on a free loopback port."""
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-           "--log-level", "warning", app_spec]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app_spec,
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -39,9 +49,9 @@ def gunicorn(app_spec: str, *, workers: int = 2, env: dict[str, str] | None = No
             try:
                 urllib.request.urlopen(base + "/", timeout=2).read()
                 break
-            except Exception:
+            except Exception as error:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"gunicorn did not start: {cmd}")
+                    raise RuntimeError(f"gunicorn did not start: {cmd}") from error
                 time.sleep(0.2)
         yield base
     finally:
@@ -70,7 +80,9 @@ def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2) -
     subprocess.run(["wrk", "-t1", "-c2", "-d2s", url], check=True, capture_output=True)  # warm up
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"{url} answered with errors under load:\n{out}")

@@ -10,7 +10,8 @@ from flask import Flask, render_template_string
 app = Flask(__name__)
 engine = sa.create_engine(os.environ["PORTAL_DATABASE_URL"])
 PAGE = """<!doctype html><title>50 rows</title><ul>{% for row in rows %}
-<li id="p{{ row.id }}"><a href="/p/{{ row.id }}">{{ row.created_at }}</a> {{ row.body_html|safe }}</li>{% endfor %}</ul>"""
+<li id="p{{ row.id }}"><a href="/p/{{ row.id }}">{{ row.created_at }}</a>
+{{ row.body_html|safe }}</li>{% endfor %}</ul>"""
 
 
 @app.get("/")

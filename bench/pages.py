@@ -49,7 +49,7 @@ def seed(url: str) -> None:
         db.session.commit()
         tags = [{"name": f"tag{i}"} for i in range(300)]
         db.session.execute(sa.insert(m.Tag), tags)
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         body = "I tried **restarting** it, then:\n\n1. signed out\n2. signed in again\n\nStill broken. Any idea?"
         html = render_markdown(body)
         answer_body = "Open **Settings**, choose *Accounts*, then remove and add the account again."
@@ -62,29 +62,68 @@ def seed(url: str) -> None:
         for t in range(1, THREADS + 1):
             asked = now - dt.timedelta(minutes=(THREADS - t) * 7)
             last = asked + dt.timedelta(minutes=counts[t - 1] * 3)
-            threads.append({"id": t, "category_id": 2 + t % 8, "author_id": 1 + t % 200, "title": f"Question {t}: Outlook keeps asking for my password",
-                            "created_at": asked, "last_activity_at": last, "answer_count": counts[t - 1]})
+            threads.append(
+                {
+                    "id": t,
+                    "category_id": 2 + t % 8,
+                    "author_id": 1 + t % 200,
+                    "title": f"Question {t}: Outlook keeps asking for my password",
+                    "created_at": asked,
+                    "last_activity_at": last,
+                    "answer_count": counts[t - 1],
+                }
+            )
             links.extend({"thread_id": t, "tag_id": tag} for tag in {1 + t % 300, 1 + (t * 7 + 3) % 300})
             post_id += 1
-            posts.append({"id": post_id, "thread_id": t, "author_id": 1 + t % 200, "is_question": True, "body_source": body,
-                          "body_html": html, "created_at": asked, "revision_count": 1})
+            posts.append(
+                {
+                    "id": post_id,
+                    "thread_id": t,
+                    "author_id": 1 + t % 200,
+                    "is_question": True,
+                    "body_source": body,
+                    "body_html": html,
+                    "created_at": asked,
+                    "revision_count": 1,
+                }
+            )
             for a in range(counts[t - 1]):
                 post_id += 1
-                posts.append({"id": post_id, "thread_id": t, "author_id": 1 + (t + a + 1) % 200, "is_question": False,
-                              "body_source": answer_body, "body_html": answer_html,
-                              "created_at": asked + dt.timedelta(minutes=a * 3 + 1), "revision_count": 1})
+                posts.append(
+                    {
+                        "id": post_id,
+                        "thread_id": t,
+                        "author_id": 1 + (t + a + 1) % 200,
+                        "is_question": False,
+                        "body_source": answer_body,
+                        "body_html": answer_html,
+                        "created_at": asked + dt.timedelta(minutes=a * 3 + 1),
+                        "revision_count": 1,
+                    }
+                )
         for table, rows in ((m.Thread, threads), (m.thread_tag, links), (m.Post, posts)):
             for start in range(0, len(rows), 5000):
-                db.session.execute(sa.insert(table), rows[start:start + 5000])
-        revisions = [{"post_id": p["id"], "number": 1, "body_source": p["body_source"], "created_at": p["created_at"],
-                      "editor_id": p["author_id"]} for p in posts]
+                db.session.execute(sa.insert(table), rows[start : start + 5000])
+        revisions = [
+            {
+                "post_id": p["id"],
+                "number": 1,
+                "body_source": p["body_source"],
+                "created_at": p["created_at"],
+                "editor_id": p["author_id"],
+            }
+            for p in posts
+        ]
         for start in range(0, len(revisions), 5000):
-            db.session.execute(sa.insert(m.PostRevision), revisions[start:start + 5000])
+            db.session.execute(sa.insert(m.PostRevision), revisions[start : start + 5000])
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             for table in ("forum_thread", "forum_post", "forum_post_revision", "forum_thread_tag"):
-                db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-                                   if table != "forum_thread_tag" else sa.text("SELECT 1"))
+                db.session.execute(
+                    sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                    if table != "forum_thread_tag"
+                    else sa.text("SELECT 1")
+                )
             db.session.commit()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(sa.text("ANALYZE"))
@@ -102,7 +141,10 @@ def query_counts(url: str, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
     for name, path in paths.items():
         client.get(path)
         seen: list[str] = []
-        listener = lambda conn, cursor, statement, *a: seen.append(statement)  # noqa: E731
+
+        def listener(conn, cursor, statement, *a, seen=seen):  # type: ignore[no-untyped-def]
+            seen.append(statement)
+
         sa.event.listen(engine, "before_cursor_execute", listener)
         response = client.get(path)
         sa.event.remove(engine, "before_cursor_execute", listener)
@@ -123,7 +165,9 @@ def main() -> None:
         if args.database == "sqlite":
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         else:
-            admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+            admin = sa.create_engine(
+                "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+            )
             name = f"forum_bench_{uuid.uuid4().hex[:8]}"
             with admin.connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -131,8 +175,10 @@ def main() -> None:
         try:
             started = dt.datetime.now()
             seed(url)
-            print(f"seeded {THREADS:,} threads and {ANSWERS:,} answers on {args.database} "
-                  f"in {(dt.datetime.now() - started).total_seconds():.1f} s")
+            print(
+                f"seeded {THREADS:,} threads and {ANSWERS:,} answers on {args.database} "
+                f"in {(dt.datetime.now() - started).total_seconds():.1f} s"
+            )
             paths = {"home page": "/community/", f"thread page, {BIG_THREAD_ANSWERS} answers": "/community/t/1"}
             counts = query_counts(url, paths)
             env = {"PORTAL_DATABASE_URL": url, "PORTAL_FORUM_POSTS_PER_PAGE": str(BIG_THREAD_ANSWERS)}
@@ -144,11 +190,14 @@ def main() -> None:
                     results[name] = wrk(base + path, seconds=args.seconds)
             print(f"\ngunicorn, 2 sync workers; wrk -t2 -c4 -d{args.seconds}s; database: {args.database}")
             print(f"{'page':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'queries':>8} {'writes':>7}")
-            print(f"{'hello world (baseline)':28} {hello.rps:8.0f} {hello.p50_ms:8.2f} {hello.p99_ms:8.2f} {1.0:8.3f} {'-':>8} {'-':>7}")
+            baseline = f"{hello.rps:8.0f} {hello.p50_ms:8.2f} {hello.p99_ms:8.2f} {1.0:8.3f}"
+            print(f"{'hello world (baseline)':28} {baseline} {'-':>8} {'-':>7}")
             for name, load in results.items():
                 queries, writes = counts[name]
-                print(f"{name:28} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
-                      f"{load.rps / hello.rps:8.3f} {queries:8d} {writes:7d}")
+                print(
+                    f"{name:28} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
+                    f"{load.rps / hello.rps:8.3f} {queries:8d} {writes:7d}"
+                )
         finally:
             if admin is not None:
                 with admin.connect() as conn:

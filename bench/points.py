@@ -35,12 +35,22 @@ def seed(url: str, rows: int) -> None:
     rng = random.Random(7)
     with app.app_context():
         db.create_all()
-        db.session.execute(sa.insert(Account), [
-            {"account_id": i, "username": f"u{i}", "display_name": f"Person {i}", "email": f"u{i}@example.com",
-             "role": "employee", "job": ""} for i in range(1, PEOPLE + 1)
-        ])
+        db.session.execute(
+            sa.insert(Account),
+            [
+                {
+                    "account_id": i,
+                    "username": f"u{i}",
+                    "display_name": f"Person {i}",
+                    "email": f"u{i}@example.com",
+                    "role": "employee",
+                    "job": "",
+                }
+                for i in range(1, PEOPLE + 1)
+            ],
+        )
         m = get_state(app).models
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         buckets: dict[tuple, list] = {}
         batch = []
         for n in range(rows):
@@ -48,8 +58,17 @@ def seed(url: str, rows: int) -> None:
             when = now - dt.timedelta(minutes=rng.randint(0, 365 * 24 * 60))
             amount = rng.choice((10, 10, 5, 15, 2, 1, -10))
             category = rng.randint(1, 8)
-            batch.append({"user_id": user, "amount": amount, "reason": "answer_liked", "cause": f"seed:{n}",
-                          "actor_id": rng.randint(1, PEOPLE), "category_id": category, "created_at": when})
+            batch.append(
+                {
+                    "user_id": user,
+                    "amount": amount,
+                    "reason": "answer_liked",
+                    "cause": f"seed:{n}",
+                    "actor_id": rng.randint(1, PEOPLE),
+                    "category_id": category,
+                    "created_at": when,
+                }
+            )
             for period, starts in buckets_for(when):
                 for cat in (0, category):
                     slot = buckets.setdefault((period, starts, cat, user), [0, when])
@@ -60,10 +79,12 @@ def seed(url: str, rows: int) -> None:
                 batch = []
         if batch:
             db.session.execute(sa.insert(m.PointEvent), batch)
-        rows_out = [{"period": p, "starts": s, "category_id": c, "user_id": u, "points": v[0], "reached_at": v[1]}
-                    for (p, s, c, u), v in buckets.items()]
+        rows_out = [
+            {"period": p, "starts": s, "category_id": c, "user_id": u, "points": v[0], "reached_at": v[1]}
+            for (p, s, c, u), v in buckets.items()
+        ]
         for start in range(0, len(rows_out), 20000):
-            db.session.execute(sa.insert(m.PointBucket), rows_out[start:start + 20000])
+            db.session.execute(sa.insert(m.PointBucket), rows_out[start : start + 20000])
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -98,9 +119,17 @@ def measure(url: str, runs: int = 200) -> dict[str, float]:
 
         def award() -> None:
             user = rng.randint(1, PEOPLE)
-            ledger.award(state, ledger.Award(user_id=user, reason="answer_liked", amount=10,
-                                             cause=f"bench:{uuid.uuid4().hex}", actor_id=rng.randint(1, PEOPLE),
-                                             category_id=rng.randint(1, 8)))
+            ledger.award(
+                state,
+                ledger.Award(
+                    user_id=user,
+                    reason="answer_liked",
+                    amount=10,
+                    cause=f"bench:{uuid.uuid4().hex}",
+                    actor_id=rng.randint(1, PEOPLE),
+                    category_id=rng.randint(1, 8),
+                ),
+            )
             db.session.commit()
 
         def board() -> None:
@@ -124,8 +153,9 @@ def main() -> None:
             if args.database == "sqlite":
                 url = f"sqlite:///{Path(tmp) / 'points.db'}"
             else:
-                admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-                                         isolation_level="AUTOCOMMIT")
+                admin = sa.create_engine(
+                    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+                )
                 name = f"forum_bench_{uuid.uuid4().hex[:8]}"
                 with admin.connect() as conn:
                     conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -138,12 +168,16 @@ def main() -> None:
                     with admin.connect() as conn:
                         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         results[size] = figures
-        print(f"{size:>12,} {figures['baseline']:8.3f} {figures['award']:9.3f} {figures['award'] / figures['baseline']:7.1f} "
-              f"{figures['board']:16.3f} {figures['board'] / figures['baseline']:7.1f}")
+        base = figures["baseline"]
+        print(
+            f"{size:>12,} {base:8.3f} {figures['award']:9.3f} {figures['award'] / base:7.1f} "
+            f"{figures['board']:16.3f} {figures['board'] / base:7.1f}"
+        )
     if len(results) >= 2:
         small, large = results[min(results)], results[max(results)]
         ratio = (large["award"] / large["baseline"]) / (small["award"] / small["baseline"])
-        print(f"award cost at {max(results):,} rows vs {min(results):,} rows (each against its own baseline): {ratio:.2f}x")
+        sizes = f"{max(results):,} rows vs {min(results):,} rows"
+        print(f"award cost at {sizes} (each against its own baseline): {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Rendering cost of posts: worst-case Markdown beside an ordinary post of the same length.
 
-    .venv/bin/python bench/render.py
+.venv/bin/python bench/render.py
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from forum.markup import render_markdown  # noqa: E402
 
 LENGTH = 32_000
-ORDINARY = ("Open **Settings**, then *Accounts*. Remove the account and add it again. See https://example.com/help.\n\n"
-            * 400)[:LENGTH]
+ORDINARY = (
+    "Open **Settings**, then *Accounts*. Remove the account and add it again. See https://example.com/help.\n\n" * 400
+)[:LENGTH]
 WORST = {
     "32,000 [": "[" * LENGTH,
     "16,000 ![": "![" * (LENGTH // 2),

@@ -23,15 +23,41 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-WORDS = ("printer vpn outlook password laptop screen monitor teams camera keyboard mouse wifi network drive "
-         "excel word licence install update restart crash slow error message login account locked reset phone "
-         "email calendar meeting invite shared mailbox folder access scanner toner paper jam battery charger dock "
-         "headset bluetooth browser chrome edge certificate expired token authenticator sync onedrive backup").split()
+WORDS = (
+    "printer vpn outlook password laptop screen monitor teams camera keyboard mouse wifi network drive "
+    "excel word licence install update restart crash slow error message login account locked reset phone "
+    "email calendar meeting invite shared mailbox folder access scanner toner paper jam battery charger dock "
+    "headset bluetooth browser chrome edge certificate expired token authenticator sync onedrive backup"
+).split()
 FILLER = "it does not work since this morning and I tried turning it off and on again but nothing changed".split()
 # A long tail of other words (product names, error codes, places), drawn Zipf-like as in real text,
 # so that a word like "printer" appears in a few percent of threads, not in all of them.
-TAIL = [f"{a}{b}" for a in ("al", "be", "co", "de", "ex", "fi", "go", "hu", "in", "jo", "ka", "lo", "mi", "no", "op",
-                            "pa", "qu", "ro", "si", "tu") for b in range(1000)]
+TAIL = [
+    f"{a}{b}"
+    for a in (
+        "al",
+        "be",
+        "co",
+        "de",
+        "ex",
+        "fi",
+        "go",
+        "hu",
+        "in",
+        "jo",
+        "ka",
+        "lo",
+        "mi",
+        "no",
+        "op",
+        "pa",
+        "qu",
+        "ro",
+        "si",
+        "tu",
+    )
+    for b in range(1000)
+]
 TAIL_CUMULATIVE = list(__import__("itertools").accumulate(1 / (rank + 1) for rank in range(len(TAIL))))
 
 
@@ -57,11 +83,22 @@ def seed(url: str, threads: int, posts: int) -> None:
     rng = random.Random(5)
     with app.app_context():
         db.create_all()
-        db.session.execute(sa.insert(Account), [
-            {"account_id": i, "username": f"u{i}", "display_name": f"Person {i}", "email": f"u{i}@example.com",
-             "role": "employee", "job": ""} for i in range(1, 1001)])
+        db.session.execute(
+            sa.insert(Account),
+            [
+                {
+                    "account_id": i,
+                    "username": f"u{i}",
+                    "display_name": f"Person {i}",
+                    "email": f"u{i}@example.com",
+                    "role": "employee",
+                    "job": "",
+                }
+                for i in range(1, 1001)
+            ],
+        )
         m = get_state(app).models
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         per_thread = max(1, posts // threads)
         post_id = 0
         thread_rows, post_rows, doc_rows = [], [], []
@@ -78,16 +115,43 @@ def seed(url: str, threads: int, posts: int) -> None:
             texts = [sentence(rng, 30) for _ in range(per_thread)]
             solved = rng.random() < 0.4
             first_answer = post_id + 2
-            thread_rows.append({"id": t, "category_id": 1, "author_id": 1 + t % 1000, "title": title[:200],
-                                "created_at": when, "last_activity_at": when, "answer_count": per_thread - 1,
-                                "accepted_post_id": None})
+            thread_rows.append(
+                {
+                    "id": t,
+                    "category_id": 1,
+                    "author_id": 1 + t % 1000,
+                    "title": title[:200],
+                    "created_at": when,
+                    "last_activity_at": when,
+                    "answer_count": per_thread - 1,
+                    "accepted_post_id": None,
+                }
+            )
             for i, text in enumerate(texts):
                 post_id += 1
-                post_rows.append({"id": post_id, "thread_id": t, "author_id": 1 + (t + i) % 1000, "is_question": i == 0,
-                                  "body_source": text, "body_html": f"<p>{text}</p>", "created_at": when,
-                                  "revision_count": 1, "like_count": 0})
-            doc_rows.append({"kind": "thread", "ref_id": t, "title": title[:200], "body": " ".join(texts),
-                             "solved": solved, "category_id": 1})
+                post_rows.append(
+                    {
+                        "id": post_id,
+                        "thread_id": t,
+                        "author_id": 1 + (t + i) % 1000,
+                        "is_question": i == 0,
+                        "body_source": text,
+                        "body_html": f"<p>{text}</p>",
+                        "created_at": when,
+                        "revision_count": 1,
+                        "like_count": 0,
+                    }
+                )
+            doc_rows.append(
+                {
+                    "kind": "thread",
+                    "ref_id": t,
+                    "title": title[:200],
+                    "body": " ".join(texts),
+                    "solved": solved,
+                    "category_id": 1,
+                }
+            )
             if solved and per_thread > 1:
                 thread_rows[-1]["accepted_post_id"] = first_answer
             if len(post_rows) >= 20000:
@@ -120,6 +184,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--sqlite-file", help="keep the seeded SQLite database here and reuse it on the next run")
     args = parser.parse_args()
     from bench.hello import app as hello
     from examples.portal.app import create_app
@@ -127,24 +192,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         admin, name = None, None
         if args.database == "sqlite":
-            url = f"sqlite:///{Path(tmp) / 'search.db'}"
+            url = f"sqlite:///{Path(args.sqlite_file or Path(tmp) / 'search.db').resolve()}"
         else:
-            admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+            admin = sa.create_engine(
+                "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+            )
             name = f"forum_bench_{uuid.uuid4().hex[:8]}"
             with admin.connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
             url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         try:
             started = time.perf_counter()
-            seed(url, args.threads, args.posts)
-            print(f"seeded {args.threads:,} threads and {args.posts:,} posts on {args.database} "
-                  f"in {time.perf_counter() - started:.0f} s")
+            if not (args.sqlite_file and Path(args.sqlite_file).exists()):
+                seed(url, args.threads, args.posts)
+            print(
+                f"seeded {args.threads:,} threads and {args.posts:,} posts on {args.database} "
+                f"in {time.perf_counter() - started:.0f} s"
+            )
             app = create_app(url, WTF_CSRF_ENABLED=False)
             client = app.test_client()
             client.post("/login", data={"username": "u1", "password": "demo"})
             rng = random.Random(9)
-            typed = [" ".join(rng.sample(WORDS, 2)) + " " + rng.choice(FILLER) + " " + rng.choice(TAIL[:200])
-                     for _ in range(args.requests)]
+            typed = [
+                " ".join(rng.sample(WORDS, 2)) + " " + rng.choice(FILLER) + " " + rng.choice(TAIL[:200])
+                for _ in range(args.requests)
+            ]
             hello_client = hello.test_client()
             timed(hello_client, ["/"] * 50)
             base = timed(hello_client, ["/"] * args.requests)
@@ -155,8 +227,11 @@ def main() -> None:
             searches = timed(client, search_paths)
             print(f"\nserver time per request, in-process; database: {args.database}")
             print(f"{'endpoint':24} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12} {'p95 x hello':>12}")
-            for label, (p50, p95) in (("hello world (baseline)", base), ("suggestions", suggestions),
-                                      ("search page", searches)):
+            for label, (p50, p95) in (
+                ("hello world (baseline)", base),
+                ("suggestions", suggestions),
+                ("search page", searches),
+            ):
                 print(f"{label:24} {p50:8.2f} {p95:8.2f} {p50 / base[0]:12.1f} {p95 / base[1]:12.1f}")
             with app.app_context():
                 from examples.portal.app import db

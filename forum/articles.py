@@ -30,7 +30,13 @@ def get(state: ForumState, article_id: Any, viewer: ForumUser | None) -> Any:
 
 
 def save(
-    state: ForumState, actor: ForumUser, *, title: str, body: str, category_id: Any, publish: bool,
+    state: ForumState,
+    actor: ForumUser,
+    *,
+    title: str,
+    body: str,
+    category_id: Any,
+    publish: bool,
     article: Any = None,
 ) -> Any:
     """Create or change an article, and publish it or keep it as a draft."""
@@ -66,15 +72,26 @@ def promote(state: ForumState, actor: ForumUser, post: Any) -> Any:
     if existing is not None:
         return existing
     article = Article(
-        title=thread.title, body_source=post.body_source, body_html=post.body_html, category_id=thread.category_id,
-        source_post_id=post.id, author_id=actor.id, credited_id=post.author_id,
+        title=thread.title,
+        body_source=post.body_source,
+        body_html=post.body_html,
+        category_id=thread.category_id,
+        source_post_id=post.id,
+        author_id=actor.id,
+        credited_id=post.author_id,
     )
     state.db.session.add(article)
     state.db.session.flush()
     if post.author_id != actor.id:
-        notify(state, post.author_id, "article",
-               f"Your answer to \"{thread.title}\" is becoming a knowledge article. Thank you, it helps everyone!",
-               actor=actor, thread_id=thread.id, post_id=post.id)
+        notify(
+            state,
+            post.author_id,
+            "article",
+            f'Your answer to "{thread.title}" is becoming a knowledge article. Thank you, it helps everyone!',
+            actor=actor,
+            thread_id=thread.id,
+            post_id=post.id,
+        )
     state.db.session.commit()
     return article
 
@@ -82,10 +99,17 @@ def promote(state: ForumState, actor: ForumUser, post: Any) -> Any:
 def _reward(state: ForumState, article: Any) -> None:
     from .gamification import ledger
 
-    ledger.award(state, ledger.Award(
-        user_id=article.credited_id, reason="knowledge_article", amount=ledger.point_rules(state).knowledge_article,
-        cause=f"knowledge_article:{article.id}", post_id=article.source_post_id, category_id=article.category_id,
-    ))
+    ledger.award(
+        state,
+        ledger.Award(
+            user_id=article.credited_id,
+            reason="knowledge_article",
+            amount=ledger.point_rules(state).knowledge_article,
+            cause=f"knowledge_article:{article.id}",
+            post_id=article.source_post_id,
+            category_id=article.category_id,
+        ),
+    )
 
 
 def published(state: ForumState, *, viewer: ForumUser | None, limit: int = 100) -> list[Any]:

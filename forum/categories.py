@@ -58,7 +58,7 @@ def create(state: ForumState, actor: ForumUser, *, name: str, description: str =
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
-        raise ForumError(f'There is already a category called "{clean}". Pick another name.', field="name")
+        raise ForumError(f'There is already a category called "{clean}". Pick another name.', field="name") from None
     return category
 
 

@@ -48,10 +48,15 @@ def mark_duplicate(state: ForumState, actor: ForumUser, thread: Any, original: s
         raise ForumError("A question cannot be a duplicate of itself.", field="original")
     thread.duplicate_of_id = target.id
     if thread.author_id != actor.id:
-        notify(state, thread.author_id, "duplicate",
-               f"Good news: your question \"{thread.title}\" looks like one that was asked before: \"{target.title}\". "
-               "Have a look, the answer may already be there.",
-               actor=actor, thread_id=target.id)
+        notify(
+            state,
+            thread.author_id,
+            "duplicate",
+            f'Good news: your question "{thread.title}" looks like one that was asked before: "{target.title}". '
+            "Have a look, the answer may already be there.",
+            actor=actor,
+            thread_id=target.id,
+        )
     state.db.session.commit()
     return target
 

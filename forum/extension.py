@@ -91,13 +91,9 @@ class Forum:
         ``FORUM_POINTS``, ``FORUM_LEVELS``, ``FORUM_BADGES``.
         """
         if "forum" in app.extensions:
-            raise RuntimeError(
-                "The forum is already set up on this app. Call forum.init_app(app) only once per app."
-            )
+            raise RuntimeError("The forum is already set up on this app. Call forum.init_app(app) only once per app.")
         if self.db is None or self.user_model is None:
-            raise TypeError(
-                "The forum needs your SQLAlchemy instance and user model: Forum(db=db, user_model=User)."
-            )
+            raise TypeError("The forum needs your SQLAlchemy instance and user model: Forum(db=db, user_model=User).")
         if app.extensions.get("sqlalchemy") is not self.db:
             raise RuntimeError(
                 "Set up Flask-SQLAlchemy on this app first: call db.init_app(app) before forum.init_app(app)."

@@ -16,7 +16,9 @@ def lookup(state: ForumState, text: str, *, limit: int = 5) -> list[Any]:
     implementations = state.plugins.hook.forum_external_knowledge.get_hookimpls()
     if not implementations or not text.strip():
         return []
-    futures = {state.pool().submit(impl.function, query=text, limit=limit): impl.plugin_name for impl in implementations}
+    futures = {
+        state.pool().submit(impl.function, query=text, limit=limit): impl.plugin_name for impl in implementations
+    }
     done, late = wait(futures, timeout=state.setting("FORUM_EXTERNAL_TIMEOUT"))
     for future in late:
         log.warning("Knowledge source %s took too long and was left out.", futures[future])

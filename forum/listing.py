@@ -222,7 +222,9 @@ def thread_page(state: ForumState, thread: Any, *, page: int = 1, viewer: ForumU
     else:
         query = query.where(Post.deleted_at.is_(None))
         total = thread.answer_count
-    answers = _page(state, query.order_by(*_answer_order(state, thread)), page, state.setting("FORUM_POSTS_PER_PAGE"), total=total)
+    answers = _page(
+        state, query.order_by(*_answer_order(state, thread)), page, state.setting("FORUM_POSTS_PER_PAGE"), total=total
+    )
     return ThreadPage(
         thread=thread,
         category=session.get(state.models.Category, thread.category_id),

@@ -19,9 +19,11 @@ def people(state: ForumState, ids: Iterable[Any]) -> dict[Any, ForumUser]:
     if not found:
         return found
     Member = state.models.Member
-    levels = dict(state.db.session.execute(
-        sa.select(Member.user_id, Member.level).where(Member.user_id.in_(list(found)), Member.level > 0)
-    ).all())
+    levels = dict(
+        state.db.session.execute(
+            sa.select(Member.user_id, Member.level).where(Member.user_id.in_(list(found)), Member.level > 0)
+        ).all()
+    )
     return {k: dataclasses.replace(v, level=levels[k]) if k in levels else v for k, v in found.items()}
 
 

@@ -28,7 +28,7 @@ DEFAULT_CATEGORY = {
 
 def utcnow() -> dt.datetime:
     """Naive UTC, the same on SQLite and PostgreSQL."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -544,8 +544,12 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         user_id=key.mapped("forum_point_event", "user_id", index=False),
         actor_id=key.mapped("forum_point_event", "actor_id", nullable=True, index=False),
     )
-    point_bucket = model("ForumPointBucket", PointBucketMixin, user_id=key.mapped("forum_point_bucket", "user_id", index=False))
-    badge_award = model("ForumBadgeAward", BadgeAwardMixin, user_id=key.mapped("forum_badge_award", "user_id", index=False))
+    point_bucket = model(
+        "ForumPointBucket", PointBucketMixin, user_id=key.mapped("forum_point_bucket", "user_id", index=False)
+    )
+    badge_award = model(
+        "ForumBadgeAward", BadgeAwardMixin, user_id=key.mapped("forum_badge_award", "user_id", index=False)
+    )
     member = model(
         "ForumMember",
         MemberMixin,
@@ -566,7 +570,9 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
     sa.event.listen(search_doc.__table__, "after_create", _create_search_index)
     sa.event.listen(search_doc.__table__, "before_drop", _drop_search_index)
     suggestion_event = model(
-        "ForumSuggestionEvent", SuggestionEventMixin, user_id=key.mapped("forum_suggestion_event", "user_id", nullable=True, index=False)
+        "ForumSuggestionEvent",
+        SuggestionEventMixin,
+        user_id=key.mapped("forum_suggestion_event", "user_id", nullable=True, index=False),
     )
     models = Models(
         Category=category,

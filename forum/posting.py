@@ -28,7 +28,7 @@ def check_title(state: ForumState, title: str | None) -> str:
     if len(text) < low:
         raise ForumError(
             f"Your title is a bit short. Use at least {low} characters, for example "
-            "\"Outlook will not open on my laptop\".",
+            '"Outlook will not open on my laptop".',
             field="title",
         )
     if len(text) > high:

@@ -129,4 +129,3 @@ def first_likers(state: ForumState, post_ids: list[int], limit: int = 10) -> dic
     ):
         found.setdefault(post_id, []).append(user_id)
     return found
-

@@ -55,10 +55,10 @@ def terms(text: str | None) -> list[str]:
 # Keeping the index in step ---------------------------------------------------------------------
 
 
-def _upsert_doc(connection: sa.Connection, table: sa.Table, kind: str, ref_id: int, values: dict[str, Any] | None) -> None:
-    existing = connection.execute(
-        sa.select(table.c.id).where(table.c.kind == kind, table.c.ref_id == ref_id)
-    ).scalar()
+def _upsert_doc(
+    connection: sa.Connection, table: sa.Table, kind: str, ref_id: int, values: dict[str, Any] | None
+) -> None:
+    existing = connection.execute(sa.select(table.c.id).where(table.c.kind == kind, table.c.ref_id == ref_id)).scalar()
     if values is None:
         if existing is not None:
             connection.execute(sa.delete(table).where(table.c.id == existing))
@@ -74,8 +74,9 @@ def thread_document(connection: sa.Connection, state: ForumState, thread_id: int
     thread = state.models.Thread.__table__
     post = state.models.Post.__table__
     row = connection.execute(
-        sa.select(thread.c.title, thread.c.category_id, thread.c.accepted_post_id, thread.c.deleted_at)
-        .where(thread.c.id == thread_id)
+        sa.select(thread.c.title, thread.c.category_id, thread.c.accepted_post_id, thread.c.deleted_at).where(
+            thread.c.id == thread_id
+        )
     ).first()
     if row is None or row.deleted_at is not None:
         return None
@@ -86,35 +87,50 @@ def thread_document(connection: sa.Connection, state: ForumState, thread_id: int
     ).all()
     ordered = sorted(posts, key=lambda p: (not p.is_question, p.id != row.accepted_post_id))
     body = " ".join(plain_text(p.body_html) for p in ordered)[:MAX_BODY]
-    return {"title": row.title, "body": body, "solved": row.accepted_post_id is not None,
-            "category_id": row.category_id}
+    return {
+        "title": row.title,
+        "body": body,
+        "solved": row.accepted_post_id is not None,
+        "category_id": row.category_id,
+    }
 
 
 def article_document(connection: sa.Connection, state: ForumState, article_id: int) -> dict[str, Any] | None:
     """Title and text of a published article, or None for drafts."""
     article = state.models.Article.__table__
     row = connection.execute(
-        sa.select(article.c.title, article.c.body_html, article.c.category_id, article.c.published_at)
-        .where(article.c.id == article_id)
+        sa.select(article.c.title, article.c.body_html, article.c.category_id, article.c.published_at).where(
+            article.c.id == article_id
+        )
     ).first()
     if row is None or row.published_at is None:
         return None
-    return {"title": row.title, "body": plain_text(row.body_html)[:MAX_BODY], "solved": True,
-            "category_id": row.category_id}
+    return {
+        "title": row.title,
+        "body": plain_text(row.body_html)[:MAX_BODY],
+        "solved": True,
+        "category_id": row.category_id,
+    }
 
 
 def reindex_thread(state: ForumState, thread_id: int) -> None:
     """Bring one thread's search document up to date, inside the caller's transaction."""
     connection = state.db.session.connection()
-    _upsert_doc(connection, state.models.SearchDoc.__table__, "thread", thread_id,
-                thread_document(connection, state, thread_id))
+    _upsert_doc(
+        connection, state.models.SearchDoc.__table__, "thread", thread_id, thread_document(connection, state, thread_id)
+    )
 
 
 def reindex_article(state: ForumState, article_id: int) -> None:
     """Bring one article's search document up to date, inside the caller's transaction."""
     connection = state.db.session.connection()
-    _upsert_doc(connection, state.models.SearchDoc.__table__, "article", article_id,
-                article_document(connection, state, article_id))
+    _upsert_doc(
+        connection,
+        state.models.SearchDoc.__table__,
+        "article",
+        article_id,
+        article_document(connection, state, article_id),
+    )
 
 
 def reindex_all(state: ForumState, *, connection: sa.Connection) -> int:
@@ -172,8 +188,18 @@ def _highlight(raw: str | None) -> Markup:
 
 
 def _query(
-    state: ForumState, words: list[str], *, match_all: bool, solved_only: bool, category_id: int | None,
-    tag: str | None, limit: int, offset: int, title_only: bool = False, exclude: set[tuple[str, int]] = frozenset(),
+    state: ForumState,
+    words: list[str],
+    *,
+    match_all: bool,
+    solved_only: bool,
+    category_id: int | None,
+    tag: str | None,
+    limit: int,
+    offset: int,
+    title_only: bool = False,
+    exclude: set[tuple[str, int]] = frozenset(),
+    with_snippets: bool = True,
 ) -> list[Hit]:
     doc = state.models.SearchDoc.__table__
     connection = state.db.session.connection()
@@ -189,17 +215,22 @@ def _query(
     if tag:
         Tag, link = state.models.Tag.__table__, state.models.thread_tag
         filters.append(doc.c.kind == "thread")
-        filters.append(sa.exists(
-            sa.select(1).select_from(link.join(Tag, Tag.c.id == link.c.tag_id))
-            .where(link.c.thread_id == doc.c.ref_id, Tag.c.name == tag)
-        ))
+        filters.append(
+            sa.exists(
+                sa.select(1)
+                .select_from(link.join(Tag, Tag.c.id == link.c.tag_id))
+                .where(link.c.thread_id == doc.c.ref_id, Tag.c.name == tag)
+            )
+        )
     if postgres:
         expression = (" & " if match_all else " | ").join(f"{w}:*" for w in words)
         tsquery = sa.func.to_tsquery("english", expression)
         vector = sa.column(TITLE_VECTOR_COLUMN if title_only else VECTOR_COLUMN)
         score = (sa.func.ts_rank_cd(vector, tsquery) * boost).label("score")
         ranked = (
-            sa.select(doc.c.id, doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body, score)
+            sa.select(
+                doc.c.id, doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body, score
+            )
             .select_from(doc)
             .where(vector.op("@@")(tsquery), *filters)
             .order_by(score.desc(), doc.c.id)
@@ -207,10 +238,11 @@ def _query(
             .offset(offset)
             .subquery()
         )
-        options = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
+        options = f'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
         snippet = sa.func.ts_headline("english", sa.func.left(ranked.c.body, 5000), tsquery, options)
-        query = sa.select(ranked.c.kind, ranked.c.ref_id, ranked.c.title, ranked.c.solved, ranked.c.category_id,
-                          snippet).order_by(ranked.c.score.desc(), ranked.c.id)
+        query = sa.select(
+            ranked.c.kind, ranked.c.ref_id, ranked.c.title, ranked.c.solved, ranked.c.category_id, snippet
+        ).order_by(ranked.c.score.desc(), ranked.c.id)
     else:
         expression = (" " if match_all else " OR ").join(f'"{w}"*' for w in words)
         if title_only:
@@ -218,15 +250,35 @@ def _query(
         fts = sa.table(FTS_TABLE, sa.column("rowid"))
         match = sa.text(f"{FTS_TABLE} MATCH :expression").bindparams(expression=expression)
         score = (sa.func.bm25(sa.literal_column(FTS_TABLE), 8.0, 1.0) * boost).label("score")
-        snippet = sa.func.snippet(sa.literal_column(FTS_TABLE), 1, OPEN, CLOSE, " … ", 24)
+        # Rank first, without snippets: a snippet costs as much as a match, so it is made for the page's rows only.
         query = (
-            sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, snippet)
+            sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.id)
             .select_from(fts.join(doc, doc.c.id == fts.c.rowid))
             .where(match, *filters)
             .order_by(score, doc.c.id)
             .limit(limit)
             .offset(offset)
         )
+        rows = connection.execute(query).all()
+        snippets: dict[int, str] = {}
+        if rows and with_snippets:
+            snippet = sa.func.snippet(sa.literal_column(FTS_TABLE), 1, OPEN, CLOSE, " … ", 24)
+            snippets = dict(
+                connection.execute(
+                    sa.select(fts.c.rowid, snippet).select_from(fts).where(match, fts.c.rowid.in_([r[5] for r in rows]))
+                ).all()
+            )
+        return [
+            Hit(
+                kind=r[0],
+                ref_id=r[1],
+                title=r[2],
+                solved=bool(r[3]),
+                category_id=r[4],
+                snippet=_highlight(snippets.get(r[5], "")),
+            )
+            for r in rows
+        ]
     return [
         Hit(kind=r[0], ref_id=r[1], title=r[2], solved=bool(r[3]), category_id=r[4], snippet=_highlight(r[5]))
         for r in connection.execute(query)
@@ -234,15 +286,22 @@ def _query(
 
 
 def search(
-    state: ForumState, text: str | None, *, page: int = 1, per_page: int = 20, solved_only: bool = False,
-    category_id: int | None = None, tag: str | None = None,
+    state: ForumState,
+    text: str | None,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    solved_only: bool = False,
+    category_id: int | None = None,
+    tag: str | None = None,
 ) -> Results:
     """Documents with every word first; if none has them all, documents with some of them."""
     words = terms(text)
     if not words:
         return Results(hits=[], page=page, has_next=False, terms=[])
-    args = dict(solved_only=solved_only, category_id=category_id, tag=tag, limit=per_page + 1,
-                offset=(page - 1) * per_page)
+    args = dict(
+        solved_only=solved_only, category_id=category_id, tag=tag, limit=per_page + 1, offset=(page - 1) * per_page
+    )
     hits = _query(state, words, match_all=True, **args)
     widened = False
     if not hits and page == 1 and len(words) > 1:

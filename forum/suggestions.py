@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -29,14 +28,26 @@ def clean_attempt(value: str | None) -> str:
 
 
 def record(
-    state: ForumState, kind: str, *, attempt: str, user: ForumUser | None, count: int = 1,
-    doc_kind: str | None = None, doc_ref: int | None = None,
+    state: ForumState,
+    kind: str,
+    *,
+    attempt: str,
+    user: ForumUser | None,
+    count: int = 1,
+    doc_kind: str | None = None,
+    doc_ref: int | None = None,
 ) -> None:
     """Add one event to the current transaction."""
-    state.db.session.add(state.models.SuggestionEvent(
-        kind=kind, attempt=clean_attempt(attempt), user_id=user.id if user else None, count=count,
-        doc_kind=doc_kind, doc_ref=doc_ref,
-    ))
+    state.db.session.add(
+        state.models.SuggestionEvent(
+            kind=kind,
+            attempt=clean_attempt(attempt),
+            user_id=user.id if user else None,
+            count=count,
+            doc_kind=doc_kind,
+            doc_ref=doc_ref,
+        )
+    )
 
 
 def saw_suggestions(state: ForumState, attempt: str) -> bool:
@@ -45,9 +56,10 @@ def saw_suggestions(state: ForumState, attempt: str) -> bool:
     if not attempt:
         return False
     Event = state.models.SuggestionEvent
-    return state.db.session.scalar(
-        sa.select(Event.id).where(Event.attempt == attempt, Event.kind == "shown").limit(1)
-    ) is not None
+    return (
+        state.db.session.scalar(sa.select(Event.id).where(Event.attempt == attempt, Event.kind == "shown").limit(1))
+        is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -73,13 +85,14 @@ def weekly(state: ForumState, *, weeks: int = 12, today: dt.date | None = None) 
     first = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
     Event = state.models.SuggestionEvent
     rows = state.db.session.execute(
-        sa.select(Event.kind, Event.count, Event.created_at).where(Event.created_at >= dt.datetime.combine(first, dt.time()))
+        sa.select(Event.kind, Event.count, Event.created_at).where(
+            Event.created_at >= dt.datetime.combine(first, dt.time())
+        )
     )
     totals: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(KINDS, 0))
     for kind, count, created in rows:
         start = created.date() - dt.timedelta(days=created.weekday())
         totals[start][kind] += count if kind == "shown" else 1
     return [
-        Week(starts=start, **totals[start])
-        for start in (first + dt.timedelta(weeks=i) for i in reversed(range(weeks)))
+        Week(starts=start, **totals[start]) for start in (first + dt.timedelta(weeks=i) for i in reversed(range(weeks)))
     ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -79,9 +80,9 @@ class UserAdapter:
         """Called by the extension so ``get_many`` can query the host's table."""
         self.db = db
         self.user_model = user_model
-        self._key_attribute = sa.inspect(user_model).mapper.get_property_by_column(
-            sa.inspect(user_model).primary_key[0]
-        ).key
+        self._key_attribute = (
+            sa.inspect(user_model).mapper.get_property_by_column(sa.inspect(user_model).primary_key[0]).key
+        )
         # Look only for the attributes the model has: on long pages a miss per name per person adds up.
         for group in ("name", "email", "avatar", "agent", "admin"):
             names = getattr(self, f"{group}_attributes")

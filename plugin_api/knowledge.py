@@ -25,7 +25,9 @@ class MemoryKnowledgeBase:
     purpose, to see that a slow source never holds a page up.
     """
 
-    def __init__(self, articles: list[ExternalArticle], *, delay: float = 0.0, source: str = "IT knowledge base") -> None:
+    def __init__(
+        self, articles: list[ExternalArticle], *, delay: float = 0.0, source: str = "IT knowledge base"
+    ) -> None:
         self.articles = list(articles)
         self.delay = delay
         self.source = source

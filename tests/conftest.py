@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-
 from hostapp import Member, create_app, db
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -219,8 +218,16 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
         sa.event.remove(engine, "before_cursor_execute", record)
 
 
-def make_thread(app: Flask, author: Member, *, title: str = "Outlook will not open today", body: str = "It crashes.",
-                answers: list[tuple[Member, str]] | None = None, tags: str = "", category_id: int = 1) -> int:
+def make_thread(
+    app: Flask,
+    author: Member,
+    *,
+    title: str = "Outlook will not open today",
+    body: str = "It crashes.",
+    answers: list[tuple[Member, str]] | None = None,
+    tags: str = "",
+    category_id: int = 1,
+) -> int:
     """Post a question (and answers) through the services, as the pages would; returns the thread id."""
     from forum import get_state, posting
 

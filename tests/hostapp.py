@@ -56,7 +56,9 @@ def create_app(database_url: str, *, templates: dict[str, str] | None = None, **
     from jinja2 import ChoiceLoader, DictLoader
 
     assert app.jinja_loader is not None
-    app.jinja_loader = ChoiceLoader([DictLoader({"host_layout.html": HOST_LAYOUT, **(templates or {})}), app.jinja_loader])
+    app.jinja_loader = ChoiceLoader(
+        [DictLoader({"host_layout.html": HOST_LAYOUT, **(templates or {})}), app.jinja_loader]
+    )
     db.init_app(app)
     login = LoginManager(app)
     login.login_view = "login"

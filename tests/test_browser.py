@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from browser import chromium, log_in, serve, shot
 
 pytestmark = pytest.mark.browser
@@ -151,7 +150,7 @@ def test_keyboard_users_can_reach_the_ask_button_and_see_where_they_are(demo, br
     try:
         page = context.new_page()
         page.goto(f"{demo}/community/")
-        for _ in range(12):
+        for _ in range(25):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.textContent.trim()") == "Ask a question":
                 break
@@ -218,7 +217,12 @@ def test_like_favourite_share_and_accept_update_in_place(demo, browser):
         shot(page, "thread-solved-liked-shared-desktop")
 
         page.goto(f"{demo}/community/favourites")
-        assert page.locator(".thread-row", has_text="My second screen stays black after lunch").locator(".solved-chip").count() == 1
+        assert (
+            page.locator(".thread-row", has_text="My second screen stays black after lunch")
+            .locator(".solved-chip")
+            .count()
+            == 1
+        )
     finally:
         context.close()
 

@@ -30,8 +30,12 @@ def test_an_admin_adds_renames_and_reorders_categories(client, people):
     post_form(client, url, f"{PREFIX}/admin/categories/3/move", {"direction": "up"})
     assert names_in_order(client) == ["VPN & remote access", "General", "Email & calendar"]
 
-    response = post_form(client, f"{PREFIX}/admin/categories/2", f"{PREFIX}/admin/categories/2",
-                         {"name": "Mail & calendar", "description": ""})
+    response = post_form(
+        client,
+        f"{PREFIX}/admin/categories/2",
+        f"{PREFIX}/admin/categories/2",
+        {"name": "Mail & calendar", "description": ""},
+    )
     assert response.status_code == 302
     assert "Mail &amp; calendar" in client.get(f"{PREFIX}/c/email-calendar").text
 

@@ -10,7 +10,6 @@ import urllib.request
 
 import pytest
 import sqlalchemy as sa
-
 from browser import serve
 from conftest import PREFIX, make_thread
 from hostapp import db
@@ -80,10 +79,12 @@ def test_two_people_accepting_different_answers_at_once_leave_exactly_one(app, p
         asker, agent = Person(base, people.asker.key), Person(base, people.agent.key)
         page = f"{PREFIX}/t/{thread_id}"
         tokens = asker.token(page), agent.token(page)
-        statuses = all_at_once([
-            lambda: asker.post(f"{PREFIX}/t/{thread_id}/accept", {"csrf_token": tokens[0], "post_id": "2"}),
-            lambda: agent.post(f"{PREFIX}/t/{thread_id}/accept", {"csrf_token": tokens[1], "post_id": "3"}),
-        ])
+        statuses = all_at_once(
+            [
+                lambda: asker.post(f"{PREFIX}/t/{thread_id}/accept", {"csrf_token": tokens[0], "post_id": "2"}),
+                lambda: agent.post(f"{PREFIX}/t/{thread_id}/accept", {"csrf_token": tokens[1], "post_id": "3"}),
+            ]
+        )
         assert statuses == [200, 200]  # both followed their redirect to the thread
         shown = asker.get(page)
     with app.app_context():

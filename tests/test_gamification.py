@@ -7,13 +7,13 @@ import random
 
 import pytest
 import sqlalchemy as sa
+from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from hostapp import Member, db
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from forum import get_state, posting, reactions, sharing, solutions
 from forum.gamification import badges, leaderboard, ledger, levels
-from hostapp import Member, db
 
 
 @pytest.fixture(autouse=True)
@@ -43,11 +43,13 @@ def thread(app, thread_id):
 
 
 def test_like_gives_points_badge_level_and_notification(app, client, people):
-    app.config["FORUM_LEVELS"] = {"criteria": (
-        levels.level_rules(get_state(app)).criteria[0],
-        type(levels.level_rules(get_state(app)).criteria[0])(points=10, days_visited=0),
-        *levels.level_rules(get_state(app)).criteria[2:],
-    )}
+    app.config["FORUM_LEVELS"] = {
+        "criteria": (
+            levels.level_rules(get_state(app)).criteria[0],
+            type(levels.level_rules(get_state(app)).criteria[0])(points=10, days_visited=0),
+            *levels.level_rules(get_state(app)).criteria[2:],
+        )
+    }
     thread_id = make_thread(app, people.asker, answers=[(people.helper, "Reboot the dock")])
     login(client, people.asker)
     post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/like", {})
@@ -177,7 +179,9 @@ def test_the_cache_equals_the_ledger_after_a_random_mix_of_1000_events(app, peop
         state = get_state(app)
         crowd = [forum_user(app, p) for p in (people.asker, people.helper, people.agent, people.admin)]
         for i in range(4):
-            thread_obj = posting.create_thread(state, crowd[i], category_id=1, title=f"Random question {seed} {i}", body="?")
+            thread_obj = posting.create_thread(
+                state, crowd[i], category_id=1, title=f"Random question {seed} {i}", body="?"
+            )
             for j in range(3):
                 posting.add_answer(state, crowd[(i + j + 1) % 4], thread_obj, f"answer {j}")
         Post, Thread = state.models.Post, state.models.Thread
@@ -195,7 +199,12 @@ def test_the_cache_equals_the_ledger_after_a_random_mix_of_1000_events(app, peop
                 elif kind < 0.7:
                     parent = db.session.get(Thread, target.thread_id)
                     if not target.is_question:
-                        solutions.accept(state, crowd[[c.id for c in crowd].index(parent.author_id)] if rng.random() < 0.8 else who, parent, target.id)
+                        solutions.accept(
+                            state,
+                            crowd[[c.id for c in crowd].index(parent.author_id)] if rng.random() < 0.8 else who,
+                            parent,
+                            target.id,
+                        )
                 elif kind < 0.78:
                     solutions.unaccept(state, who, db.session.get(Thread, rng.choice(thread_ids)))
                 elif kind < 0.86:
@@ -220,10 +229,18 @@ def test_leaderboards_rank_by_points_then_who_got_there_first(app, client, peopl
         db.session.add(vpn)
         db.session.commit()
         now = dt.datetime(2026, 11, 25, 10)
-        for who, when, category in ((people.helper, now, 1), (people.agent, now + dt.timedelta(minutes=1), vpn.id),
-                                    (people.admin, now - dt.timedelta(days=20), 1)):
-            ledger.award(state, ledger.Award(user_id=who.key, reason="answer_accepted", amount=15,
-                                             cause=f"test:{who.key}", category_id=category), now=when)
+        for who, when, category in (
+            (people.helper, now, 1),
+            (people.agent, now + dt.timedelta(minutes=1), vpn.id),
+            (people.admin, now - dt.timedelta(days=20), 1),
+        ):
+            ledger.award(
+                state,
+                ledger.Award(
+                    user_id=who.key, reason="answer_accepted", amount=15, cause=f"test:{who.key}", category_id=category
+                ),
+                now=when,
+            )
         db.session.commit()
         week = leaderboard.top(state, "week", starts=dt.date(2026, 11, 23))
         assert [r.user.name for r in week] == ["Hugo Helper", "Dana Desk"]  # a tie: Hugo got there first
@@ -233,7 +250,7 @@ def test_leaderboards_rank_by_points_then_who_got_there_first(app, client, peopl
         in_vpn = leaderboard.top(state, "all", category_id=vpn.id)
         assert [r.user.name for r in in_vpn] == ["Dana Desk"]
     page = client.get(f"{PREFIX}/leaderboard?period=all").text
-    board = page[page.index('<ol class="board">'):]
+    board = page[page.index('<ol class="board">') :]
     assert board.index("Ada Admin") < board.index("Hugo Helper") < board.index("Dana Desk")
     assert "Ada Admin" not in client.get(f"{PREFIX}/leaderboard?period=all&category=vpn").text
 
@@ -280,7 +297,9 @@ def test_backfill_awards_what_existing_data_already_earns(app, people):
 def test_an_admin_makes_someone_a_superuser_and_can_lock_it(app, client, people):
     login(client, people.admin)
     token = csrf_token(client, f"{PREFIX}/u/{people.helper.key}")
-    response = client.post(f"{PREFIX}/u/{people.helper.key}/level", data={"csrf_token": token, "level": "3", "lock": "1"})
+    response = client.post(
+        f"{PREFIX}/u/{people.helper.key}/level", data={"csrf_token": token, "level": "3", "lock": "1"}
+    )
     assert response.status_code == 302
     assert ">Superuser<" in client.get(f"{PREFIX}/u/{people.helper.key}").text
     with app.app_context():
@@ -346,8 +365,12 @@ def test_regulars_fix_keywords_and_mark_repeats(app, client, people):
     assert bad.status_code == 400 and "Paste the link of the original question" in bad.text
     itself = post_form(client, page, f"{PREFIX}/t/{repeat}/duplicate", {"original": str(repeat)})
     assert itself.status_code == 400 and "duplicate of itself" in itself.text
-    done = post_form(client, page, f"{PREFIX}/t/{repeat}/duplicate",
-                     {"original": f"http://portal.example.com{PREFIX}/t/{original}/how-do-i-reset"})
+    done = post_form(
+        client,
+        page,
+        f"{PREFIX}/t/{repeat}/duplicate",
+        {"original": f"http://portal.example.com{PREFIX}/t/{original}/how-do-i-reset"},
+    )
     assert done.status_code == 302
     shown = client.get(page).text
     assert "This question was asked before." in shown and "How do I reset my password?" in shown

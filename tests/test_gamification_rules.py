@@ -7,8 +7,21 @@ import datetime as dt
 import pytest
 
 from forum.gamification.rules import (
-    CHAMPION, MEMBER, NEWCOMER, REGULAR, SUPERUSER, LevelRules, MemberStats, PointRules, buckets_for, capped_amount,
-    earned_level, is_quick_first_answer, liked_points, may, next_level,
+    CHAMPION,
+    MEMBER,
+    NEWCOMER,
+    REGULAR,
+    SUPERUSER,
+    LevelRules,
+    MemberStats,
+    PointRules,
+    buckets_for,
+    capped_amount,
+    earned_level,
+    is_quick_first_answer,
+    liked_points,
+    may,
+    next_level,
 )
 
 RULES = PointRules()
@@ -18,7 +31,12 @@ NOW = dt.datetime(2026, 11, 25, 12, 0)
 def test_default_points_follow_stack_exchange_and_discourse():
     assert liked_points(RULES, is_question=False) == 10
     assert liked_points(RULES, is_question=True) == 5
-    assert (RULES.answer_accepted, RULES.accepted_by_asker, RULES.share_visit, RULES.knowledge_article) == (15, 2, 1, 25)
+    assert (RULES.answer_accepted, RULES.accepted_by_asker, RULES.share_visit, RULES.knowledge_article) == (
+        15,
+        2,
+        1,
+        25,
+    )
 
 
 def test_admins_override_points_and_typos_are_explained():
@@ -43,13 +61,18 @@ def test_likes_from_one_person_count_five_times_a_day():
 def test_a_quick_first_answer_is_the_first_within_the_hour():
     asked = NOW
     assert is_quick_first_answer(RULES, asked_at=asked, answered_at=asked + dt.timedelta(minutes=59), earlier_answers=0)
-    assert not is_quick_first_answer(RULES, asked_at=asked, answered_at=asked + dt.timedelta(minutes=61), earlier_answers=0)
-    assert not is_quick_first_answer(RULES, asked_at=asked, answered_at=asked + dt.timedelta(minutes=5), earlier_answers=1)
+    assert not is_quick_first_answer(
+        RULES, asked_at=asked, answered_at=asked + dt.timedelta(minutes=61), earlier_answers=0
+    )
+    assert not is_quick_first_answer(
+        RULES, asked_at=asked, answered_at=asked + dt.timedelta(minutes=5), earlier_answers=1
+    )
 
 
 def stats(points=0, accepted=0, days=0, likers=0, last_answer=NOW):
-    return MemberStats(points=points, accepted_answers=accepted, days_visited=days, distinct_likers=likers,
-                       last_answer_at=last_answer)
+    return MemberStats(
+        points=points, accepted_answers=accepted, days_visited=days, distinct_likers=likers, last_answer_at=last_answer
+    )
 
 
 def test_levels_need_every_criterion():
@@ -81,5 +104,7 @@ def test_each_level_unlocks_real_actions():
 
 def test_an_event_counts_in_its_week_month_and_all_time():
     assert buckets_for(dt.datetime(2026, 11, 25, 9)) == [
-        ("w", dt.date(2026, 11, 23)), ("m", dt.date(2026, 11, 1)), ("a", dt.date(2000, 1, 1))
+        ("w", dt.date(2026, 11, 23)),
+        ("m", dt.date(2026, 11, 1)),
+        ("a", dt.date(2000, 1, 1)),
     ]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
-
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import Migrate
+from hostapp import Member, create_app, db
 
 from forum import include_object
 from forum.migrate import VERSION_TABLE, forum_objects
-from hostapp import Member, create_app, db
 
 # Flask-Migrate's generated env.py still calls get_engine(); that is the host's file, not ours.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")

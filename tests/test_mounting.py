@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from conftest import PREFIX, csrf_token, login
 from flask import Flask
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
-
-from conftest import PREFIX, csrf_token, login
-from forum import Forum, UserAdapter
 from hostapp import Member, create_app, db
+
+from forum import Forum, UserAdapter
 
 
 def test_forum_is_mounted_under_the_hosts_prefix_inside_the_hosts_layout(client, people):
@@ -40,7 +40,12 @@ def test_posting_through_the_hosts_login_uses_the_hosts_string_user_key(app, cli
     token = csrf_token(client, f"{PREFIX}/ask")
     response = client.post(
         f"{PREFIX}/ask",
-        data={"csrf_token": token, "title": "Printer on floor 2 is offline", "category_id": "1", "body": "It says offline."},
+        data={
+            "csrf_token": token,
+            "title": "Printer on floor 2 is offline",
+            "category_id": "1",
+            "body": "It says offline.",
+        },
     )
     assert response.status_code == 302
     page = client.get(response.location)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-
 from conftest import PREFIX, csrf_token, login, make_thread, post_form
 from hostapp import db
 
@@ -29,8 +28,14 @@ def test_a_question_appears_on_home_category_tag_and_profile(client, people):
     thread_page = client.get(response.location, follow_redirects=True)
     assert "Your question is posted" in thread_page.text
     assert "<ol>\n<li>connect</li>" in thread_page.text
-    for url in (f"{PREFIX}/", f"{PREFIX}/c/general", f"{PREFIX}/tags/vpn", f"{PREFIX}/tags/remote-access",
-                f"{PREFIX}/u/{people.asker.key}", f"{PREFIX}/?tab=unanswered"):
+    for url in (
+        f"{PREFIX}/",
+        f"{PREFIX}/c/general",
+        f"{PREFIX}/tags/vpn",
+        f"{PREFIX}/tags/remote-access",
+        f"{PREFIX}/u/{people.asker.key}",
+        f"{PREFIX}/?tab=unanswered",
+    ):
         assert "My VPN drops every hour at home" in client.get(url).text, url
 
 
@@ -114,7 +119,11 @@ def test_an_empty_htmx_answer_shows_the_message_in_the_form(app, client, people)
     login(client, people.helper)
     before = counts(app)
     response = post_form(
-        client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/answer", {"body": ""}, headers={"HX-Request": "true"}
+        client,
+        f"{PREFIX}/t/{thread_id}",
+        f"{PREFIX}/t/{thread_id}/answer",
+        {"body": ""},
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 400
     assert 'id="answer-form"' in response.text and "Your answer is empty" in response.text
@@ -132,8 +141,15 @@ def test_editing_keeps_the_history(app, client, people):
     thread_id = make_thread(app, people.asker, title="Teams is stuck loading", body="First version")
     login(client, people.asker)
     response = post_form(
-        client, f"{PREFIX}/p/1/edit", f"{PREFIX}/p/1/edit",
-        {"title": "Teams is stuck on the loading screen", "category_id": "1", "tags": "teams", "body": "Second version"},
+        client,
+        f"{PREFIX}/p/1/edit",
+        f"{PREFIX}/p/1/edit",
+        {
+            "title": "Teams is stuck on the loading screen",
+            "category_id": "1",
+            "tags": "teams",
+            "body": "Second version",
+        },
     )
     assert response.status_code == 302
     thread = client.get(f"{PREFIX}/t/{thread_id}").text
@@ -150,13 +166,20 @@ def test_nobody_edits_someone_elses_post_but_desk_agents_can(app, client, people
     login(client, people.helper)
     assert client.get(f"{PREFIX}/p/1/edit").status_code == 403
     token = csrf_token(client, f"{PREFIX}/ask")
-    response = client.post(f"{PREFIX}/p/1/edit", data={"csrf_token": token, "body": "vandalised", "title": "Vandalised title", "category_id": "1"})
+    response = client.post(
+        f"{PREFIX}/p/1/edit",
+        data={"csrf_token": token, "body": "vandalised", "title": "Vandalised title", "category_id": "1"},
+    )
     assert response.status_code == 403 and "only edit your own" in response.text
     assert "vandalised" not in client.get(f"{PREFIX}/t/1").text
     client.get("/logout")
     login(client, people.agent)
-    response = post_form(client, f"{PREFIX}/p/1/edit", f"{PREFIX}/p/1/edit",
-                         {"body": "Tidied by the desk", "title": "Outlook will not open today", "category_id": "1"})
+    response = post_form(
+        client,
+        f"{PREFIX}/p/1/edit",
+        f"{PREFIX}/p/1/edit",
+        {"body": "Tidied by the desk", "title": "Outlook will not open today", "category_id": "1"},
+    )
     assert response.status_code == 302
     assert "Tidied by the desk" in client.get(f"{PREFIX}/t/1").text
 
@@ -219,7 +242,7 @@ def test_answers_are_paginated_and_permalinks_find_the_right_page(app, client, p
     assert "Answer number 21<" in third and "Answer number 25<" in third and "Answer number 20<" not in third
     assert "Outlook will not open today" in third  # the question stays on top of every page
     # answer 23 is post 24 (post 1 is the question)
-    assert client.get(f"{PREFIX}/p/24").location.endswith(f"?page=3#post-24")
+    assert client.get(f"{PREFIX}/p/24").location.endswith("?page=3#post-24")
     assert client.get(f"{PREFIX}/t/{thread_id}?page=abc").status_code == 200
 
 

@@ -10,7 +10,9 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 def test_a_thread_page_runs_the_same_number_of_queries_for_5_or_50_answers(app, client, people):
     small = make_thread(app, people.asker, tags="vpn, home", answers=[(people.helper, f"a{i}") for i in range(5)])
     big = make_thread(
-        app, people.asker, tags="vpn, home, wifi",
+        app,
+        people.asker,
+        tags="vpn, home, wifi",
         answers=[(p, f"b{i}") for i in range(50) for p in ([people.helper, people.agent, people.admin][i % 3],)],
     )
     app.config["FORUM_POSTS_PER_PAGE"] = 50
@@ -38,8 +40,15 @@ def test_list_pages_run_a_fixed_number_of_queries(app, client, people):
 
 def test_a_guest_reading_pages_writes_nothing_and_gets_no_cookie(app, client, people):
     thread_id = make_thread(app, people.asker, tags="vpn", answers=[(people.helper, "Restart")])
-    urls = [f"{PREFIX}/", f"{PREFIX}/?tab=unanswered", f"{PREFIX}/c/general", f"{PREFIX}/t/{thread_id}",
-            f"{PREFIX}/tags/vpn", f"{PREFIX}/u/{people.asker.key}", f"{PREFIX}/p/2/history"]
+    urls = [
+        f"{PREFIX}/",
+        f"{PREFIX}/?tab=unanswered",
+        f"{PREFIX}/c/general",
+        f"{PREFIX}/t/{thread_id}",
+        f"{PREFIX}/tags/vpn",
+        f"{PREFIX}/u/{people.asker.key}",
+        f"{PREFIX}/p/2/history",
+    ]
     with count_queries(app) as statements:
         for url in urls:
             response = client.get(url)

@@ -6,10 +6,10 @@ import random
 import re
 
 import sqlalchemy as sa
-
 from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
-from forum import get_state, reactions
 from hostapp import db
+
+from forum import get_state, reactions
 
 HX = {"HX-Request": "true"}
 
@@ -96,7 +96,9 @@ def test_removed_posts_and_guests_cannot_like(app, client, people):
 
 
 def test_favourites_are_saved_once_and_listed_newest_first_with_solved_state(app, client, people):
-    first = make_thread(app, people.helper, title="Outlook search finds nothing", answers=[(people.agent, "Rebuild it")])
+    first = make_thread(
+        app, people.helper, title="Outlook search finds nothing", answers=[(people.agent, "Rebuild it")]
+    )
     second = make_thread(app, people.helper, title="Teams camera is black")
     login(client, people.asker)
     for thread_id in (first, second, second):
@@ -132,7 +134,7 @@ def test_a_shared_link_counts_each_signed_in_visitor_once(app, client, people):
     for person in (people.agent, people.agent, people.admin):
         login(client, person)
         landed = client.get(path)
-        assert landed.status_code == 302 and landed.location.endswith(f"#post-2")
+        assert landed.status_code == 302 and landed.location.endswith("#post-2")
         client.get("/logout")
     assert rows(app, "ShareVisit") == 2
     assert "Shared by 1 person, who brought 2 visitors" in client.get(f"{PREFIX}/t/{thread_id}").text
@@ -148,15 +150,21 @@ def test_distinct_sharers_are_counted(app, client, people):
 
 
 def test_sharing_with_a_colleague_notifies_them(app, client, people):
-    thread_id = make_thread(app, people.asker, title="Printer jams on floor 2", answers=[(people.helper, "Fan the paper")])
+    thread_id = make_thread(
+        app, people.asker, title="Printer jams on floor 2", answers=[(people.helper, "Fan the paper")]
+    )
     login(client, people.helper)
     found = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/share", {"q": "dan"}, headers=HX)
     assert f'name="recipient" value="{people.agent.key}"' in found.text and "Send to Dana Desk" in found.text
     nobody = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/share", {"q": "zz%_"}, headers=HX)
     assert "Nobody found called" in nobody.text
-    sent = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/share", {"recipient": people.agent.key}, headers=HX)
+    sent = post_form(
+        client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/share", {"recipient": people.agent.key}, headers=HX
+    )
     assert "Sent to Dana Desk" in sent.text
-    bad = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/share", {"recipient": "no-such-person"}, headers=HX)
+    bad = post_form(
+        client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/share", {"recipient": "no-such-person"}, headers=HX
+    )
     assert bad.status_code == 400 and "could not find that colleague" in bad.text
     client.get("/logout")
     login(client, people.agent)
@@ -172,7 +180,9 @@ def test_sharing_with_a_colleague_notifies_them(app, client, people):
 
 def test_the_asker_accepts_an_answer_and_the_thread_shows_solved_everywhere(app, client, people):
     thread_id = make_thread(
-        app, people.asker, title="Laptop will not charge",
+        app,
+        people.asker,
+        title="Laptop will not charge",
         answers=[(people.helper, "Try another socket"), (people.agent, "Replace the charger")],
     )
     login(client, people.asker)
@@ -234,8 +244,13 @@ def test_removing_the_accepted_answer_makes_the_thread_unsolved(app, client, peo
 
 def test_answers_are_ordered_accepted_then_most_liked_then_oldest(app, client, people):
     thread_id = make_thread(
-        app, people.asker,
-        answers=[(people.helper, "Oldest answer"), (people.agent, "Most liked answer"), (people.admin, "Accepted answer")],
+        app,
+        people.asker,
+        answers=[
+            (people.helper, "Oldest answer"),
+            (people.agent, "Most liked answer"),
+            (people.admin, "Accepted answer"),
+        ],
     )
     with app.app_context():
         state = get_state(app)
@@ -249,7 +264,9 @@ def test_answers_are_ordered_accepted_then_most_liked_then_oldest(app, client, p
     app.config["FORUM_POSTS_PER_PAGE"] = 1
     assert client.get(f"{PREFIX}/p/2").location.endswith("?page=3#post-2")
     assert client.get(f"{PREFIX}/p/3").location.endswith("?page=2#post-3")
-    assert client.get(f"{PREFIX}/p/4").location.endswith("#post-4") and "page=" not in client.get(f"{PREFIX}/p/4").location
+    assert (
+        client.get(f"{PREFIX}/p/4").location.endswith("#post-4") and "page=" not in client.get(f"{PREFIX}/p/4").location
+    )
 
 
 def test_threads_sort_by_newest_or_by_activity(app, client, people):

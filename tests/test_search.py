@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
-
 from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from hostapp import db
+
 from forum import articles, get_state, posting, solutions
 from forum.gamification import ledger
-from hostapp import db
 from plugin_api.knowledge import ExternalArticle, MemoryKnowledgeBase
 
 
@@ -25,10 +24,20 @@ def accept(app, thread_id, asker, post_id):
 
 
 def test_a_solved_thread_beats_an_unsolved_one_that_matches_as_well(app, client, people):
-    unsolved = make_thread(app, people.asker, title="Scanner makes blurry pages", body="The scanner output is blurry.",
-                           answers=[(people.helper, "Clean the glass")])
-    solved = make_thread(app, people.helper, title="Scanner makes blurry pages", body="The scanner output is blurry.",
-                         answers=[(people.agent, "Clean the glass")])
+    unsolved = make_thread(
+        app,
+        people.asker,
+        title="Scanner makes blurry pages",
+        body="The scanner output is blurry.",
+        answers=[(people.helper, "Clean the glass")],
+    )
+    solved = make_thread(
+        app,
+        people.helper,
+        title="Scanner makes blurry pages",
+        body="The scanner output is blurry.",
+        answers=[(people.agent, "Clean the glass")],
+    )
     assert titles(client.get(f"{PREFIX}/search?q=blurry scanner")) == ["Scanner makes blurry pages"] * 2
     accept(app, solved, people.helper, 4)
     page = client.get(f"{PREFIX}/search?q=blurry scanner").text
@@ -49,8 +58,13 @@ def test_word_forms_match(app, client, people):
 
 
 def test_answers_are_searched_and_snippets_are_highlighted_and_safe(app, client, people):
-    make_thread(app, people.asker, title="Teams camera shows black", body="<b>nothing</b> works",
-                answers=[(people.helper, "Slide the privacy shutter open <script>alert(1)</script>")])
+    make_thread(
+        app,
+        people.asker,
+        title="Teams camera shows black",
+        body="<b>nothing</b> works",
+        answers=[(people.helper, "Slide the privacy shutter open <script>alert(1)</script>")],
+    )
     page = client.get(f"{PREFIX}/search?q=shutter").text
     assert "Teams camera shows black" in page
     assert "<mark>shutter</mark>" in page
@@ -60,8 +74,12 @@ def test_answers_are_searched_and_snippets_are_highlighted_and_safe(app, client,
 def test_the_index_follows_edits_deletes_and_restores(app, client, people):
     thread_id = make_thread(app, people.asker, title="Wifi drops in meeting rooms", body="Only in room 4.")
     login(client, people.asker)
-    post_form(client, f"{PREFIX}/p/1/edit", f"{PREFIX}/p/1/edit",
-              {"title": "Wireless drops in meeting rooms", "category_id": "1", "body": "Only in the boardroom."})
+    post_form(
+        client,
+        f"{PREFIX}/p/1/edit",
+        f"{PREFIX}/p/1/edit",
+        {"title": "Wireless drops in meeting rooms", "category_id": "1", "body": "Only in the boardroom."},
+    )
     assert titles(client.get(f"{PREFIX}/search?q=boardroom")) == ["Wireless drops in meeting rooms"]
     assert titles(client.get(f"{PREFIX}/search?q=wifi")) == []
     post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/1/delete", {})
@@ -82,8 +100,14 @@ def test_filters_solved_category_and_keyword(app, client, people):
         Category = get_state(app).models.Category
         db.session.add(Category(name="Printers", slug="printers", position=1))
         db.session.commit()
-    first = make_thread(app, people.asker, title="Printer jams every morning", tags="paper",
-                        answers=[(people.helper, "Fan the paper")], category_id=2)
+    first = make_thread(
+        app,
+        people.asker,
+        title="Printer jams every morning",
+        tags="paper",
+        answers=[(people.helper, "Fan the paper")],
+        category_id=2,
+    )
     make_thread(app, people.asker, title="Printer prints faint pages", tags="toner")
     accept(app, first, people.asker, 2)
     assert titles(client.get(f"{PREFIX}/search?q=printer&solved=1")) == ["Printer jams every morning"]
@@ -91,10 +115,28 @@ def test_filters_solved_category_and_keyword(app, client, people):
     assert titles(client.get(f"{PREFIX}/search?q=printer&tag=toner")) == ["Printer prints faint pages"]
 
 
-@pytest.mark.parametrize("query", [
-    "", "   ", "x" * 5000, '"', "*", "NEAR", "OR", "-", "a OR b", 'outlook" OR "', "NEAR(outlook password)",
-    "-outlook", "outlook*", "ünïcödé 日本語 ✓", "'; DROP TABLE forum_thread; --", "%_\\", "the and of",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        '"',
+        "*",
+        "NEAR",
+        "OR",
+        "-",
+        "a OR b",
+        'outlook" OR "',
+        "NEAR(outlook password)",
+        "-outlook",
+        "outlook*",
+        "ünïcödé 日本語 ✓",
+        "'; DROP TABLE forum_thread; --",
+        "%_\\",
+        "the and of",
+    ],
+)
 def test_odd_input_never_produces_an_error_page(app, client, people, query):
     make_thread(app, people.asker, title="Outlook asks for my password", body="Again and again.")
     response = client.get(f"{PREFIX}/search", query_string={"q": query})
@@ -120,12 +162,15 @@ def test_search_widens_to_some_words_when_none_has_all(app, client, people):
 
 
 def suggest(client, title, attempt="attempt1"):
-    return client.get(f"{PREFIX}/suggest", query_string={"title": title, "attempt": attempt},
-                      headers={"HX-Request": "true"})
+    return client.get(
+        f"{PREFIX}/suggest", query_string={"title": title, "attempt": attempt}, headers={"HX-Request": "true"}
+    )
 
 
 def test_suggestions_show_solved_threads_and_count_what_happens(app, client, people):
-    solved = make_thread(app, people.helper, title="VPN disconnects every hour", answers=[(people.agent, "Update the client")])
+    solved = make_thread(
+        app, people.helper, title="VPN disconnects every hour", answers=[(people.agent, "Update the client")]
+    )
     make_thread(app, people.helper, title="VPN slow at home")  # unsolved: never suggested
     accept(app, solved, people.helper, 2)
     login(client, people.asker)
@@ -138,8 +183,11 @@ def test_suggestions_show_solved_threads_and_count_what_happens(app, client, peo
     opened = client.get(f"{PREFIX}/suggest/open", query_string={"kind": "thread", "id": solved, "attempt": attempt})
     assert "Update the client" in opened.text and "This solved my problem" in opened.text
     token = csrf_token(client, f"{PREFIX}/ask")
-    done = client.post(f"{PREFIX}/suggest/solved", data={"csrf_token": token, "kind": "thread", "id": solved,
-                                                         "attempt": attempt}, headers={"HX-Request": "true"})
+    done = client.post(
+        f"{PREFIX}/suggest/solved",
+        data={"csrf_token": token, "kind": "thread", "id": solved, "attempt": attempt},
+        headers={"HX-Request": "true"},
+    )
     assert "Glad that solved it!" in done.text
     # someone else sees suggestions but posts anyway
     client.get("/logout")
@@ -148,8 +196,16 @@ def test_suggestions_show_solved_threads_and_count_what_happens(app, client, peo
     other = re.search(r'name="attempt" type="hidden" value="(\w+)"', page).group(1)
     suggest(client, "vpn disconnects", other)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post(f"{PREFIX}/ask", data={"csrf_token": token, "attempt": other, "title": "VPN disconnects on Fridays",
-                                       "category_id": "1", "body": "Only Fridays."})
+    client.post(
+        f"{PREFIX}/ask",
+        data={
+            "csrf_token": token,
+            "attempt": other,
+            "title": "VPN disconnects on Fridays",
+            "category_id": "1",
+            "body": "Only Fridays.",
+        },
+    )
     client.get("/logout")
     login(client, people.agent)
     numbers = client.get(f"{PREFIX}/admin/suggestions").text
@@ -171,22 +227,34 @@ def test_articles_are_written_by_the_it_team_and_found_by_search(app, client, pe
     assert client.get(f"{PREFIX}/articles/new").status_code == 403
     client.get("/logout")
     login(client, people.agent)
-    response = post_form(client, f"{PREFIX}/articles/new", f"{PREFIX}/articles/new",
-                         {"title": "Set up the VPN on a home computer", "category_id": "1", "body": "1. Install it"})
+    response = post_form(
+        client,
+        f"{PREFIX}/articles/new",
+        f"{PREFIX}/articles/new",
+        {"title": "Set up the VPN on a home computer", "category_id": "1", "body": "1. Install it"},
+    )
     assert response.status_code == 302
     assert "This is a draft" in client.get(response.location).text
     assert titles(client.get(f"{PREFIX}/search?q=home computer vpn")) == []
     edit_url = response.location + "/edit"
-    post_form(client, edit_url, edit_url, {"title": "Set up the VPN on a home computer", "category_id": "1",
-                                           "body": "1. Install it", "publish": "1"})
+    post_form(
+        client,
+        edit_url,
+        edit_url,
+        {"title": "Set up the VPN on a home computer", "category_id": "1", "body": "1. Install it", "publish": "1"},
+    )
     client.get("/logout")
     assert titles(client.get(f"{PREFIX}/search?q=home computer vpn")) == ["Set up the VPN on a home computer"]
     assert "Set up the VPN on a home computer" in client.get(f"{PREFIX}/articles").text
 
 
 def test_an_accepted_answer_grows_into_an_article_and_its_author_is_credited(app, client, people):
-    thread_id = make_thread(app, people.asker, title="How do I map the S drive?",
-                            answers=[(people.helper, "Open File Explorer and choose **Map network drive**.")])
+    thread_id = make_thread(
+        app,
+        people.asker,
+        title="How do I map the S drive?",
+        answers=[(people.helper, "Open File Explorer and choose **Map network drive**.")],
+    )
     accept(app, thread_id, people.asker, 2)
     before = 0
     with app.app_context():
@@ -196,8 +264,12 @@ def test_an_accepted_answer_grows_into_an_article_and_its_author_is_credited(app
     assert response.status_code == 302 and response.location.endswith("/edit")
     form = client.get(response.location).text
     assert "How do I map the S drive?" in form and "Map network drive" in form
-    post_form(client, response.location, response.location,
-              {"title": "Map the S drive", "category_id": "1", "body": "Open File Explorer.", "publish": "1"})
+    post_form(
+        client,
+        response.location,
+        response.location,
+        {"title": "Map the S drive", "category_id": "1", "body": "Open File Explorer.", "publish": "1"},
+    )
     with app.app_context():
         assert ledger.total(get_state(app), people.helper.key) == before + 25
     client.get("/logout")
@@ -216,8 +288,9 @@ def test_only_accepted_answers_become_articles(app, people):
 
 
 def test_external_knowledge_joins_search_and_suggestions(database_url, people_factory):
-    kb = MemoryKnowledgeBase([ExternalArticle("Reset your password (self-service)", "https://kb.example.com/42",
-                                              "Use the reset page.")])
+    kb = MemoryKnowledgeBase(
+        [ExternalArticle("Reset your password (self-service)", "https://kb.example.com/42", "Use the reset page.")]
+    )
     app, client, people = people_factory(FORUM_PLUGINS=[kb])
     make_thread(app, people.asker, title="Password expired this morning")
     page = client.get(f"{PREFIX}/search?q=password").text
@@ -235,8 +308,9 @@ def test_a_slow_knowledge_source_is_left_out_not_waited_for(database_url, people
 
 
 def test_upgrading_an_existing_forum_makes_its_threads_searchable(empty_database_url):
-    from forum.migrate import downgrade, upgrade
     from hostapp import Member, create_app
+
+    from forum.migrate import downgrade, upgrade
 
     app = create_app(empty_database_url)
     with app.app_context():
@@ -246,8 +320,9 @@ def test_upgrading_an_existing_forum_makes_its_threads_searchable(empty_database
         db.session.add(member)
         db.session.commit()
         state = get_state(app)
-        posting.create_thread(state, state.users.to_forum_user(member), category_id=1,
-                              title="Laptop fan is loud", body="Very loud.")
+        posting.create_thread(
+            state, state.users.to_forum_user(member), category_id=1, title="Laptop fan is loud", body="Very loud."
+        )
         downgrade(app, "0003")
         upgrade(app)
     assert titles(app.test_client().get(f"{PREFIX}/search?q=fan")) == ["Laptop fan is loud"]

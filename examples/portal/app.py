@@ -56,7 +56,8 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(
         SECRET_KEY=os.environ.get("PORTAL_SECRET_KEY", "demo-only-secret-change-me"),
-        SQLALCHEMY_DATABASE_URI=database_url or os.environ.get("PORTAL_DATABASE_URL")
+        SQLALCHEMY_DATABASE_URI=database_url
+        or os.environ.get("PORTAL_DATABASE_URL")
         or f"sqlite:///{os.path.join(app.instance_path, 'demo.db')}",
         FORUM_URL_PREFIX="/community",
         FORUM_BASE_TEMPLATE="portal_layout.html",

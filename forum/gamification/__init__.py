@@ -43,9 +43,15 @@ def connect(app: Flask) -> None:
         awards.on_deleted(state, post, deleted)
 
     handlers = [
-        (signals.post_liked, liked), (signals.post_unliked, unliked), (signals.answer_accepted, accepted),
-        (signals.answer_unaccepted, unaccepted), (signals.answer_created, answered), (signals.thread_created, asked),
-        (signals.post_edited, edited), (signals.share_visited, visited), (signals.post_deleted, deleted),
+        (signals.post_liked, liked),
+        (signals.post_unliked, unliked),
+        (signals.answer_accepted, accepted),
+        (signals.answer_unaccepted, unaccepted),
+        (signals.answer_created, answered),
+        (signals.thread_created, asked),
+        (signals.post_edited, edited),
+        (signals.share_visited, visited),
+        (signals.post_deleted, deleted),
     ]
     for signal, handler in handlers:
         signal.connect(handler, sender=app, weak=False)

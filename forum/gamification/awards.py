@@ -12,8 +12,14 @@ from . import badges, levels
 from .ledger import Award, award, open_awards, point_rules, reverse
 from .rules import is_quick_first_answer, liked_points
 
-POST_REASONS = ("answer_liked", "question_liked", "answer_accepted", "accepted_by_asker", "quick_first_answer",
-                "share_visit")
+POST_REASONS = (
+    "answer_liked",
+    "question_liked",
+    "answer_accepted",
+    "accepted_by_asker",
+    "quick_first_answer",
+    "share_visit",
+)
 
 
 def _stamp(when: Any) -> str:
@@ -41,9 +47,14 @@ def like_award(state: ForumState, post: Any, like: Any) -> Award | None:
     thread = _thread(state, post.thread_id)
     reason = "question_liked" if post.is_question else "answer_liked"
     return Award(
-        user_id=post.author_id, reason=reason, amount=liked_points(point_rules(state), is_question=post.is_question),
-        cause=f"{reason}:{post.id}:{like.user_id}:{_stamp(like.created_at)}", actor_id=like.user_id,
-        thread_id=thread.id, post_id=post.id, category_id=thread.category_id,
+        user_id=post.author_id,
+        reason=reason,
+        amount=liked_points(point_rules(state), is_question=post.is_question),
+        cause=f"{reason}:{post.id}:{like.user_id}:{_stamp(like.created_at)}",
+        actor_id=like.user_id,
+        thread_id=thread.id,
+        post_id=post.id,
+        category_id=thread.category_id,
     )
 
 
@@ -66,17 +77,31 @@ def accept_awards(state: ForumState, thread: Any, post: Any, accepter_id: Any) -
     stamp = _stamp(thread.solved_at or utcnow())
     found = []
     if post.author_id != accepter_id and post.author_id != thread.author_id:
-        found.append(Award(
-            user_id=post.author_id, reason="answer_accepted", amount=rules.answer_accepted,
-            cause=f"answer_accepted:{post.id}:{stamp}", actor_id=accepter_id, thread_id=thread.id, post_id=post.id,
-            category_id=thread.category_id,
-        ))
+        found.append(
+            Award(
+                user_id=post.author_id,
+                reason="answer_accepted",
+                amount=rules.answer_accepted,
+                cause=f"answer_accepted:{post.id}:{stamp}",
+                actor_id=accepter_id,
+                thread_id=thread.id,
+                post_id=post.id,
+                category_id=thread.category_id,
+            )
+        )
     if accepter_id == thread.author_id and post.author_id != accepter_id:
-        found.append(Award(
-            user_id=accepter_id, reason="accepted_by_asker", amount=rules.accepted_by_asker,
-            cause=f"accepted_by_asker:{post.id}:{stamp}", actor_id=accepter_id, thread_id=thread.id, post_id=post.id,
-            category_id=thread.category_id,
-        ))
+        found.append(
+            Award(
+                user_id=accepter_id,
+                reason="accepted_by_asker",
+                amount=rules.accepted_by_asker,
+                cause=f"accepted_by_asker:{post.id}:{stamp}",
+                actor_id=accepter_id,
+                thread_id=thread.id,
+                post_id=post.id,
+                category_id=thread.category_id,
+            )
+        )
     return found
 
 
@@ -109,10 +134,18 @@ def on_answered(state: ForumState, thread: Any, post: Any) -> None:
     if post.author_id != thread.author_id and is_quick_first_answer(
         rules, asked_at=thread.created_at, answered_at=post.created_at, earlier_answers=int(earlier or 0)
     ):
-        award(state, Award(
-            user_id=post.author_id, reason="quick_first_answer", amount=rules.quick_first_answer,
-            cause=f"quick_first_answer:{post.id}", thread_id=thread.id, post_id=post.id, category_id=thread.category_id,
-        ))
+        award(
+            state,
+            Award(
+                user_id=post.author_id,
+                reason="quick_first_answer",
+                amount=rules.quick_first_answer,
+                cause=f"quick_first_answer:{post.id}",
+                thread_id=thread.id,
+                post_id=post.id,
+                category_id=thread.category_id,
+            ),
+        )
     _settle(state, {post.author_id: {"answer"}})
 
 
@@ -120,11 +153,19 @@ def on_share_visit(state: ForumState, share: Any, visitor_id: Any) -> None:
     post = state.db.session.get(state.models.Post, share.post_id)
     thread = _thread(state, share.thread_id)
     if share.sharer_id != post.author_id:
-        award(state, Award(
-            user_id=share.sharer_id, reason="share_visit", amount=point_rules(state).share_visit,
-            cause=f"share_visit:{share.id}:{visitor_id}", actor_id=visitor_id, thread_id=thread.id, post_id=post.id,
-            category_id=thread.category_id,
-        ))
+        award(
+            state,
+            Award(
+                user_id=share.sharer_id,
+                reason="share_visit",
+                amount=point_rules(state).share_visit,
+                cause=f"share_visit:{share.id}:{visitor_id}",
+                actor_id=visitor_id,
+                thread_id=thread.id,
+                post_id=post.id,
+                category_id=thread.category_id,
+            ),
+        )
     _settle(state, {share.sharer_id: {"share_visit"}})
 
 

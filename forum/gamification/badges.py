@@ -36,8 +36,13 @@ class BadgeRule:
 
 def answers(state: ForumState, user_id: Any) -> int:
     Post, Thread = state.models.Post, state.models.Thread
-    return _count(state, sa.select(sa.func.count()).select_from(Post).join(Thread, Thread.id == Post.thread_id).where(
-        Post.author_id == user_id, ~Post.is_question, Post.deleted_at.is_(None), Thread.deleted_at.is_(None)))
+    return _count(
+        state,
+        sa.select(sa.func.count())
+        .select_from(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user_id, ~Post.is_question, Post.deleted_at.is_(None), Thread.deleted_at.is_(None)),
+    )
 
 
 def questions(state: ForumState, user_id: Any) -> int:
@@ -67,30 +72,44 @@ def accepted_categories(state: ForumState, user_id: Any) -> int:
 
 def best_answer_likes(state: ForumState, user_id: Any) -> int:
     Post = state.models.Post
-    return _count(state, sa.select(sa.func.max(Post.like_count)).where(
-        Post.author_id == user_id, ~Post.is_question, Post.deleted_at.is_(None)))
+    return _count(
+        state,
+        sa.select(sa.func.max(Post.like_count)).where(
+            Post.author_id == user_id, ~Post.is_question, Post.deleted_at.is_(None)
+        ),
+    )
 
 
 def best_question_likes(state: ForumState, user_id: Any) -> int:
     Post = state.models.Post
-    return _count(state, sa.select(sa.func.max(Post.like_count)).where(
-        Post.author_id == user_id, Post.is_question, Post.deleted_at.is_(None)))
+    return _count(
+        state,
+        sa.select(sa.func.max(Post.like_count)).where(
+            Post.author_id == user_id, Post.is_question, Post.deleted_at.is_(None)
+        ),
+    )
 
 
 def quick_answers(state: ForumState, user_id: Any) -> int:
     """Answers to someone else's question within 15 minutes of it being asked."""
     Post, Thread = state.models.Post, state.models.Thread
     rows = state.db.session.execute(
-        sa.select(Post.created_at, Thread.created_at).join(Thread, Thread.id == Post.thread_id).where(
-            Post.author_id == user_id, ~Post.is_question, Post.deleted_at.is_(None), Thread.author_id != user_id)
+        sa.select(Post.created_at, Thread.created_at)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user_id, ~Post.is_question, Post.deleted_at.is_(None), Thread.author_id != user_id)
     )
     return sum(1 for answered, asked in rows if answered - asked <= dt.timedelta(minutes=15))
 
 
 def share_visitors(state: ForumState, user_id: Any) -> int:
     Share, Visit = state.models.Share, state.models.ShareVisit
-    return _count(state, sa.select(sa.func.count()).select_from(Visit).join(Share, Share.id == Visit.share_id).where(
-        Share.sharer_id == user_id))
+    return _count(
+        state,
+        sa.select(sa.func.count())
+        .select_from(Visit)
+        .join(Share, Share.id == Visit.share_id)
+        .where(Share.sharer_id == user_id),
+    )
 
 
 def days_visited(state: ForumState, user_id: Any) -> int:
@@ -127,8 +146,12 @@ def likes_given(state: ForumState, user_id: Any) -> int:
 
 def own_questions_solved(state: ForumState, user_id: Any) -> int:
     Thread = state.models.Thread
-    return _count(state, sa.select(sa.func.count()).where(
-        Thread.author_id == user_id, Thread.accepted_post_id.is_not(None), Thread.deleted_at.is_(None)))
+    return _count(
+        state,
+        sa.select(sa.func.count()).where(
+            Thread.author_id == user_id, Thread.accepted_post_id.is_not(None), Thread.deleted_at.is_(None)
+        ),
+    )
 
 
 def edits(state: ForumState, user_id: Any) -> int:
@@ -140,14 +163,18 @@ def _count(state: ForumState, query: Any) -> int:
     return int(state.db.session.scalar(query) or 0)
 
 
-def _rule(slug: str, name: str, tier: str, description: str, metric: Metric, threshold: int, *triggers: str) -> BadgeRule:
+def _rule(
+    slug: str, name: str, tier: str, description: str, metric: Metric, threshold: int, *triggers: str
+) -> BadgeRule:
     return BadgeRule(slug, name, tier, description, metric, threshold, frozenset(triggers))
 
 
 #: The badges every community starts with. Hosts and plugins may add more.
 DEFAULT_BADGES: tuple[BadgeRule, ...] = (
     _rule("first-question", "First question", BRONZE, "Asked a first question.", questions, 1, "question"),
-    _rule("first-answer", "First answer", BRONZE, "Answered someone's question for the first time.", answers, 1, "answer"),
+    _rule(
+        "first-answer", "First answer", BRONZE, "Answered someone's question for the first time.", answers, 1, "answer"
+    ),
     _rule("solved-it", "Solved it", BRONZE, "An answer solved someone's problem.", accepted, 1, "accept"),
     _rule("problem-solver", "Problem solver", SILVER, "10 answers solved someone's problem.", accepted, 10, "accept"),
     _rule("fixer", "Fixer", GOLD, "50 answers solved someone's problem.", accepted, 50, "accept"),
@@ -155,21 +182,49 @@ DEFAULT_BADGES: tuple[BadgeRule, ...] = (
     _rule("helpful", "Helpful", BRONZE, "An answer got a like.", best_answer_likes, 1, "like"),
     _rule("very-helpful", "Very helpful", SILVER, "An answer got 5 likes.", best_answer_likes, 5, "like"),
     _rule("hero", "Hero", GOLD, "An answer got 20 likes.", best_answer_likes, 20, "like"),
-    _rule("quick-responder", "Quick responder", SILVER, "Answered within 15 minutes of the question, 10 times.",
-          quick_answers, 10, "answer"),
+    _rule(
+        "quick-responder",
+        "Quick responder",
+        SILVER,
+        "Answered within 15 minutes of the question, 10 times.",
+        quick_answers,
+        10,
+        "answer",
+    ),
     _rule("good-question", "Good question", SILVER, "A question got 10 likes.", best_question_likes, 10, "like"),
     _rule("sharer", "Sharer", BRONZE, "Shared links brought 25 people.", share_visitors, 25, "share_visit"),
     _rule("broadcaster", "Broadcaster", SILVER, "Shared links brought 300 people.", share_visitors, 300, "share_visit"),
     _rule("frequent-visitor", "Frequent visitor", BRONZE, "Came by on 10 different days.", days_visited, 10, "visit"),
     _rule("dedicated", "Dedicated", SILVER, "Came by on 100 different days.", days_visited, 100, "visit"),
     _rule("fixture", "Part of the furniture", GOLD, "Came by on 365 different days.", days_visited, 365, "visit"),
-    _rule("teacher", "Teacher", GOLD, "Answers solved problems in 5 different categories.", accepted_categories, 5,
-          "accept"),
-    _rule("welcomer", "Welcomer", SILVER, "Gave the first answer to 10 people's very first question.", welcomed, 10,
-          "answer"),
+    _rule(
+        "teacher",
+        "Teacher",
+        GOLD,
+        "Answers solved problems in 5 different categories.",
+        accepted_categories,
+        5,
+        "accept",
+    ),
+    _rule(
+        "welcomer",
+        "Welcomer",
+        SILVER,
+        "Gave the first answer to 10 people's very first question.",
+        welcomed,
+        10,
+        "answer",
+    ),
     _rule("supporter", "Supporter", BRONZE, "Liked 10 posts.", likes_given, 10, "like_given"),
-    _rule("thankful", "Thankful", BRONZE, "Marked an answer that solved your question.", own_questions_solved, 1,
-          "accepted_own"),
+    _rule(
+        "thankful",
+        "Thankful",
+        BRONZE,
+        "Marked an answer that solved your question.",
+        own_questions_solved,
+        1,
+        "accepted_own",
+    ),
     _rule("editor", "Editor", BRONZE, "Improved a post by editing it.", edits, 1, "edit"),
 )
 
@@ -193,7 +248,9 @@ def earned(state: ForumState, user_id: Any) -> dict[str, dt.datetime]:
     return dict(rows.all())
 
 
-def evaluate(state: ForumState, user_id: Any, triggers: Iterable[str], *, now: dt.datetime | None = None) -> list[BadgeRule]:
+def evaluate(
+    state: ForumState, user_id: Any, triggers: Iterable[str], *, now: dt.datetime | None = None
+) -> list[BadgeRule]:
     """Award the badges these events could have earned; returns the new ones (the caller commits)."""
     wanted = set(triggers)
     have = earned(state, user_id)
@@ -251,8 +308,10 @@ def holders(state: ForumState, slug: str, *, limit: int = 100) -> list[tuple[Any
     """Who earned a badge and when, most recent first."""
     Award = state.models.BadgeAward
     rows = state.db.session.execute(
-        sa.select(Award.user_id, Award.awarded_at).where(Award.badge == slug)
-        .order_by(Award.awarded_at.desc(), Award.id.desc()).limit(limit)
+        sa.select(Award.user_id, Award.awarded_at)
+        .where(Award.badge == slug)
+        .order_by(Award.awarded_at.desc(), Award.id.desc())
+        .limit(limit)
     )
     return [(u, a) for u, a in rows]
 

@@ -62,7 +62,9 @@ def csv_export(state: ForumState, period: str, *, category_id: int = 0, starts: 
     writer = csv.writer(out)
     writer.writerow(["rank", "name", "email", "points", "period", "starts", "category_id"])
     for row in top(state, period, category_id=category_id, limit=10_000, starts=begin):
-        writer.writerow([row.rank, row.user.name, row.user.email or "", row.points, period, begin.isoformat(), category_id])
+        writer.writerow(
+            [row.rank, row.user.name, row.user.email or "", row.points, period, begin.isoformat(), category_id]
+        )
     return out.getvalue()
 
 
@@ -71,7 +73,9 @@ def rank_of(state: ForumState, user_id: Any, period: str = "all") -> int | None:
     Bucket = state.models.PointBucket
     mine = state.db.session.scalar(
         sa.select(Bucket.points).where(
-            Bucket.user_id == user_id, Bucket.period == PERIODS[period], Bucket.starts == period_start(period),
+            Bucket.user_id == user_id,
+            Bucket.period == PERIODS[period],
+            Bucket.starts == period_start(period),
             Bucket.category_id == 0,
         )
     )
@@ -79,9 +83,10 @@ def rank_of(state: ForumState, user_id: Any, period: str = "all") -> int | None:
         return None
     above = state.db.session.scalar(
         sa.select(sa.func.count()).where(
-            Bucket.period == PERIODS[period], Bucket.starts == period_start(period), Bucket.category_id == 0,
+            Bucket.period == PERIODS[period],
+            Bucket.starts == period_start(period),
+            Bucket.category_id == 0,
             Bucket.points > mine,
         )
     )
     return int(above or 0) + 1
-

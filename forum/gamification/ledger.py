@@ -22,7 +22,9 @@ def point_rules(state: ForumState) -> PointRules:
     return PointRules.from_config(state.config.get("FORUM_POINTS"))
 
 
-def _upsert(state: ForumState, table: sa.Table, values: dict[str, Any], keys: list[str], update: dict[str, Any]) -> None:
+def _upsert(
+    state: ForumState, table: sa.Table, values: dict[str, Any], keys: list[str], update: dict[str, Any]
+) -> None:
     """INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike."""
     dialect = state.db.session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -40,8 +42,13 @@ def _upsert(state: ForumState, table: sa.Table, values: dict[str, Any], keys: li
 def member_row(state: ForumState, user_id: Any, *, lock: bool = False) -> Any:
     """The person's member row, made on first need; ``lock`` serialises awards to them on PostgreSQL."""
     Member = state.models.Member
-    _upsert(state, Member.__table__, {"user_id": user_id, "level": 0, "level_locked": False, "days_visited": 0},
-            ["user_id"], {})
+    _upsert(
+        state,
+        Member.__table__,
+        {"user_id": user_id, "level": 0, "level_locked": False, "days_visited": 0},
+        ["user_id"],
+        {},
+    )
     query = sa.select(Member).where(Member.user_id == user_id)
     if lock:
         query = query.with_for_update()
@@ -61,8 +68,14 @@ def _bump(state: ForumState, user_id: Any, category_id: int | None, when: dt.dat
             _upsert(
                 state,
                 table,
-                {"user_id": user_id, "period": period, "starts": starts, "category_id": category,
-                 "points": amount, "reached_at": when},
+                {
+                    "user_id": user_id,
+                    "period": period,
+                    "starts": starts,
+                    "category_id": category,
+                    "points": amount,
+                    "reached_at": when,
+                },
                 ["period", "starts", "category_id", "user_id"],
                 update,
             )
@@ -113,12 +126,22 @@ def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> 
                 )
             )
     amount = capped_amount(
-        point_rules(state), item.amount, reason=item.reason,
-        earned_today_capped=int(capped_today or 0), likes_from_giver_today=int(from_giver or 0),
+        point_rules(state),
+        item.amount,
+        reason=item.reason,
+        earned_today_capped=int(capped_today or 0),
+        likes_from_giver_today=int(from_giver or 0),
     )
     event = Event(
-        user_id=item.user_id, amount=amount, reason=item.reason, cause=item.cause, actor_id=item.actor_id,
-        thread_id=item.thread_id, post_id=item.post_id, category_id=item.category_id, created_at=now,
+        user_id=item.user_id,
+        amount=amount,
+        reason=item.reason,
+        cause=item.cause,
+        actor_id=item.actor_id,
+        thread_id=item.thread_id,
+        post_id=item.post_id,
+        category_id=item.category_id,
+        created_at=now,
     )
     try:
         with session.begin_nested():
@@ -138,8 +161,15 @@ def reverse(state: ForumState, event: Any, *, now: dt.datetime | None = None) ->
         return None
     member_row(state, event.user_id, lock=True)
     undo = Event(
-        user_id=event.user_id, amount=-event.amount, reason=event.reason, cause=undo_cause, actor_id=event.actor_id,
-        thread_id=event.thread_id, post_id=event.post_id, category_id=event.category_id, created_at=now,
+        user_id=event.user_id,
+        amount=-event.amount,
+        reason=event.reason,
+        cause=undo_cause,
+        actor_id=event.actor_id,
+        thread_id=event.thread_id,
+        post_id=event.post_id,
+        category_id=event.category_id,
+        created_at=now,
     )
     try:
         with session.begin_nested():
@@ -171,7 +201,9 @@ def total(state: ForumState, user_id: Any, *, period: str = "a", starts: dt.date
 
     value = state.db.session.scalar(
         sa.select(Bucket.points).where(
-            Bucket.user_id == user_id, Bucket.period == period, Bucket.starts == (starts or ALL_TIME),
+            Bucket.user_id == user_id,
+            Bucket.period == period,
+            Bucket.starts == (starts or ALL_TIME),
             Bucket.category_id == 0,
         )
     )
@@ -217,8 +249,7 @@ def verify(state: ForumState) -> list[str]:
     Bucket = state.models.PointBucket
     expected = _expected_buckets(state)
     actual = {
-        (b.period, b.starts, b.category_id, b.user_id): b.points
-        for b in state.db.session.scalars(sa.select(Bucket))
+        (b.period, b.starts, b.category_id, b.user_id): b.points for b in state.db.session.scalars(sa.select(Bucket))
     }
     problems = []
     for key in sorted(set(expected) | set(actual), key=str):
@@ -244,6 +275,6 @@ def rebuild(state: ForumState) -> int:
         for (p, s, c, u), v in expected.items()
     ]
     for start in range(0, len(rows), 5000):
-        session.execute(sa.insert(Bucket), rows[start:start + 5000])
+        session.execute(sa.insert(Bucket), rows[start : start + 5000])
     session.commit()
     return len(rows)

@@ -48,7 +48,9 @@ def liked_points(rules: PointRules, *, is_question: bool) -> int:
     return rules.question_liked if is_question else rules.answer_liked
 
 
-def is_quick_first_answer(rules: PointRules, *, asked_at: dt.datetime, answered_at: dt.datetime, earlier_answers: int) -> bool:
+def is_quick_first_answer(
+    rules: PointRules, *, asked_at: dt.datetime, answered_at: dt.datetime, earlier_answers: int
+) -> bool:
     """The first answer, given within the window, earns a small bonus."""
     return earlier_answers == 0 and answered_at - asked_at <= rules.quick_first_answer_within
 

@@ -11,7 +11,7 @@ from .. import categories
 from ..errors import ForumError, NotAllowed
 from ..forms import ActionForm, CategoryForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, render, state, viewer
+from .common import CSRF_MESSAGE, csrf_failed, form_error, me, render, state, viewer
 
 
 def _admin_only() -> None:
@@ -40,7 +40,7 @@ def admin_categories() -> Any:
             status = 400
         else:
             try:
-                created = categories.create(state(), viewer(), name=form.name.data, description=form.description.data)
+                created = categories.create(state(), me(), name=form.name.data, description=form.description.data)
             except ForumError as error:
                 form_error(form, error)
                 status = error.status
@@ -64,7 +64,7 @@ def admin_category(category_id: int) -> Any:
             form.form_errors.append(CSRF_MESSAGE)
             return render("forum/admin/category.html", 400, form=form, category=found)
         try:
-            categories.update(state(), viewer(), found, name=form.name.data, description=form.description.data)
+            categories.update(state(), me(), found, name=form.name.data, description=form.description.data)
         except ForumError as error:
             form_error(form, error)
             return render("forum/admin/category.html", error.status, form=form, category=found)
@@ -80,5 +80,5 @@ def admin_category_move(category_id: int) -> Any:
     _admin_only()
     if csrf_failed(ActionForm()):
         raise ForumError(CSRF_MESSAGE)
-    categories.move(state(), viewer(), _find(category_id), -1 if request.form.get("direction") == "up" else 1)
+    categories.move(state(), me(), _find(category_id), -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("forum.admin_categories"))

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, current_app, g, render_template, request, url_for
+from flask import Response, abort, current_app, g, render_template, request, url_for
 from flask_htmx import HTMX
 from flask_login import current_user, login_url
 from flask_wtf import FlaskForm
@@ -37,6 +37,14 @@ def viewer() -> ForumUser | None:
         authenticated = user is not None and getattr(user, "is_authenticated", False)
         g.forum_viewer = members.signed_in(state(), state().users.to_forum_user(user)) if authenticated else None
     return g.forum_viewer  # type: ignore[no-any-return]
+
+
+def me() -> ForumUser:
+    """The signed-in person, in views that ``login_required`` guards."""
+    person = viewer()
+    if person is None:  # pragma: no cover - login_required sent guests away already
+        abort(401)
+    return person
 
 
 def page_arg() -> int:
@@ -118,7 +126,14 @@ def _ago(when: dt.datetime | None) -> str:
     seconds = int((g.forum_now - when).total_seconds())
     if seconds < 60:
         return "just now"
-    for size, unit in ((31536000, "year"), (2592000, "month"), (604800, "week"), (86400, "day"), (3600, "hour"), (60, "minute")):
+    for size, unit in (
+        (31536000, "year"),
+        (2592000, "month"),
+        (604800, "week"),
+        (86400, "day"),
+        (3600, "hour"),
+        (60, "minute"),
+    ):
         if seconds >= size:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'} ago"

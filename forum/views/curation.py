@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request
-
 from flask_login import login_required
 
 from .. import curation, posting
 from ..errors import ForumError
 from ..forms import ActionForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, links, state, thread_url, viewer
+from .common import CSRF_MESSAGE, csrf_failed, links, me, state, thread_url, viewer
 
 
 def _token() -> None:
@@ -26,7 +25,7 @@ def retag(thread_id: int) -> Any:
     """Fix a question's keywords."""
     thread = posting.get_thread(state(), thread_id, viewer())
     _token()
-    curation.set_tags(state(), viewer(), thread, request.form.get("tags", ""))
+    curation.set_tags(state(), me(), thread, request.form.get("tags", ""))
     flash("Keywords updated. Thanks for tidying up!", "success")
     return redirect(thread_url(thread))
 
@@ -39,10 +38,10 @@ def duplicate(thread_id: int, wanted: bool) -> Any:
     thread = posting.get_thread(state(), thread_id, viewer())
     _token()
     if wanted:
-        original = curation.mark_duplicate(state(), viewer(), thread, request.form.get("original", ""))
-        flash(f"Marked as a repeat of \"{original.title}\". The asker has been told where to look.", "success")
+        original = curation.mark_duplicate(state(), me(), thread, request.form.get("original", ""))
+        flash(f'Marked as a repeat of "{original.title}". The asker has been told where to look.', "success")
     else:
-        curation.clear_duplicate(state(), viewer(), thread)
+        curation.clear_duplicate(state(), me(), thread)
         flash("This question is no longer marked as a repeat.", "success")
     return redirect(thread_url(thread))
 
@@ -54,6 +53,6 @@ def verify(post_id: int, wanted: bool) -> Any:
     """Mark an answer as a verified workaround, or take the mark off."""
     post = posting.get_post(state(), post_id, viewer())
     _token()
-    curation.set_verified(state(), viewer(), post, wanted)
+    curation.set_verified(state(), me(), post, wanted)
     flash("Marked as a verified workaround." if wanted else "The verified mark is off.", "success")
     return redirect(links().post(post.id))

@@ -14,7 +14,7 @@ from ..gamification import badges, leaderboard, ledger, levels
 from ..gamification.rules import LEVEL_NAMES, PRIVILEGES
 from ..members import people
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, render, state, viewer
+from .common import CSRF_MESSAGE, csrf_failed, me, render, state
 
 
 def _board_options() -> tuple[str, Any]:
@@ -39,7 +39,7 @@ def leaderboard_page() -> Any:
 @login_required
 def leaderboard_csv() -> Any:
     """The whole board for a period, for admins handing out goodies."""
-    if not viewer().is_admin:
+    if not me().is_admin:
         raise NotAllowed("Only portal admins can download the leaderboard.")
     period, category = _board_options()
     body = leaderboard.csv_export(state(), period, category_id=category.id if category else 0)
@@ -67,8 +67,11 @@ def badge_page(slug: str) -> Any:
 def points_page() -> Any:
     """How points, badges and levels work, in plain words."""
     return render(
-        "forum/points.html", rules=ledger.point_rules(state()), level_rules=levels.level_rules(state()),
-        level_names=LEVEL_NAMES, privileges=PRIVILEGES,
+        "forum/points.html",
+        rules=ledger.point_rules(state()),
+        level_rules=levels.level_rules(state()),
+        level_names=LEVEL_NAMES,
+        privileges=PRIVILEGES,
     )
 
 
@@ -85,7 +88,7 @@ def set_level(user_id: str) -> Any:
         level = int(request.form.get("level", ""))
     except ValueError:
         raise ForumError("Please pick a level from the list.") from None
-    levels.grant(state(), viewer(), person.id, level, lock=bool(request.form.get("lock")))
+    levels.grant(state(), me(), person.id, level, lock=bool(request.form.get("lock")))
     flash(f"{person.name} is now a {LEVEL_NAMES[level]}.", "success")
     return redirect(url_for("forum.profile", user_id=person.id))
 

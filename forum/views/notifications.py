@@ -11,25 +11,23 @@ from .. import notifications
 from ..errors import ForumError
 from ..forms import ActionForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, links, page_arg, render, state, viewer
+from .common import CSRF_MESSAGE, csrf_failed, links, me, page_arg, render, state, viewer
 
 
 @blueprint.get("/notifications")
 @login_required
 def notifications_page() -> Any:
     """Everything that happened that concerns this person, newest first."""
-    rows, more = notifications.recent(state(), viewer(), page=page_arg())
+    rows, more = notifications.recent(state(), me(), page=page_arg())
     actors = state().users.get_many(r.actor_id for r in rows)
-    return render(
-        "forum/notifications.html", rows=rows, more=more, page=page_arg(), actors=actors, action=ActionForm()
-    )
+    return render("forum/notifications.html", rows=rows, more=more, page=page_arg(), actors=actors, action=ActionForm())
 
 
 @blueprint.get("/notifications/<int:notification_id>")
 @login_required
 def open_notification(notification_id: int) -> Any:
     """Mark it read and go to what it is about."""
-    row = notifications.open_one(state(), viewer(), notification_id)
+    row = notifications.open_one(state(), me(), notification_id)
     if row.post_id:
         return redirect(links().post(row.post_id))
     return redirect(url_for("forum.notifications_page"))

@@ -11,7 +11,7 @@ from .. import listing, posting, reactions, sharing, solutions
 from ..errors import ForumError
 from ..forms import ActionForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, htmx, links, page_arg, render, state, thread_url, viewer
+from .common import CSRF_MESSAGE, csrf_failed, htmx, links, me, page_arg, render, state, thread_url, viewer
 
 
 def _require_token() -> None:
@@ -35,9 +35,9 @@ def like_or_unlike(post_id: int, wanted: bool) -> Any:
     _require_token()
     try:
         if wanted:
-            reactions.like(state(), viewer(), post)
+            reactions.like(state(), me(), post)
         else:
-            reactions.unlike(state(), viewer(), post)
+            reactions.unlike(state(), me(), post)
     except ForumError as error:
         if htmx:
             return _like_partial(post, error.status, error.message)
@@ -55,7 +55,7 @@ def favourite_or_not(thread_id: int, wanted: bool) -> Any:
     """Save a thread to "My favourites", or take it off."""
     thread = posting.get_thread(state(), thread_id, viewer())
     _require_token()
-    reactions.set_favourite(state(), viewer(), thread, wanted)
+    reactions.set_favourite(state(), me(), thread, wanted)
     if htmx:
         return render(
             "forum/partials/_favourite_button.html", thread=thread, favourite=wanted, action=ActionForm(), changed=True
@@ -68,7 +68,7 @@ def favourite_or_not(thread_id: int, wanted: bool) -> Any:
 @login_required
 def favourites() -> Any:
     """The threads this person saved."""
-    result = listing.favourites(state(), viewer(), page=page_arg())
+    result = listing.favourites(state(), me(), page=page_arg())
     return render("forum/favourites.html", threads=result)
 
 
@@ -83,17 +83,25 @@ def share(post_id: int) -> Any:
     query = (request.form.get("q") or "").strip()
     sent_to, status, error = None, 200, None
     try:
-        made = sharing.share(state(), viewer(), post, recipient_id=recipient)
+        made = sharing.share(state(), me(), post, recipient_id=recipient)
     except ForumError as failure:
-        made = sharing.share(state(), viewer(), post)
+        made = sharing.share(state(), me(), post)
         status, error = failure.status, failure.message
     else:
         if recipient:
-            sent_to = sharing.colleague(state(), viewer(), recipient)
-    people = [p for p in state().users.search(query) if p.id != viewer().id] if query else []
+            sent_to = sharing.colleague(state(), me(), recipient)
+    people = [p for p in state().users.search(query) if p.id != me().id] if query else []
     link = url_for("forum.post", post_id=post.id, s=made.token, _external=True)
-    context = dict(post=post, thread=thread, link=link, people=people, query=query, sent_to=sent_to,
-                   error=error, action=ActionForm())
+    context = dict(
+        post=post,
+        thread=thread,
+        link=link,
+        people=people,
+        query=query,
+        sent_to=sent_to,
+        error=error,
+        action=ActionForm(),
+    )
     if htmx:
         return render("forum/partials/_share_panel.html", status, **context)
     return render("forum/share.html", status, **context)
@@ -107,9 +115,9 @@ def accept_or_not(thread_id: int, wanted: bool) -> Any:
     thread = posting.get_thread(state(), thread_id, viewer())
     _require_token()
     if wanted:
-        post = solutions.accept(state(), viewer(), thread, request.form.get("post_id"))
+        post = solutions.accept(state(), me(), thread, request.form.get("post_id"))
         flash("Marked as the answer that solved it. Thanks, this helps the next person!", "success")
         return redirect(thread_url(thread) + f"#post-{post.id}", 303)
-    solutions.unaccept(state(), viewer(), thread)
+    solutions.unaccept(state(), me(), thread)
     flash("The solved mark is off. The question shows as not solved again.", "success")
     return redirect(thread_url(thread), 303)

@@ -11,7 +11,7 @@ from .. import articles, categories, external, listing, posting, search, suggest
 from ..errors import ForumError, NotAllowed
 from ..forms import ActionForm, ArticleForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, links, page_arg, render, state, viewer
+from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, links, me, page_arg, render, state, viewer
 
 
 def hit_url(hit: Any) -> str:
@@ -33,11 +33,26 @@ def search_page() -> Any:
     )
     if results.terms and page_arg() == 1:
         results.external = external.lookup(state(), " ".join(results.terms))
-    keep = {k: v for k, v in {"q": text, "solved": "1" if solved_only else None,
-                              "category": category.slug if category else None, "tag": tag}.items() if v}
+    keep = {
+        k: v
+        for k, v in {
+            "q": text,
+            "solved": "1" if solved_only else None,
+            "category": category.slug if category else None,
+            "tag": tag,
+        }.items()
+        if v
+    }
     return render(
-        "forum/search.html", text=text, results=results, solved_only=solved_only, category=category, tag=tag,
-        categories=listing.categories_by_id(state()), keep=keep, hit_url=hit_url,
+        "forum/search.html",
+        text=text,
+        results=results,
+        solved_only=solved_only,
+        category=category,
+        tag=tag,
+        categories=listing.categories_by_id(state()),
+        keep=keep,
+        hit_url=hit_url,
     )
 
 
@@ -52,8 +67,15 @@ def suggest() -> Any:
     if hits:
         suggestions.record(state(), "shown", attempt=attempt, user=viewer(), count=len(hits))
         state().db.session.commit()
-    return render("forum/partials/_suggestions.html", hits=hits, outside=found_outside, attempt=attempt,
-                  hit_url=hit_url, typed=bool(search.terms(text)), action=ActionForm())
+    return render(
+        "forum/partials/_suggestions.html",
+        hits=hits,
+        outside=found_outside,
+        attempt=attempt,
+        hit_url=hit_url,
+        typed=bool(search.terms(text)),
+        action=ActionForm(),
+    )
 
 
 def _answer_of(kind: str, ref_id: int) -> tuple[str, Any, Any]:
@@ -78,8 +100,16 @@ def open_suggestion() -> Any:
     attempt = suggestions.clean_attempt(request.args.get("attempt"))
     suggestions.record(state(), "opened", attempt=attempt, user=viewer(), doc_kind=kind, doc_ref=ref_id)
     state().db.session.commit()
-    return render("forum/partials/_suggestion_answer.html", title=title, answer_html=answer_html, url=url, kind=kind,
-                  ref_id=ref_id, attempt=attempt, action=ActionForm())
+    return render(
+        "forum/partials/_suggestion_answer.html",
+        title=title,
+        answer_html=answer_html,
+        url=url,
+        kind=kind,
+        ref_id=ref_id,
+        attempt=attempt,
+        action=ActionForm(),
+    )
 
 
 @blueprint.post("/suggest/solved")
@@ -91,8 +121,9 @@ def suggestion_solved() -> Any:
     kind = "article" if request.form.get("kind") == "article" else "thread"
     ref_id = request.form.get("id", type=int) or 0
     title, _, url = _answer_of(kind, ref_id)
-    suggestions.record(state(), "deflected", attempt=request.form.get("attempt", ""), user=viewer(), doc_kind=kind,
-                       doc_ref=ref_id)
+    suggestions.record(
+        state(), "deflected", attempt=request.form.get("attempt", ""), user=viewer(), doc_kind=kind, doc_ref=ref_id
+    )
     state().db.session.commit()
     if htmx:
         return render("forum/partials/_suggestion_thanks.html", title=title, url=url)
@@ -104,7 +135,7 @@ def suggestion_solved() -> Any:
 @login_required
 def suggestion_numbers() -> Any:
     """For the IT team: what suggestions achieve, week by week."""
-    if not viewer().is_agent:
+    if not me().is_agent:
         raise NotAllowed("Only the IT team can see these numbers.")
     return render("forum/admin/suggestions.html", weeks=suggestions.weekly(state()))
 
@@ -112,8 +143,11 @@ def suggestion_numbers() -> Any:
 @blueprint.get("/articles")
 def articles_page() -> Any:
     """Knowledge articles, newest first."""
-    return render("forum/articles.html", articles=articles.published(state(), viewer=viewer()),
-                  categories=listing.categories_by_id(state()))
+    return render(
+        "forum/articles.html",
+        articles=articles.published(state(), viewer=viewer()),
+        categories=listing.categories_by_id(state()),
+    )
 
 
 @blueprint.get("/articles/<int:article_id>")
@@ -121,12 +155,16 @@ def article(article_id: int) -> Any:
     """One knowledge article."""
     found = articles.get(state(), article_id, viewer())
     people = state().users.get_many([found.author_id, found.credited_id])
-    return render("forum/article.html", article=found, people=people,
-                  category=state().db.session.get(state().models.Category, found.category_id))
+    return render(
+        "forum/article.html",
+        article=found,
+        people=people,
+        category=state().db.session.get(state().models.Category, found.category_id),
+    )
 
 
 def _article_form(found: Any = None) -> Any:
-    if viewer() is None or not viewer().is_agent:
+    if viewer() is None or not me().is_agent:
         raise NotAllowed("Only the IT team can write knowledge articles.")
     form = ArticleForm(obj=found) if request.method == "GET" and found is not None else ArticleForm()
     form.category_id.choices = [(str(c.id), c.name) for c in categories.ordered(state())]
@@ -140,14 +178,23 @@ def _article_form(found: Any = None) -> Any:
         return render("forum/article_edit.html", 400, form=form, article=found)
     try:
         saved = articles.save(
-            state(), viewer(), title=form.title.data, body=form.body.data, category_id=form.category_id.data,
-            publish=bool(request.form.get("publish")), article=found,
+            state(),
+            viewer(),
+            title=form.title.data,
+            body=form.body.data,
+            category_id=form.category_id.data,
+            publish=bool(request.form.get("publish")),
+            article=found,
         )
     except ForumError as error:
         form_error(form, error)
         return render("forum/article_edit.html", error.status, form=form, article=found)
-    flash("Published. People will find it in search and suggestions." if saved.is_published
-          else "Saved as a draft. Only the IT team can see it.", "success")
+    flash(
+        "Published. People will find it in search and suggestions."
+        if saved.is_published
+        else "Saved as a draft. Only the IT team can see it.",
+        "success",
+    )
     return redirect(url_for("forum.article", article_id=saved.id))
 
 
@@ -172,6 +219,6 @@ def promote(post_id: int) -> Any:
     post = posting.get_post(state(), post_id, viewer())
     if csrf_failed(ActionForm()):
         raise ForumError(CSRF_MESSAGE)
-    draft = articles.promote(state(), viewer(), post)
+    draft = articles.promote(state(), me(), post)
     flash("A draft article is ready. Tidy it up and publish it.", "success")
     return redirect(url_for("forum.edit_article", article_id=draft.id))

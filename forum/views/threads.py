@@ -8,11 +8,23 @@ from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
 from .. import categories, listing, posting, sharing, suggestions
-from ..gamification import leaderboard
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
+from ..gamification import leaderboard
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, page_arg, post_url, render, state, thread_url, viewer
+from .common import (
+    CSRF_MESSAGE,
+    csrf_failed,
+    form_error,
+    htmx,
+    me,
+    page_arg,
+    post_url,
+    render,
+    state,
+    thread_url,
+    viewer,
+)
 
 
 def _category_choices(form: AskForm | EditForm) -> None:
@@ -43,7 +55,11 @@ def home() -> Any:
     options = _list_options()
     every_category = listing.categories_by_id(state())
     result = listing.threads(
-        state(), page=page_arg(), tab=options["tab"], solved=options["solved"], sort=options["sort"],
+        state(),
+        page=page_arg(),
+        tab=options["tab"],
+        solved=options["solved"],
+        sort=options["sort"],
         categories=every_category,
     )
     helpers = leaderboard.top(state(), "week", limit=5)
@@ -69,9 +85,7 @@ def category(slug: str) -> Any:
 def tag(name: str) -> Any:
     """Threads with one keyword."""
     options = _list_options()
-    result = listing.threads(
-        state(), page=page_arg(), solved=options["solved"], sort=options["sort"], tag=name.lower()
-    )
+    result = listing.threads(state(), page=page_arg(), solved=options["solved"], sort=options["sort"], tag=name.lower())
     return render("forum/tag.html", tag=name.lower(), threads=result, **options)
 
 
@@ -145,7 +159,7 @@ def answer(thread_id: int) -> Any:
         form.form_errors.append(CSRF_MESSAGE)
         return _answer_form_response(found, form, 400)
     try:
-        created = posting.add_answer(state(), viewer(), found, form.body.data)
+        created = posting.add_answer(state(), me(), found, form.body.data)
     except ForumError as error:
         form_error(form, error)
         return _answer_form_response(found, form, error.status)
@@ -225,14 +239,13 @@ def delete_or_restore(post_id: int, deleted: bool) -> Any:
     found = posting.get_post(state(), post_id, viewer())
     if csrf_failed(ActionForm()):
         raise ForumError(CSRF_MESSAGE)
-    posting.set_deleted(state(), viewer(), found, deleted)
+    posting.set_deleted(state(), me(), found, deleted)
     if found.is_question:
-        if deleted and not viewer().is_moderator:
+        if deleted and not me().is_moderator:
             flash("Your question was deleted. A desk agent can bring it back if you need it.", "success")
             return redirect(url_for("forum.home"))
         flash("The question was removed." if deleted else "The question is back.", "success")
         return redirect(post_url(found))
     flash("The answer was removed." if deleted else "The answer is back.", "success")
     thread = posting.get_thread(state(), found.thread_id, viewer())
-    return redirect(thread_url(thread) + ("" if deleted and not viewer().is_moderator else f"#post-{found.id}"))
-
+    return redirect(thread_url(thread) + ("" if deleted and not me().is_moderator else f"#post-{found.id}"))

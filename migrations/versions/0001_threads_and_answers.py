@@ -63,9 +63,7 @@ def upgrade() -> None:
     op.create_index("ix_forum_thread_category_activity", "forum_thread", ["category_id", "last_activity_at"])
     op.create_table(
         "forum_thread_tag",
-        sa.Column(
-            "thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_thread_tag_thread_id")
-        ),
+        sa.Column("thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_thread_tag_thread_id")),
         sa.Column("tag_id", sa.Integer(), sa.ForeignKey("forum_tag.id", name="fk_forum_thread_tag_tag_id")),
         sa.PrimaryKeyConstraint("thread_id", "tag_id", name="pk_forum_thread_tag"),
     )
@@ -73,7 +71,9 @@ def upgrade() -> None:
     op.create_table(
         "forum_post",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_post_thread_id"), nullable=False),
+        sa.Column(
+            "thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_post_thread_id"), nullable=False
+        ),
         user_column("forum_post", "author_id"),
         sa.Column("is_question", sa.Boolean(), nullable=False),
         sa.Column("body_source", sa.Text(), nullable=False),
@@ -91,7 +91,10 @@ def upgrade() -> None:
         "forum_post_revision",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
-            "post_id", sa.Integer(), sa.ForeignKey("forum_post.id", name="fk_forum_post_revision_post_id"), nullable=False
+            "post_id",
+            sa.Integer(),
+            sa.ForeignKey("forum_post.id", name="fk_forum_post_revision_post_id"),
+            nullable=False,
         ),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=True),
@@ -101,7 +104,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_forum_post_revision"),
         sa.UniqueConstraint("post_id", "number", name="uq_forum_post_revision_post_number"),
     )
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     op.bulk_insert(category, [{**DEFAULT_CATEGORY, "created_at": now}])
 
 

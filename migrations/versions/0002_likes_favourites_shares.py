@@ -30,7 +30,9 @@ def upgrade() -> None:
     op.create_table(
         "forum_like",
         _id(),
-        sa.Column("post_id", sa.Integer(), sa.ForeignKey("forum_post.id", name="fk_forum_like_post_id"), nullable=False),
+        sa.Column(
+            "post_id", sa.Integer(), sa.ForeignKey("forum_post.id", name="fk_forum_like_post_id"), nullable=False
+        ),
         user_column("forum_like", "user_id"),
         _created(),
         sa.UniqueConstraint("post_id", "user_id", name="uq_forum_like_post_user"),
@@ -40,7 +42,10 @@ def upgrade() -> None:
         "forum_favourite",
         _id(),
         sa.Column(
-            "thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_favourite_thread_id"), nullable=False
+            "thread_id",
+            sa.Integer(),
+            sa.ForeignKey("forum_thread.id", name="fk_forum_favourite_thread_id"),
+            nullable=False,
         ),
         user_column("forum_favourite", "user_id"),
         _created(),
@@ -51,8 +56,12 @@ def upgrade() -> None:
         "forum_share",
         _id(),
         sa.Column("token", sa.String(length=32), nullable=False),
-        sa.Column("thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_share_thread_id"), nullable=False),
-        sa.Column("post_id", sa.Integer(), sa.ForeignKey("forum_post.id", name="fk_forum_share_post_id"), nullable=False),
+        sa.Column(
+            "thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_share_thread_id"), nullable=False
+        ),
+        sa.Column(
+            "post_id", sa.Integer(), sa.ForeignKey("forum_post.id", name="fk_forum_share_post_id"), nullable=False
+        ),
         user_column("forum_share", "sharer_id"),
         _created(),
         sa.UniqueConstraint("token", name="uq_forum_share_token"),
@@ -64,7 +73,10 @@ def upgrade() -> None:
         "forum_share_visit",
         _id(),
         sa.Column(
-            "share_id", sa.Integer(), sa.ForeignKey("forum_share.id", name="fk_forum_share_visit_share_id"), nullable=False
+            "share_id",
+            sa.Integer(),
+            sa.ForeignKey("forum_share.id", name="fk_forum_share_visit_share_id"),
+            nullable=False,
         ),
         user_column("forum_share_visit", "visitor_id"),
         _created(),
@@ -78,9 +90,14 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=30), nullable=False),
         user_column("forum_notification", "actor_id", nullable=True),
         sa.Column(
-            "thread_id", sa.Integer(), sa.ForeignKey("forum_thread.id", name="fk_forum_notification_thread_id"), nullable=True
+            "thread_id",
+            sa.Integer(),
+            sa.ForeignKey("forum_thread.id", name="fk_forum_notification_thread_id"),
+            nullable=True,
         ),
-        sa.Column("post_id", sa.Integer(), sa.ForeignKey("forum_post.id", name="fk_forum_notification_post_id"), nullable=True),
+        sa.Column(
+            "post_id", sa.Integer(), sa.ForeignKey("forum_post.id", name="fk_forum_notification_post_id"), nullable=True
+        ),
         sa.Column("message", sa.String(length=300), nullable=False),
         _created(),
         sa.Column("read_at", sa.DateTime(), nullable=True),

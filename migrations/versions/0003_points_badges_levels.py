@@ -34,7 +34,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("cause", name="uq_forum_point_event_cause"),
     )
     op.create_index("ix_forum_point_event_user_created", "forum_point_event", ["user_id", "created_at"])
-    op.create_index("ix_forum_point_event_user_actor_created", "forum_point_event", ["user_id", "actor_id", "created_at"])
+    op.create_index(
+        "ix_forum_point_event_user_actor_created", "forum_point_event", ["user_id", "actor_id", "created_at"]
+    )
     op.create_table(
         "forum_point_bucket",
         user_column("forum_point_bucket", "user_id"),
