@@ -90,3 +90,49 @@ def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2) -
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
     return Load(rps, p50, p99)
+
+
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def database(kind: str, *, sqlite_file: str | None = None) -> Iterator[str]:
+    """A fresh database for one benchmark: a temporary SQLite file (or ``sqlite_file``), or a new
+    uniquely named PostgreSQL database that is dropped afterwards. Yields its URL."""
+    import tempfile
+    import uuid
+
+    import sqlalchemy as sa
+
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(sqlite_file or Path(tmp) / 'bench.db').resolve()}"
+        return
+    admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    name = f"forum_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def add_accounts(db: object, account_model: type, count: int) -> None:
+    """Demo-portal people u1 … uN (password "demo"), in one statement."""
+    import sqlalchemy as sa
+
+    rows = [
+        {
+            "account_id": i,
+            "username": f"u{i}",
+            "display_name": f"Person {i}",
+            "email": f"u{i}@example.com",
+            "role": "employee",
+            "job": "",
+        }
+        for i in range(1, count + 1)
+    ]
+    db.session.execute(sa.insert(account_model), rows)  # type: ignore[attr-defined]

@@ -14,14 +14,12 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import gunicorn, wrk  # noqa: E402
+from bench.common import database, gunicorn, wrk  # noqa: E402
 
 THREADS = 10_000
 ANSWERS = 100_000
@@ -160,48 +158,32 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        admin = None
-        if args.database == "sqlite":
-            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        else:
-            admin = sa.create_engine(
-                "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
-            )
-            name = f"forum_bench_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        try:
-            started = dt.datetime.now()
-            seed(url)
+    with database(args.database) as url:
+        started = dt.datetime.now()
+        seed(url)
+        print(
+            f"seeded {THREADS:,} threads and {ANSWERS:,} answers on {args.database} "
+            f"in {(dt.datetime.now() - started).total_seconds():.1f} s"
+        )
+        paths = {"home page": "/community/", f"thread page, {BIG_THREAD_ANSWERS} answers": "/community/t/1"}
+        counts = query_counts(url, paths)
+        env = {"PORTAL_DATABASE_URL": url, "PORTAL_FORUM_POSTS_PER_PAGE": str(BIG_THREAD_ANSWERS)}
+        with gunicorn("bench.hello:app") as base:
+            hello = wrk(base + "/", seconds=args.seconds)
+        results = {}
+        with gunicorn("examples.portal.wsgi:app", env=env) as base:
+            for name, path in paths.items():
+                results[name] = wrk(base + path, seconds=args.seconds)
+        print(f"\ngunicorn, 2 sync workers; wrk -t2 -c4 -d{args.seconds}s; database: {args.database}")
+        print(f"{'page':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'queries':>8} {'writes':>7}")
+        baseline = f"{hello.rps:8.0f} {hello.p50_ms:8.2f} {hello.p99_ms:8.2f} {1.0:8.3f}"
+        print(f"{'hello world (baseline)':28} {baseline} {'-':>8} {'-':>7}")
+        for name, load in results.items():
+            queries, writes = counts[name]
             print(
-                f"seeded {THREADS:,} threads and {ANSWERS:,} answers on {args.database} "
-                f"in {(dt.datetime.now() - started).total_seconds():.1f} s"
+                f"{name:28} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
+                f"{load.rps / hello.rps:8.3f} {queries:8d} {writes:7d}"
             )
-            paths = {"home page": "/community/", f"thread page, {BIG_THREAD_ANSWERS} answers": "/community/t/1"}
-            counts = query_counts(url, paths)
-            env = {"PORTAL_DATABASE_URL": url, "PORTAL_FORUM_POSTS_PER_PAGE": str(BIG_THREAD_ANSWERS)}
-            with gunicorn("bench.hello:app") as base:
-                hello = wrk(base + "/", seconds=args.seconds)
-            results = {}
-            with gunicorn("examples.portal.wsgi:app", env=env) as base:
-                for name, path in paths.items():
-                    results[name] = wrk(base + path, seconds=args.seconds)
-            print(f"\ngunicorn, 2 sync workers; wrk -t2 -c4 -d{args.seconds}s; database: {args.database}")
-            print(f"{'page':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'queries':>8} {'writes':>7}")
-            baseline = f"{hello.rps:8.0f} {hello.p50_ms:8.2f} {hello.p99_ms:8.2f} {1.0:8.3f}"
-            print(f"{'hello world (baseline)':28} {baseline} {'-':>8} {'-':>7}")
-            for name, load in results.items():
-                queries, writes = counts[name]
-                print(
-                    f"{name:28} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
-                    f"{load.rps / hello.rps:8.3f} {queries:8d} {writes:7d}"
-                )
-        finally:
-            if admin is not None:
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import datetime as dt
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import add_accounts, database  # noqa: E402
 
 PEOPLE = 5000
 
@@ -35,20 +35,7 @@ def seed(url: str, rows: int) -> None:
     rng = random.Random(7)
     with app.app_context():
         db.create_all()
-        db.session.execute(
-            sa.insert(Account),
-            [
-                {
-                    "account_id": i,
-                    "username": f"u{i}",
-                    "display_name": f"Person {i}",
-                    "email": f"u{i}@example.com",
-                    "role": "employee",
-                    "job": "",
-                }
-                for i in range(1, PEOPLE + 1)
-            ],
-        )
+        add_accounts(db, Account, PEOPLE)
         m = get_state(app).models
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         buckets: dict[tuple, list] = {}
@@ -148,25 +135,9 @@ def main() -> None:
     print(f"{'ledger rows':>12} {'read ms':>8} {'award ms':>9} {'x read':>7} {'weekly board ms':>16} {'x read':>7}")
     results = {}
     for size in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            admin, name = None, None
-            if args.database == "sqlite":
-                url = f"sqlite:///{Path(tmp) / 'points.db'}"
-            else:
-                admin = sa.create_engine(
-                    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
-                )
-                name = f"forum_bench_{uuid.uuid4().hex[:8]}"
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-                url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-            try:
-                seed(url, size)
-                figures = measure(url)
-            finally:
-                if admin is not None:
-                    with admin.connect() as conn:
-                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with database(args.database) as url:
+            seed(url, size)
+            figures = measure(url)
         results[size] = figures
         base = figures["baseline"]
         print(

@@ -14,14 +14,13 @@ import datetime as dt
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import add_accounts, database  # noqa: E402
 
 WORDS = (
     "printer vpn outlook password laptop screen monitor teams camera keyboard mouse wifi network drive "
@@ -83,20 +82,7 @@ def seed(url: str, threads: int, posts: int) -> None:
     rng = random.Random(5)
     with app.app_context():
         db.create_all()
-        db.session.execute(
-            sa.insert(Account),
-            [
-                {
-                    "account_id": i,
-                    "username": f"u{i}",
-                    "display_name": f"Person {i}",
-                    "email": f"u{i}@example.com",
-                    "role": "employee",
-                    "job": "",
-                }
-                for i in range(1, 1001)
-            ],
-        )
+        add_accounts(db, Account, 1000)
         m = get_state(app).models
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         per_thread = max(1, posts // threads)
@@ -189,58 +175,42 @@ def main() -> None:
     from bench.hello import app as hello
     from examples.portal.app import create_app
 
-    with tempfile.TemporaryDirectory() as tmp:
-        admin, name = None, None
-        if args.database == "sqlite":
-            url = f"sqlite:///{Path(args.sqlite_file or Path(tmp) / 'search.db').resolve()}"
-        else:
-            admin = sa.create_engine(
-                "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
-            )
-            name = f"forum_bench_{uuid.uuid4().hex[:8]}"
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        try:
-            started = time.perf_counter()
-            if not (args.sqlite_file and Path(args.sqlite_file).exists()):
-                seed(url, args.threads, args.posts)
-            print(
-                f"seeded {args.threads:,} threads and {args.posts:,} posts on {args.database} "
-                f"in {time.perf_counter() - started:.0f} s"
-            )
-            app = create_app(url, WTF_CSRF_ENABLED=False)
-            client = app.test_client()
-            client.post("/login", data={"username": "u1", "password": "demo"})
-            rng = random.Random(9)
-            typed = [
-                " ".join(rng.sample(WORDS, 2)) + " " + rng.choice(FILLER) + " " + rng.choice(TAIL[:200])
-                for _ in range(args.requests)
-            ]
-            hello_client = hello.test_client()
-            timed(hello_client, ["/"] * 50)
-            base = timed(hello_client, ["/"] * args.requests)
-            suggest_paths = [f"/community/suggest?title={q.replace(' ', '+')}&attempt=bench" for q in typed]
-            search_paths = [f"/community/search?q={q.replace(' ', '+')}" for q in typed]
-            timed(client, suggest_paths[:20])
-            suggestions = timed(client, suggest_paths)
-            searches = timed(client, search_paths)
-            print(f"\nserver time per request, in-process; database: {args.database}")
-            print(f"{'endpoint':24} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12} {'p95 x hello':>12}")
-            for label, (p50, p95) in (
-                ("hello world (baseline)", base),
-                ("suggestions", suggestions),
-                ("search page", searches),
-            ):
-                print(f"{label:24} {p50:8.2f} {p95:8.2f} {p50 / base[0]:12.1f} {p95 / base[1]:12.1f}")
-            with app.app_context():
-                from examples.portal.app import db
+    with database(args.database, sqlite_file=args.sqlite_file) as url:
+        started = time.perf_counter()
+        if not (args.sqlite_file and Path(args.sqlite_file).exists()):
+            seed(url, args.threads, args.posts)
+        print(
+            f"seeded {args.threads:,} threads and {args.posts:,} posts on {args.database} "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+        app = create_app(url, WTF_CSRF_ENABLED=False)
+        client = app.test_client()
+        client.post("/login", data={"username": "u1", "password": "demo"})
+        rng = random.Random(9)
+        typed = [
+            " ".join(rng.sample(WORDS, 2)) + " " + rng.choice(FILLER) + " " + rng.choice(TAIL[:200])
+            for _ in range(args.requests)
+        ]
+        hello_client = hello.test_client()
+        timed(hello_client, ["/"] * 50)
+        base = timed(hello_client, ["/"] * args.requests)
+        suggest_paths = [f"/community/suggest?title={q.replace(' ', '+')}&attempt=bench" for q in typed]
+        search_paths = [f"/community/search?q={q.replace(' ', '+')}" for q in typed]
+        timed(client, suggest_paths[:20])
+        suggestions = timed(client, suggest_paths)
+        searches = timed(client, search_paths)
+        print(f"\nserver time per request, in-process; database: {args.database}")
+        print(f"{'endpoint':24} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12} {'p95 x hello':>12}")
+        for label, (p50, p95) in (
+            ("hello world (baseline)", base),
+            ("suggestions", suggestions),
+            ("search page", searches),
+        ):
+            print(f"{label:24} {p50:8.2f} {p95:8.2f} {p50 / base[0]:12.1f} {p95 / base[1]:12.1f}")
+        with app.app_context():
+            from examples.portal.app import db
 
-                db.engine.dispose()
-        finally:
-            if admin is not None:
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            db.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -143,12 +143,17 @@ def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> 
         category_id=item.category_id,
         created_at=now,
     )
+    return _append(state, event)
+
+
+def _append(state: ForumState, event: Any) -> Any:
+    """Write one ledger line and add it to the totals; a line whose cause is already there is skipped."""
     try:
-        with session.begin_nested():
-            session.add(event)
+        with state.db.session.begin_nested():
+            state.db.session.add(event)
     except sa.exc.IntegrityError:
         return None
-    _bump(state, item.user_id, item.category_id, now, amount)
+    _bump(state, event.user_id, event.category_id, event.created_at, event.amount)
     return event
 
 
@@ -171,13 +176,7 @@ def reverse(state: ForumState, event: Any, *, now: dt.datetime | None = None) ->
         category_id=event.category_id,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(undo)
-    except sa.exc.IntegrityError:
-        return None
-    _bump(state, event.user_id, event.category_id, now, -event.amount)
-    return undo
+    return _append(state, undo)
 
 
 def open_awards(state: ForumState, *, post_id: int, reasons: tuple[str, ...], actor_id: Any = None) -> list[Any]:
