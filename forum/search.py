@@ -23,6 +23,11 @@ OPEN, CLOSE = "\u27e6", "\u27e7"
 #: How much more a solved thread or an article counts than an unsolved thread.
 SOLVED_BOOST = 1.5
 MAX_TERMS = 12
+#: Matches considered for ranking, newest first. Ranking every match of a common word in a big forum
+#: would cost hundreds of milliseconds; the newest few thousand keep answers fresh and pages fast.
+CANDIDATES = 2000
+#: Suggestions answer every pause in typing, so they rank fewer.
+SUGGESTION_CANDIDATES = 400
 MAX_BODY = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TAG = re.compile(r"<[^>]+>")
@@ -200,6 +205,7 @@ def _query(
     title_only: bool = False,
     exclude: set[tuple[str, int]] = frozenset(),
     with_snippets: bool = True,
+    candidates_limit: int = CANDIDATES,
 ) -> list[Hit]:
     doc = state.models.SearchDoc.__table__
     connection = state.db.session.connection()
@@ -226,23 +232,21 @@ def _query(
         expression = (" & " if match_all else " | ").join(f"{w}:*" for w in words)
         tsquery = sa.func.to_tsquery("english", expression)
         vector = sa.column(TITLE_VECTOR_COLUMN if title_only else VECTOR_COLUMN)
-        score = (sa.func.ts_rank_cd(vector, tsquery) * boost).label("score")
-        ranked = (
-            sa.select(
-                doc.c.id, doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body, score
-            )
+        candidates = (
+            sa.select(doc.c.id, (sa.func.ts_rank_cd(vector, tsquery) * boost).label("score"))
             .select_from(doc)
             .where(vector.op("@@")(tsquery), *filters)
-            .order_by(score.desc(), doc.c.id)
-            .limit(limit)
-            .offset(offset)
+            .order_by(doc.c.id.desc())
+            .limit(candidates_limit)
             .subquery()
         )
-        options = f'StartSel={OPEN}, StopSel={CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
-        snippet = sa.func.ts_headline("english", sa.func.left(ranked.c.body, 5000), tsquery, options)
-        query = sa.select(
-            ranked.c.kind, ranked.c.ref_id, ranked.c.title, ranked.c.solved, ranked.c.category_id, snippet
-        ).order_by(ranked.c.score.desc(), ranked.c.id)
+        query = (
+            sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body)
+            .select_from(candidates.join(doc, doc.c.id == candidates.c.id))
+            .order_by(candidates.c.score.desc(), doc.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
     else:
         expression = (" " if match_all else " OR ").join(f'"{w}"*' for w in words)
         if title_only:
@@ -250,39 +254,61 @@ def _query(
         fts = sa.table(FTS_TABLE, sa.column("rowid"))
         match = sa.text(f"{FTS_TABLE} MATCH :expression").bindparams(expression=expression)
         score = (sa.func.bm25(sa.literal_column(FTS_TABLE), 8.0, 1.0) * boost).label("score")
-        # Rank first, without snippets: a snippet costs as much as a match, so it is made for the page's rows only.
-        query = (
-            sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.id)
+        candidates = (
+            sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.id, score)
             .select_from(fts.join(doc, doc.c.id == fts.c.rowid))
             .where(match, *filters)
-            .order_by(score, doc.c.id)
+            .order_by(fts.c.rowid.desc())
+            .limit(candidates_limit)
+            .subquery()
+        )
+        ranked = (
+            sa.select(candidates.c.id, candidates.c.score)
+            .order_by(candidates.c.score, candidates.c.id)
             .limit(limit)
             .offset(offset)
+            .subquery()
         )
-        rows = connection.execute(query).all()
-        snippets: dict[int, str] = {}
-        if rows and with_snippets:
-            snippet = sa.func.snippet(sa.literal_column(FTS_TABLE), 1, OPEN, CLOSE, " … ", 24)
-            snippets = dict(
-                connection.execute(
-                    sa.select(fts.c.rowid, snippet).select_from(fts).where(match, fts.c.rowid.in_([r[5] for r in rows]))
-                ).all()
-            )
-        return [
-            Hit(
-                kind=r[0],
-                ref_id=r[1],
-                title=r[2],
-                solved=bool(r[3]),
-                category_id=r[4],
-                snippet=_highlight(snippets.get(r[5], "")),
-            )
-            for r in rows
-        ]
+        query = (
+            sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body)
+            .select_from(ranked.join(doc, doc.c.id == ranked.c.id))
+            .order_by(ranked.c.score, ranked.c.id)
+        )
     return [
-        Hit(kind=r[0], ref_id=r[1], title=r[2], solved=bool(r[3]), category_id=r[4], snippet=_highlight(r[5]))
+        Hit(
+            kind=r[0],
+            ref_id=r[1],
+            title=r[2],
+            solved=bool(r[3]),
+            category_id=r[4],
+            snippet=snippet(r[5], words) if with_snippets else Markup(""),
+        )
         for r in connection.execute(query)
     ]
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A rough stem for highlighting only (the indexes do the real stemming)."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def snippet(body: str, words: list[str], *, width: int = 220) -> Markup:
+    """A piece of the text around the first matching word, with the matches marked; safe to show."""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(_stem(w)) for w in words) + r")\w*", re.IGNORECASE)
+    found = pattern.search(body)
+    start = max(0, (found.start() if found else 0) - width // 3)
+    if start:
+        start = body.find(" ", start) + 1 or start
+    piece = body[start : start + width]
+    marked = pattern.sub(lambda m: f"{OPEN}{m.group(0)}{CLOSE}", piece)
+    text = ("… " if start else "") + marked + (" …" if start + width < len(body) else "")
+    return _highlight(text)
 
 
 def search(
@@ -318,7 +344,14 @@ def suggest(state: ForumState, text: str | None, *, limit: int = 5) -> list[Hit]
     words = terms(text)
     if not words:
         return []
-    args = dict(solved_only=True, category_id=None, tag=None, offset=0)
+    args = dict(
+        solved_only=True,
+        category_id=None,
+        tag=None,
+        offset=0,
+        candidates_limit=SUGGESTION_CANDIDATES,
+        with_snippets=False,
+    )
     hits = _query(state, words, match_all=False, title_only=True, limit=limit, **args)
     if len(hits) < limit:
         seen = {(h.kind, h.ref_id) for h in hits}
