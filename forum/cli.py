@@ -116,3 +116,20 @@ def badges_backfill() -> None:
         levels.refresh(state, user_id)
     state.db.session.commit()
     click.echo(f"Awarded {count} badges to {len(user_ids)} people.")
+
+
+@forum_cli.group("search")
+def search_group() -> None:
+    """The search index."""
+
+
+@search_group.command("reindex")
+def search_reindex() -> None:
+    """Rebuild every search document from the threads and articles."""
+    from .extension import get_state
+    from .search import reindex_all
+
+    state = get_state()
+    with state.db.engine.begin() as connection:
+        count = reindex_all(state, connection=connection)
+    click.echo(f"Indexed {count} threads and articles.")

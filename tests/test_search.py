@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 
@@ -328,3 +329,14 @@ def test_upgrading_an_existing_forum_makes_its_threads_searchable(empty_database
     assert titles(app.test_client().get(f"{PREFIX}/search?q=fan")) == ["Laptop fan is loud"]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_the_reindex_command_rebuilds_the_index(app, client, people):
+    make_thread(app, people.asker, title="Docking station not charging")
+    with app.app_context():
+        db.session.execute(sa.delete(get_state(app).models.SearchDoc))
+        db.session.commit()
+    assert titles(client.get(f"{PREFIX}/search?q=docking")) == []
+    result = app.test_cli_runner().invoke(args=["forum", "search", "reindex"])
+    assert result.exit_code == 0 and "Indexed 1 threads and articles." in result.output
+    assert titles(client.get(f"{PREFIX}/search?q=docking")) == ["Docking station not charging"]

@@ -55,5 +55,3 @@ def connect(app: Flask) -> None:
     ]
     for signal, handler in handlers:
         signal.connect(handler, sender=app, weak=False)
-    # Keep the handlers alive exactly as long as the app.
-    app.extensions["forum_gamification_handlers"] = handlers
