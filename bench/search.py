@@ -87,7 +87,7 @@ def seed(url: str, threads: int, posts: int) -> None:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         per_thread = max(1, posts // threads)
         post_id = 0
-        thread_rows, post_rows, doc_rows = [], [], []
+        thread_rows, post_rows, doc_rows, accepted = [], [], [], []
 
         def flush() -> None:
             for table, rows in ((m.Thread, thread_rows), (m.Post, post_rows), (m.SearchDoc, doc_rows)):
@@ -139,10 +139,14 @@ def seed(url: str, threads: int, posts: int) -> None:
                 }
             )
             if solved and per_thread > 1:
-                thread_rows[-1]["accepted_post_id"] = first_answer
+                accepted.append({"tid": t, "pid": first_answer})
             if len(post_rows) >= 20000:
                 flush()
         flush()
+        # Accepted answers are set once the posts exist (PostgreSQL checks the foreign key at once).
+        Thread = m.Thread.__table__
+        mark = sa.update(Thread).where(Thread.c.id == sa.bindparam("tid")).values(accepted_post_id=sa.bindparam("pid"))
+        db.session.connection().execute(mark, accepted)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
