@@ -232,18 +232,19 @@ def _query(
         expression = (" & " if match_all else " | ").join(f"{w}:*" for w in words)
         tsquery = sa.func.to_tsquery("english", expression)
         vector = sa.column(TITLE_VECTOR_COLUMN if title_only else VECTOR_COLUMN)
+        # Pick the newest matches by id first (no ranking yet), then rank only those.
         candidates = (
-            sa.select(doc.c.id, (sa.func.ts_rank_cd(vector, tsquery) * boost).label("score"))
-            .select_from(doc)
+            sa.select(doc.c.id)
             .where(vector.op("@@")(tsquery), *filters)
             .order_by(doc.c.id.desc())
             .limit(candidates_limit)
             .subquery()
         )
+        score = sa.func.ts_rank_cd(vector, tsquery) * boost
         query = (
             sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body)
             .select_from(candidates.join(doc, doc.c.id == candidates.c.id))
-            .order_by(candidates.c.score.desc(), doc.c.id)
+            .order_by(score.desc(), doc.c.id)
             .limit(limit)
             .offset(offset)
         )
