@@ -62,8 +62,9 @@ def suggest() -> Any:
     """Up to five solved threads and articles for what is being typed (htmx, debounced)."""
     text = f"{request.args.get('title', '')} {request.args.get('body', '')[:300]}"
     attempt = suggestions.clean_attempt(request.args.get("attempt"))
+    words = search.terms(text)
     hits = search.suggest(state(), text)
-    found_outside = external.lookup(state(), " ".join(search.terms(text)), limit=3) if search.terms(text) else []
+    found_outside = external.lookup(state(), " ".join(words), limit=3) if words else []
     if hits:
         suggestions.record(state(), "shown", attempt=attempt, user=viewer(), count=len(hits))
         state().db.session.commit()
@@ -73,7 +74,7 @@ def suggest() -> Any:
         outside=found_outside,
         attempt=attempt,
         hit_url=hit_url,
-        typed=bool(search.terms(text)),
+        typed=bool(words),
         action=ActionForm(),
     )
 
