@@ -13,6 +13,14 @@ from .models import utcnow
 from .users import ForumUser
 
 
+def typed_user_id(state: ForumState, raw: Any) -> Any:
+    """URL and form values are strings; integer (or other typed) user keys need converting."""
+    try:
+        return state.models.user_key.type.python_type(raw)
+    except (TypeError, ValueError, NotImplementedError):
+        return raw
+
+
 def people(state: ForumState, ids: Iterable[Any]) -> dict[Any, ForumUser]:
     """Many people with their levels, in two queries however many there are."""
     found = state.users.get_many(ids)

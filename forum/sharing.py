@@ -12,6 +12,7 @@ from flask import current_app
 from . import signals
 from .errors import ForumError, NotFound
 from .extension import ForumState
+from .members import typed_user_id
 from .notifications import notify
 from .users import ForumUser
 
@@ -89,11 +90,7 @@ def thread_stats(state: ForumState, thread_id: int) -> ShareStats:
 
 def colleague(state: ForumState, actor: ForumUser, raw_id: Any) -> ForumUser:
     """The person a share is sent to, from a form value, or a message saying what to do."""
-    try:
-        typed = state.models.user_key.type.python_type(raw_id)
-    except (TypeError, ValueError, NotImplementedError):
-        typed = raw_id
-    recipient = state.users.get(typed)
+    recipient = state.users.get(typed_user_id(state, raw_id))
     if recipient is None:
         raise ForumError("We could not find that colleague. Search for their name again.", field="recipient")
     if recipient.id == actor.id:

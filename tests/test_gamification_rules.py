@@ -108,3 +108,9 @@ def test_an_event_counts_in_its_week_month_and_all_time():
         ("m", dt.date(2026, 11, 1)),
         ("a", dt.date(2000, 1, 1)),
     ]
+
+
+def test_level_setting_typos_are_explained_too():
+    assert LevelRules.from_config({"newcomer_daily_likes": 3}).newcomer_daily_likes == 3
+    with pytest.raises(ValueError, match="FORUM_LEVELS has settings the forum does not know: newcomer_likes"):
+        LevelRules.from_config({"newcomer_likes": 3})

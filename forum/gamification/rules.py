@@ -30,17 +30,22 @@ class PointRules:
     @classmethod
     def from_config(cls, value: Any) -> PointRules:
         """Build from ``FORUM_POINTS``: a ``PointRules``, a dict of field overrides, or ``None``."""
-        if value is None:
-            return cls()
-        if isinstance(value, PointRules):
-            return value
-        unknown = set(value) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(
-                f"FORUM_POINTS has settings the forum does not know: {', '.join(sorted(unknown))}. "
-                f"Known: {', '.join(cls.__dataclass_fields__)}."
-            )
-        return replace(cls(), **value)
+        return _from_config(cls, value, "FORUM_POINTS")
+
+
+def _from_config(cls: Any, value: Any, setting: str) -> Any:
+    """Defaults, the object itself, or the defaults with a dict's overrides; unknown keys are named."""
+    if value is None:
+        return cls()
+    if isinstance(value, cls):
+        return value
+    unknown = set(value) - set(cls.__dataclass_fields__)
+    if unknown:
+        raise ValueError(
+            f"{setting} has settings the forum does not know: {', '.join(sorted(unknown))}. "
+            f"Known: {', '.join(cls.__dataclass_fields__)}."
+        )
+    return replace(cls(), **value)
 
 
 def liked_points(rules: PointRules, *, is_question: bool) -> int:
@@ -109,11 +114,7 @@ class LevelRules:
     @classmethod
     def from_config(cls, value: Any) -> LevelRules:
         """Build from ``FORUM_LEVELS``: a ``LevelRules``, a dict of overrides, or ``None``."""
-        if value is None:
-            return cls()
-        if isinstance(value, LevelRules):
-            return value
-        return replace(cls(), **value)
+        return _from_config(cls, value, "FORUM_LEVELS")
 
 
 @dataclass(frozen=True)

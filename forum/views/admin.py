@@ -11,7 +11,7 @@ from .. import categories
 from ..errors import ForumError, NotAllowed
 from ..forms import ActionForm, CategoryForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, me, render, state, viewer
+from .common import CSRF_MESSAGE, csrf_failed, form_error, me, render, require_token, state, viewer
 
 
 def _admin_only() -> None:
@@ -78,7 +78,6 @@ def admin_category(category_id: int) -> Any:
 def admin_category_move(category_id: int) -> Any:
     """Move a category up or down the list."""
     _admin_only()
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+    require_token()
     categories.move(state(), me(), _find(category_id), -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("forum.admin_categories"))

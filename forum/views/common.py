@@ -73,6 +73,14 @@ def csrf_failed(form: FlaskForm) -> bool:
     return "csrf_token" in form.errors
 
 
+def require_token() -> None:
+    """Buttons that change something post only a CSRF token; refuse the post without a valid one."""
+    from ..forms import ActionForm
+
+    if csrf_failed(ActionForm()):
+        raise ForumError(CSRF_MESSAGE)
+
+
 CSRF_MESSAGE = "This page was open too long, so we could not save that. Please reload the page and try again."
 
 

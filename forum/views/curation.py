@@ -8,15 +8,8 @@ from flask import flash, redirect, request
 from flask_login import login_required
 
 from .. import curation, posting
-from ..errors import ForumError
-from ..forms import ActionForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, links, me, state, thread_url, viewer
-
-
-def _token() -> None:
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+from .common import links, me, require_token, state, thread_url, viewer
 
 
 @blueprint.post("/t/<int:thread_id>/tags")
@@ -24,7 +17,7 @@ def _token() -> None:
 def retag(thread_id: int) -> Any:
     """Fix a question's keywords."""
     thread = posting.get_thread(state(), thread_id, viewer())
-    _token()
+    require_token()
     curation.set_tags(state(), me(), thread, request.form.get("tags", ""))
     flash("Keywords updated. Thanks for tidying up!", "success")
     return redirect(thread_url(thread))
@@ -36,7 +29,7 @@ def retag(thread_id: int) -> Any:
 def duplicate(thread_id: int, wanted: bool) -> Any:
     """Mark a question as asked before, or undo it."""
     thread = posting.get_thread(state(), thread_id, viewer())
-    _token()
+    require_token()
     if wanted:
         original = curation.mark_duplicate(state(), me(), thread, request.form.get("original", ""))
         flash(f'Marked as a repeat of "{original.title}". The asker has been told where to look.', "success")
@@ -52,7 +45,7 @@ def duplicate(thread_id: int, wanted: bool) -> Any:
 def verify(post_id: int, wanted: bool) -> Any:
     """Mark an answer as a verified workaround, or take the mark off."""
     post = posting.get_post(state(), post_id, viewer())
-    _token()
+    require_token()
     curation.set_verified(state(), me(), post, wanted)
     flash("Marked as a verified workaround." if wanted else "The verified mark is off.", "success")
     return redirect(links().post(post.id))

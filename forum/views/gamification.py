@@ -9,12 +9,11 @@ from flask_login import login_required
 
 from .. import categories
 from ..errors import ForumError, NotAllowed, NotFound
-from ..forms import ActionForm
 from ..gamification import badges, leaderboard, ledger, levels
 from ..gamification.rules import LEVEL_NAMES, PRIVILEGES
-from ..members import people
+from ..members import people, typed_user_id
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, me, render, state
+from .common import me, render, require_token, state
 
 
 def _board_options() -> tuple[str, Any]:
@@ -79,9 +78,8 @@ def points_page() -> Any:
 @login_required
 def set_level(user_id: str) -> Any:
     """An admin sets someone's level by hand, and may lock it."""
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
-    person = state().users.get(_typed(user_id))
+    require_token()
+    person = state().users.get(typed_user_id(state(), user_id))
     if person is None:
         raise NotFound("We could not find that person.")
     try:
@@ -91,10 +89,3 @@ def set_level(user_id: str) -> Any:
     levels.grant(state(), me(), person.id, level, lock=bool(request.form.get("lock")))
     flash(f"{person.name} is now a {LEVEL_NAMES[level]}.", "success")
     return redirect(url_for("forum.profile", user_id=person.id))
-
-
-def _typed(user_id: str) -> Any:
-    try:
-        return state().models.user_key.type.python_type(user_id)
-    except (TypeError, ValueError, NotImplementedError):
-        return user_id

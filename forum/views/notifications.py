@@ -8,10 +8,9 @@ from flask import flash, redirect, url_for
 from flask_login import login_required
 
 from .. import notifications
-from ..errors import ForumError
 from ..forms import ActionForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, links, me, page_arg, render, state, viewer
+from .common import links, me, page_arg, render, require_token, state, viewer
 
 
 @blueprint.get("/notifications")
@@ -37,8 +36,7 @@ def open_notification(notification_id: int) -> Any:
 @login_required
 def read_all() -> Any:
     """Mark every notification read."""
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+    require_token()
     count = notifications.mark_all_read(state(), viewer())
     flash("All caught up." if count else "There was nothing new.", "success")
     return redirect(url_for("forum.notifications_page"))

@@ -11,7 +11,7 @@ from ..errors import NotFound
 from ..forms import ActionForm
 from ..gamification import badges, leaderboard, ledger
 from ..gamification.rules import LEVEL_NAMES
-from ..members import people
+from ..members import people, typed_user_id
 from . import blueprint
 from .common import page_arg, render, state, viewer
 
@@ -19,12 +19,7 @@ from .common import page_arg, render, state, viewer
 @blueprint.get("/u/<user_id>")
 def profile(user_id: str) -> Any:
     """A person's questions and answers."""
-    key = state().models.user_key
-    try:
-        typed_id = key.type.python_type(user_id)
-    except (TypeError, ValueError, NotImplementedError):
-        typed_id = user_id
-    person = state().users.get(typed_id)
+    person = state().users.get(typed_user_id(state(), user_id))
     if person is None:
         raise NotFound("We could not find that person.")
     person = people(state(), [person.id])[person.id]

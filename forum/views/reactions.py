@@ -11,12 +11,17 @@ from .. import listing, posting, reactions, sharing, solutions
 from ..errors import ForumError
 from ..forms import ActionForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, htmx, links, me, page_arg, render, state, thread_url, viewer
-
-
-def _require_token() -> None:
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+from .common import (
+    htmx,
+    links,
+    me,
+    page_arg,
+    render,
+    require_token,
+    state,
+    thread_url,
+    viewer,
+)
 
 
 def _like_partial(post: Any, status: int = 200, message: str | None = None) -> Any:
@@ -32,7 +37,7 @@ def _like_partial(post: Any, status: int = 200, message: str | None = None) -> A
 def like_or_unlike(post_id: int, wanted: bool) -> Any:
     """Like a post, or take the like back."""
     post = posting.get_post(state(), post_id, viewer())
-    _require_token()
+    require_token()
     try:
         if wanted:
             reactions.like(state(), me(), post)
@@ -54,7 +59,7 @@ def like_or_unlike(post_id: int, wanted: bool) -> Any:
 def favourite_or_not(thread_id: int, wanted: bool) -> Any:
     """Save a thread to "My favourites", or take it off."""
     thread = posting.get_thread(state(), thread_id, viewer())
-    _require_token()
+    require_token()
     reactions.set_favourite(state(), me(), thread, wanted)
     if htmx:
         return render(
@@ -77,7 +82,7 @@ def favourites() -> Any:
 def share(post_id: int) -> Any:
     """Get a link to share, search for a colleague, or send it to one."""
     post = posting.get_post(state(), post_id, viewer())
-    _require_token()
+    require_token()
     thread = posting.get_thread(state(), post.thread_id, viewer())
     recipient = request.form.get("recipient") or None
     query = (request.form.get("q") or "").strip()
@@ -113,7 +118,7 @@ def share(post_id: int) -> Any:
 def accept_or_not(thread_id: int, wanted: bool) -> Any:
     """Mark the answer that solved it (or take the mark off) and show the thread again."""
     thread = posting.get_thread(state(), thread_id, viewer())
-    _require_token()
+    require_token()
     if wanted:
         post = solutions.accept(state(), me(), thread, request.form.get("post_id"))
         flash("Marked as the answer that solved it. Thanks, this helps the next person!", "success")

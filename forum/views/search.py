@@ -11,7 +11,19 @@ from .. import articles, categories, external, listing, posting, search, suggest
 from ..errors import ForumError, NotAllowed
 from ..forms import ActionForm, ArticleForm
 from . import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, links, me, page_arg, render, state, viewer
+from .common import (
+    CSRF_MESSAGE,
+    csrf_failed,
+    form_error,
+    htmx,
+    links,
+    me,
+    page_arg,
+    render,
+    require_token,
+    state,
+    viewer,
+)
 
 
 def hit_url(hit: Any) -> str:
@@ -117,8 +129,7 @@ def open_suggestion() -> Any:
 @login_required
 def suggestion_solved() -> Any:
     """ "This solved my problem": the attempt ends without a new question, and the desk counts it."""
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+    require_token()
     kind = "article" if request.form.get("kind") == "article" else "thread"
     ref_id = request.form.get("id", type=int) or 0
     title, _, url = _answer_of(kind, ref_id)
@@ -218,8 +229,7 @@ def edit_article(article_id: int) -> Any:
 def promote(post_id: int) -> Any:
     """Start an article from an answer that solved its question."""
     post = posting.get_post(state(), post_id, viewer())
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+    require_token()
     draft = articles.promote(state(), me(), post)
     flash("A draft article is ready. Tidy it up and publish it.", "success")
     return redirect(url_for("forum.edit_article", article_id=draft.id))

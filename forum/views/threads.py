@@ -21,6 +21,7 @@ from .common import (
     page_arg,
     post_url,
     render,
+    require_token,
     state,
     thread_url,
     viewer,
@@ -237,8 +238,7 @@ def history(post_id: int) -> Any:
 def delete_or_restore(post_id: int, deleted: bool) -> Any:
     """Soft-delete a post, or bring it back (desk agents only)."""
     found = posting.get_post(state(), post_id, viewer())
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+    require_token()
     posting.set_deleted(state(), me(), found, deleted)
     if found.is_question:
         if deleted and not me().is_moderator:
