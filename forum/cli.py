@@ -133,3 +133,31 @@ def search_reindex() -> None:
     with state.db.engine.begin() as connection:
         count = reindex_all(state, connection=connection)
     click.echo(f"Indexed {count} threads and articles.")
+
+
+@forum_cli.group("desk")
+def desk_group() -> None:
+    """Passing questions to the IT team's service desk."""
+
+
+@desk_group.command("run")
+@click.option("--once", is_flag=True, help="Do one pass and stop (for cron).")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+def desk_run(once: bool, interval: float) -> None:
+    """Escalate questions that are due, deliver them to the desk, and bring ticket news back."""
+    import logging
+
+    from .extension import get_state
+    from .worker import run_forever, run_once
+
+    state = get_state()
+    desk = state.desk()
+    if not desk.enabled:
+        raise click.ClickException(desk.problem)
+    if once:
+        result = run_once(state)
+        click.echo(", ".join(f"{name}: {count}" for name, count in result.items()))
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    click.echo(f"Working with {desk.connector.label}; stop with Ctrl+C.")
+    run_forever(state, interval=interval)

@@ -33,6 +33,31 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_BADGES": (),
     #: Seconds to wait for plugins' knowledge bases before showing results without them.
     "FORUM_EXTERNAL_TIMEOUT": 0.5,
+    #: The portal's public address (such as "https://portal.example.com"), for links sent to the desk and by e-mail.
+    "FORUM_SITE_URL": "http://localhost:5000",
+    #: The service-desk connector: an installed connector's name ("request_tracker", "webhook", "email"),
+    #: a "module:Class" path, or a plugin_api.desk.Connector instance. ``None`` switches escalation off.
+    "FORUM_DESK_CONNECTOR": None,
+    #: The connector's own settings (see its ``settings``; the admin page lists them).
+    "FORUM_DESK_SETTINGS": {},
+    #: Which desk queue each category's tickets go to: {"vpn": "Network"}; others go to the connector's default.
+    "FORUM_DESK_QUEUES": {},
+    #: Seconds to wait for the desk before giving up on one call (and trying again later).
+    "FORUM_DESK_TIMEOUT": 15.0,
+    #: Tries before a call to the desk is given up and shown to desk agents to look at.
+    "FORUM_DESK_MAX_ATTEMPTS": 8,
+    #: The first wait before trying again, in seconds; it doubles each time (with jitter), up to an hour.
+    "FORUM_DESK_RETRY_SECONDS": 30.0,
+    #: How often the worker reads open tickets for news, in seconds.
+    "FORUM_DESK_POLL_SECONDS": 60.0,
+    #: The secret (whsec_...) that signs messages the desk sends to the forum's inbound webhook.
+    "FORUM_DESK_WEBHOOK_SECRET": None,
+    #: The portal user who speaks for the IT team: a resolved ticket's answer is posted in their name.
+    "FORUM_DESK_USER_ID": None,
+    #: Hours without any answer before a question goes to the IT team by itself; ``None`` never.
+    "FORUM_ESCALATE_NO_ANSWER_HOURS": 8,
+    #: Hours without an accepted answer before a question goes to the IT team by itself; ``None`` never.
+    "FORUM_ESCALATE_UNSOLVED_HOURS": 48,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

@@ -13,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from plugin_api import make_manager
 
 from .config import DEFAULTS
+from .desk import DeskStatus, load_desk
 from .models import Models, build_models
 from .users import UserAdapter
 
@@ -28,12 +29,19 @@ class ForumState:
     config: dict[str, Any]
     plugins: pluggy.PluginManager
     _pool: ThreadPoolExecutor | None = None
+    _desk: DeskStatus | None = None
 
     def pool(self) -> ThreadPoolExecutor:
         """A few threads for calls that must not hold a page up (knowledge-base plugins)."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="forum")
         return self._pool
+
+    def desk(self) -> DeskStatus:
+        """The service-desk connector, loaded once; a connector that fails to load is reported, not raised."""
+        if self._desk is None:
+            self._desk = load_desk(self.config)
+        return self._desk
 
     def setting(self, key: str) -> Any:
         """One ``FORUM_`` setting, read live so tests and hosts may change it after ``init_app``."""
@@ -112,13 +120,18 @@ class Forum:
             plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
+        from . import events
         from .cli import forum_cli
         from .gamification import connect
         from .views import blueprint
 
         connect(app)
+        events.connect(app)
 
         app.register_blueprint(blueprint, url_prefix=app.config["FORUM_URL_PREFIX"])
+        csrf = app.extensions.get("csrf")
+        if csrf is not None:  # the desk's signed webhook carries a signature, not a form token
+            csrf.exempt("forum.views.desk.desk_webhook")
         app.cli.add_command(forum_cli)
 
     @property

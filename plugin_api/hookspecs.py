@@ -27,3 +27,12 @@ def forum_external_knowledge(query: str, limit: int) -> list[Any]:
     Called while people search and while they type a question, in a worker thread with a timeout
     (``FORUM_EXTERNAL_TIMEOUT``): a source that is slow or fails is left out, never slows the page.
     """
+
+
+@hookspec
+def forum_event(event: Any) -> None:
+    """React to a :class:`plugin_api.events.ForumEvent`, after the change is committed.
+
+    Called in the request or worker that made the change; keep it quick (queue slow work).
+    An error here is logged and never reaches the person, nor stops other plugins.
+    """

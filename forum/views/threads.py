@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import categories, listing, posting, sharing, suggestions
+from .. import categories, escalation, listing, posting, sharing, suggestions
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from ..gamification import leaderboard
@@ -100,6 +100,7 @@ def thread(thread_id: int, slug: str | None) -> Any:
     return render(
         "forum/thread.html",
         view=view,
+        desk=escalation.desk_panel(state(), found, viewer()),
         form=AnswerForm() if signed_in else None,
         action=ActionForm() if signed_in else None,
     )
@@ -183,7 +184,8 @@ def _answer_form_response(thread: Any, form: AnswerForm, status: int) -> Any:
     if htmx:
         return render("forum/partials/_answer_form.html", status, thread=thread, form=form)
     view = listing.thread_page(state(), thread, page=page_arg(), viewer=viewer())
-    return render("forum/thread.html", status, view=view, form=form, action=ActionForm())
+    desk = escalation.desk_panel(state(), thread, viewer())
+    return render("forum/thread.html", status, view=view, desk=desk, form=form, action=ActionForm())
 
 
 @blueprint.route("/p/<int:post_id>/edit", methods=["GET", "POST"])

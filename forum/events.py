@@ -1,0 +1,63 @@
+"""Plugins hear about the forum's events after commit, each plugin on its own: one's error never stops another."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from plugin_api.events import ForumEvent
+
+from . import signals
+from .escalation import forward_answer, thread_link
+from .extension import ForumState, get_state
+
+log = logging.getLogger("forum.plugins")
+
+
+def emit(state: ForumState, event: ForumEvent) -> int:
+    """Call every plugin's ``forum_event``; returns how many failed (each failure is logged)."""
+    failed = 0
+    for impl in state.plugins.hook.forum_event.get_hookimpls():
+        try:
+            impl.function(event=event)
+        except Exception:
+            failed += 1
+            log.exception("The plugin %s failed on the %s event; the others still ran.", impl.plugin_name, event.name)
+    return failed
+
+
+def connect(app: Flask) -> None:
+    """Turn this app's signals into plugin events, and forward new answers on escalated threads to the desk."""
+    state = get_state(app)
+
+    def event(name: str, thread: Any, actor_id: Any = None, **data: Any) -> None:
+        emit(state, ForumEvent(name, thread.id, thread.title, thread_link(state, thread.id), actor_id, data))
+
+    def asked(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+        event("thread_created", thread, thread.author_id, post_id=post.id)
+
+    def answered(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+        if post.author_id != state.setting("FORUM_DESK_USER_ID"):
+            forward_answer(state, thread, post)
+        event("answer_created", thread, post.author_id, post_id=post.id)
+
+    def accepted(sender: Any, thread: Any, post: Any, user: Any, **_: Any) -> None:
+        event("answer_accepted", thread, user.id, post_id=post.id, answer_author_id=post.author_id)
+
+    def escalated(sender: Any, thread: Any, escalation: Any, user: Any, **_: Any) -> None:
+        event("thread_escalated", thread, user.id if user else None, reason=escalation.reason)
+
+    def ticket(sender: Any, thread: Any, escalation: Any, change: Any, **_: Any) -> None:
+        event("ticket_updated", thread, None, ticket_id=change.ticket_id, kind=change.kind, status=change.status,
+              text=change.text, resolved=change.resolved)
+
+    for signal, handler in [
+        (signals.thread_created, asked),
+        (signals.answer_created, answered),
+        (signals.answer_accepted, accepted),
+        (signals.thread_escalated, escalated),
+        (signals.ticket_updated, ticket),
+    ]:
+        signal.connect(handler, sender=app, weak=False)

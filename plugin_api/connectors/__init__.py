@@ -1,0 +1,1 @@
+"""The connectors shipped with the forum: Request Tracker 5, a signed webhook, and e-mail."""
