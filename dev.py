@@ -47,7 +47,8 @@ def main(argv: list[str]) -> int:
         ensure_env("demo")
         return subprocess.call([PYTHON, "-m", "examples.portal", *rest], cwd=ROOT)
     ensure_env("test")
-    workers = [] if any(a.startswith("-n") for a in rest) else ["-n", "2"]
+    # Two processes; tests that share one Request Tracker server stay in one of them (xdist_group).
+    workers = [] if any(a.startswith("-n") for a in rest) else ["-n", "2", "--dist", "loadgroup"]
     return subprocess.call([PYTHON, "-m", "pytest", *workers, *rest], cwd=ROOT)
 
 

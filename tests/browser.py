@@ -36,9 +36,9 @@ def chromium_reason() -> str | None:
 
 
 @contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Serve a WSGI app on a free loopback port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def serve(app: Any, port: int = 0) -> Iterator[str]:
+    """Serve a WSGI app on a loopback port (a free one by default) in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -81,6 +81,7 @@ class FakeDeskState:
     tickets: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
     delay: float = 0.0
     fail_status: int = 0
     fail_body: str = ""
@@ -101,7 +102,10 @@ class _DeskHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except BrokenPipeError:  # the forum gave up waiting (a timeout test): nothing to tell it
+            pass
 
     def do_GET(self) -> None:
         desk: FakeDeskState = self.server.desk
@@ -121,12 +125,18 @@ class _DeskHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         desk: FakeDeskState = self.server.desk
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path.startswith("/redirect"):
+            self.send_response(307)
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+            self.end_headers()
+            return
         if desk.fail_status:
             self._send(desk.fail_status, {"message": desk.fail_body})
             return
         payload = json.loads(body)
         with desk.lock:
             desk.requests.append(payload)
+            desk.raw.append(body)
             desk.headers.append({k.lower(): v for k, v in self.headers.items()})
             if self.path.startswith("/comments"):
                 desk.tickets[payload["ticket_id"]].setdefault("comments", []).append(payload["text"])

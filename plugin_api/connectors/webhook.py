@@ -95,18 +95,18 @@ class SignedWebhook(Connector):
     def read_webhook(self, payload: Any) -> TicketNews:
         if not isinstance(payload, dict) or not payload.get("ticket_id") or not payload.get("change_id"):
             raise DeskRejected("The message needs a ticket_id and a change_id.")
-        reply = str(payload.get("reply") or "")
-        change = TicketChange(
-            ticket_id=str(payload["ticket_id"]),
-            change_id=str(payload["change_id"]),
-            kind="reply" if reply else "status",
-            at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            status=str(payload.get("status") or ""),
-            text=reply,
-            author=str(payload.get("author") or ""),
-            resolved=bool(payload.get("resolved")),
-        )
-        return TicketNews(changes=(change,))
+        ticket, change_id = str(payload["ticket_id"]), str(payload["change_id"])
+        at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        changes = []
+        if payload.get("reply"):
+            changes.append(TicketChange(ticket, f"{change_id}-reply", "reply", at, text=str(payload["reply"]),
+                                        author=str(payload.get("author") or "")))
+        if payload.get("status"):
+            changes.append(TicketChange(ticket, f"{change_id}-status", "status", at, status=str(payload["status"]),
+                                        resolved=bool(payload.get("resolved"))))
+        if not changes:
+            raise DeskRejected("The message needs a reply or a status.")
+        return TicketNews(changes=tuple(changes))
 
 
 def _ref(response: Any, *, fallback: str) -> TicketRef:
