@@ -19,8 +19,27 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     app = create_app(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
     seed(app)
+    app.config["FORUM_DESK_POLL_SECONDS"] = 0  # each desk pass below reads every open ticket
     with serve(app) as base:
+        DEMO_APPS[base] = app
         yield base
+
+
+DEMO_APPS: dict[str, Any] = {}
+
+
+def desk_pass(base: str) -> dict[str, Any]:
+    """One pass of the desk worker, as `flask forum desk run` would make beside the demo."""
+    from examples.portal.app import db
+
+    from forum import get_state
+    from forum.worker import run_once
+
+    app = DEMO_APPS[base]
+    with app.app_context():
+        result = run_once(get_state(app), "browser-test")
+        db.session.remove()
+        return result
 
 
 @pytest.fixture(scope="module")
@@ -298,3 +317,53 @@ def test_search_page_on_a_phone(demo, browser):
         shot(page, "search-phone")
     finally:
         context.close()
+
+
+def test_the_countdown_and_asking_the_it_team_then_the_agents_answer_comes_back(demo, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    agent_context = browser.new_context()
+    try:
+        page = context.new_page()
+        log_in(page, demo, "chloe")
+        thread_url = ask_question(page, demo, "Scanner saves every page as a blank PDF")
+        countdown = page.locator(".countdown")
+        assert countdown.inner_text() == "If nobody answers, the IT team picks this up in 8 hours."
+        shot(page, "thread-countdown-phone")
+        page.get_by_role("link", name="Ask the IT team").click()
+        page.get_by_text("Here is what happens next").wait_for()
+        shot(page, "ask-it-team-phone")
+        page.get_by_role("button", name="Send it to the IT team").click()
+        page.get_by_text("We are passing this to the IT team").wait_for()
+        assert page.url.split("#")[0] == thread_url
+        assert page.locator(".countdown").count() == 0
+
+        desk_pass(demo)
+        page.reload()
+        page.get_by_text(re.compile(r"Ticket \d+ is waiting for someone in the IT team")).wait_for()
+
+        agent = agent_context.new_page()
+        log_in(agent, demo, "dana")
+        agent.get_by_role("link", name="Help desk").click()
+        agent.get_by_role("row", name=re.compile("Scanner saves every page")).get_by_role("link").click()
+        assert "Scanner saves every page as a blank PDF" in agent.locator("h1").inner_text()
+        agent.get_by_label("Your reply to the asker").fill("Turn off 'skip blank pages' in the scanner menu.")
+        agent.get_by_label("Status").select_option("resolved")
+        agent.get_by_role("button", name="Save").click()
+        agent.get_by_text("Saved.").wait_for()
+        agent.goto(f"{demo}/community/admin/desk")
+        agent.get_by_text("The portal's own help desk").wait_for()
+        shot(agent, "admin-desk-desktop")
+
+        desk_pass(demo)
+        page.reload()
+        page.get_by_text("Turn off 'skip blank pages' in the scanner menu.").wait_for()
+        page.get_by_text("Did the IT team's answer solve your problem?").wait_for()
+        shot(page, "thread-ticket-resolved-phone")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.get_by_role("button", name="Yes, it is solved").click()
+        page.get_by_text("glad it is sorted").wait_for()
+        assert page.locator("h1 .solved-chip").count() == 1
+        assert "The IT team's answer" in page.locator(".post.accepted").inner_text()
+    finally:
+        context.close()
+        agent_context.close()

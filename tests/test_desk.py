@@ -481,3 +481,29 @@ def test_plugins_hear_events_after_commit_and_one_broken_plugin_stops_nothing(pe
     assert recorder.events[2].data["resolved"] is True
     with app.app_context():  # the events came after the rows were committed
         assert db.session.get(models(app).Thread, thread_id) is not None
+
+
+def test_the_demo_portals_one_file_connector_makes_the_round_trip(tmp_path):
+    """The README's example connector (examples/portal/helpdesk.py), without a browser."""
+    from examples.portal.app import create_app
+    from examples.portal.app import db as portal_db
+    from examples.portal.helpdesk import PortalDesk, ticket_events
+    from examples.portal.seed import seed
+
+    app = create_app(f"sqlite:///{tmp_path / 'demo.db'}", FORUM_DESK_POLL_SECONDS=0,
+                     FORUM_ESCALATE_NO_ANSWER_HOURS=None, FORUM_ESCALATE_UNSOLVED_HOURS=None)
+    seed(app)
+    with app.app_context():
+        state = get_state(app)
+        assert isinstance(state.desk().connector, PortalDesk)
+        thread = state.db.session.scalar(sa.select(state.models.Thread).where(state.models.Thread.accepted_post_id.is_(None)))
+        asker = state.users.get(thread.author_id)
+        escalate(state, thread, by=asker)
+        assert run_once(state, "t")["done"] == 1
+        ticket_id = int(state.db.session.scalar(sa.select(state.models.Escalation.ticket_id)))
+        with portal_db.engine.begin() as conn:
+            conn.execute(ticket_events.insert().values(ticket_id=ticket_id, kind="reply", text="Fixed it remotely.",
+                                                       status="", author="Dana", created_at=utcnow()))
+        assert run_once(state, "t")["news"] == 1
+        kinds = [e.kind for e in state.db.session.scalars(sa.select(state.models.TimelineEvent))]
+        assert kinds == ["escalated", "ticket_opened", "agent_reply"]

@@ -14,6 +14,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from forum import Forum
 
+from .helpdesk import desk_pages
+from .helpdesk import metadata as helpdesk_tables
+
 
 class Base(DeclarativeBase):
     pass
@@ -62,6 +65,11 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         FORUM_URL_PREFIX="/community",
         FORUM_BASE_TEMPLATE="portal_layout.html",
         FORUM_TITLE="Acme IT community",
+        # The portal's own small help desk (examples/portal/helpdesk.py); a real one names
+        # "request_tracker", "webhook" or "email" here, with FORUM_DESK_SETTINGS.
+        FORUM_DESK_CONNECTOR="examples.portal.helpdesk:PortalDesk",
+        FORUM_SITE_URL="http://127.0.0.1:5000",
+        FORUM_DESK_POLL_SECONDS=5,  # the desk is in the same database, so reading it often costs little
     )
     app.config.from_prefixed_env("PORTAL")  # e.g. PORTAL_FORUM_POSTS_PER_PAGE=50
     app.config.update(config)
@@ -76,6 +84,9 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     login_manager.login_view = "login"
     login_manager.login_message = "Please log in first. It only takes a moment."
     forum.init_app(app)
+    app.register_blueprint(desk_pages)
+    with app.app_context():
+        helpdesk_tables.create_all(db.engine)
 
     @login_manager.user_loader
     def load_account(account_id: str) -> Account | None:
