@@ -34,7 +34,9 @@ def load_desk(config: Mapping[str, Any]) -> DeskStatus:
         return DeskStatus(spec)
     try:
         connector_class = load(spec)
-        return DeskStatus(connector_class(config.get("FORUM_DESK_SETTINGS") or {}, timeout=config["FORUM_DESK_TIMEOUT"]))
+        return DeskStatus(
+            connector_class(config.get("FORUM_DESK_SETTINGS") or {}, timeout=config["FORUM_DESK_TIMEOUT"])
+        )
     except (ConnectorNotFound, ValueError) as error:
         problem = str(error)
     except Exception as error:  # a connector's own bug must not take the portal down

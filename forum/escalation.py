@@ -107,8 +107,10 @@ def for_thread(state: ForumState, thread_id: int) -> Any:
 def escalate(state: ForumState, thread: Any, *, by: ForumUser | None, reason: str = "asked") -> Any:
     """Hand ``thread`` to the IT team: the escalation, its outbox job and the timeline entry commit together."""
     if not state.desk().enabled:
-        raise ForumError("Passing questions to the IT team is not switched on here. Please contact the IT team "
-                         "the usual way.", status=409)
+        raise ForumError(
+            "Passing questions to the IT team is not switched on here. Please contact the IT team the usual way.",
+            status=409,
+        )
     if by is not None and not can_escalate(by, thread):
         raise NotAllowed("Only the person who asked, a superuser or the IT team can pass this to the IT team.")
     if thread.is_deleted:
@@ -143,9 +145,14 @@ def add_escalation(state: ForumState, thread: Any, *, by: ForumUser | None, reas
         models.TimelineEvent(thread_id=thread.id, kind="escalated", text=who, actor_id=by.id if by else None)
     )
     if by is None or by.id != thread.author_id:
-        notify(state, thread.author_id, "escalated",
-               f"Your question “{thread.title}” is going to the IT team. They will reply in the thread.",
-               actor=by, thread_id=thread.id)
+        notify(
+            state,
+            thread.author_id,
+            "escalated",
+            f"Your question “{thread.title}” is going to the IT team. They will reply in the thread.",
+            actor=by,
+            thread_id=thread.id,
+        )
     return escalation
 
 
@@ -183,8 +190,13 @@ def auto_escalate(state: ForumState, now: dt.datetime | None = None, *, limit: i
     session = state.db.session
     done = 0
     for thread in list(session.scalars(query)):
-        due = escalation_due(rules, created_at=thread.created_at, answer_count=thread.answer_count,
-                             solved=thread.is_solved, escalated=False)
+        due = escalation_due(
+            rules,
+            created_at=thread.created_at,
+            answer_count=thread.answer_count,
+            solved=thread.is_solved,
+            escalated=False,
+        )
         if due is None or due.at > now:
             continue
         escalation = add_escalation(state, thread, by=None, reason=due.reason)
@@ -202,12 +214,23 @@ def ticket_request(state: ForumState, escalation: Any) -> TicketRequest:
     """What the desk receives: the question, the answers so far (newest last), tags, a link and the asker."""
     models = state.models
     session = state.db.session
-    thread = session.get(models.Thread, escalation.thread_id)
+    T, C, P, Tag = models.Thread, models.Category, models.Post, models.Tag
+    thread, category_slug = session.execute(
+        sa.select(T, C.slug).join(C, C.id == T.category_id).where(T.id == escalation.thread_id)
+    ).one()
     posts = list(
+        session.execute(
+            sa.select(P.is_question, P.author_id, P.body_source)
+            .where(P.thread_id == thread.id, P.deleted_at.is_(None))
+            .order_by(P.created_at, P.id)
+        )
+    )
+    tags = tuple(
         session.scalars(
-            sa.select(models.Post)
-            .where(models.Post.thread_id == thread.id, models.Post.deleted_at.is_(None))
-            .order_by(models.Post.created_at, models.Post.id)
+            sa.select(Tag.name)
+            .join(models.thread_tag, models.thread_tag.c.tag_id == Tag.id)
+            .where(models.thread_tag.c.thread_id == thread.id)
+            .order_by(Tag.name)
         )
     )
     question = next((p for p in posts if p.is_question), None)
@@ -218,7 +241,6 @@ def ticket_request(state: ForumState, escalation: Any) -> TicketRequest:
         if not p.is_question
     )
     asker = people.get(thread.author_id)
-    category = session.get(models.Category, thread.category_id)
     connector = state.desk().connector
     default_queue = (connector.values.get("queue") if connector else "") or "General"
     return TicketRequest(
@@ -227,11 +249,11 @@ def ticket_request(state: ForumState, escalation: Any) -> TicketRequest:
         title=thread.title,
         question=question.body_source if question else "",
         answers=answers,
-        tags=tuple(t.name for t in thread.tags),
+        tags=tags,
         link=thread_link(state, thread.id),
         requester_name=asker.name if asker else "A community member",
         requester_email=asker.email if asker else None,
-        queue=(state.setting("FORUM_DESK_QUEUES") or {}).get(category.slug if category else "", default_queue),
+        queue=(state.setting("FORUM_DESK_QUEUES") or {}).get(category_slug, default_queue),
         reason=REASONS.get(escalation.reason, ""),
     )
 
@@ -257,7 +279,9 @@ def forward_answer(state: ForumState, thread: Any, post: Any) -> None:
     text = f"New answer in the community from {author.name if author else 'someone'}:\n\n{post.body_source}"
     state.db.session.add(
         state.models.DeskJob(
-            escalation_id=escalation.id, action="comment", key=f"{escalation.key}-post-{post.id}",
+            escalation_id=escalation.id,
+            action="comment",
+            key=f"{escalation.key}-post-{post.id}",
             payload=json.dumps({"text": text}),
         )
     )
@@ -294,15 +318,27 @@ def desk_panel(state: ForumState, thread: Any, viewer: ForumUser | None, now: dt
     handed = for_thread(state, thread.id)
     if handed is not None:
         TE = state.models.TimelineEvent
-        events = tuple(state.db.session.scalars(
-            sa.select(TE).where(TE.thread_id == thread.id).order_by(TE.created_at, TE.id)
-        ))
+        events = tuple(
+            state.db.session.scalars(sa.select(TE).where(TE.thread_id == thread.id).order_by(TE.created_at, TE.id))
+        )
         asker = viewer is not None and viewer.id == thread.author_id
-        return DeskPanel(enabled, handed, events, ask_outcome=asker and handed.resolved_at is not None
-                         and handed.outcome is None and not thread.is_solved)
+        return DeskPanel(
+            enabled,
+            handed,
+            events,
+            ask_outcome=asker and handed.resolved_at is not None and handed.outcome is None and not thread.is_solved,
+        )
     if not enabled or thread.is_deleted or thread.is_solved:
         return DeskPanel(enabled)
-    due = escalation_due(EscalationRules.from_config(state.config), created_at=thread.created_at,
-                         answer_count=thread.answer_count, solved=thread.is_solved, escalated=False)
-    return DeskPanel(enabled, countdown=countdown_text(due, now or utcnow()) if due else "",
-                     can_escalate=can_escalate(viewer, thread))
+    due = escalation_due(
+        EscalationRules.from_config(state.config),
+        created_at=thread.created_at,
+        answer_count=thread.answer_count,
+        solved=thread.is_solved,
+        escalated=False,
+    )
+    return DeskPanel(
+        enabled,
+        countdown=countdown_text(due, now or utcnow()) if due else "",
+        can_escalate=can_escalate(viewer, thread),
+    )

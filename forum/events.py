@@ -50,8 +50,16 @@ def connect(app: Flask) -> None:
         event("thread_escalated", thread, user.id if user else None, reason=escalation.reason)
 
     def ticket(sender: Any, thread: Any, escalation: Any, change: Any, **_: Any) -> None:
-        event("ticket_updated", thread, None, ticket_id=change.ticket_id, kind=change.kind, status=change.status,
-              text=change.text, resolved=change.resolved)
+        event(
+            "ticket_updated",
+            thread,
+            None,
+            ticket_id=change.ticket_id,
+            kind=change.kind,
+            status=change.status,
+            text=change.text,
+            resolved=change.resolved,
+        )
 
     for signal, handler in [
         (signals.thread_created, asked),

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import random
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -44,23 +45,27 @@ def claim(state: ForumState, worker: str, *, now: dt.datetime | None = None, lim
     free = sa.or_(J.locked_until.is_(None), J.locked_until < now)
     candidates = list(
         session.scalars(
-            sa.select(J.id).where(J.state == "waiting", J.next_attempt_at <= now, free)
-            .order_by(J.next_attempt_at, J.id).limit(limit)
+            sa.select(J.id)
+            .where(J.state == "waiting", J.next_attempt_at <= now, free)
+            .order_by(J.next_attempt_at, J.id)
+            .limit(limit)
         )
     )
     session.rollback()
-    taken = []
-    for job_id in candidates:
-        # One conditional UPDATE per job: whoever changes the row first has it (PostgreSQL re-checks the
-        # WHERE after waiting for a competing writer; SQLite writes one at a time).
-        result = session.execute(
-            sa.update(J)
-            .where(J.id == job_id, J.state == "waiting", free)
-            .values(locked_until=now + lease(state), locked_by=worker[:80], attempts=J.attempts + 1)
-        )
-        session.commit()
-        if result.rowcount == 1:
-            taken.append(job_id)
+    if not candidates:
+        return []
+    # One conditional UPDATE for the batch, marked with a token of this claim: a row another worker
+    # changed first no longer matches the WHERE (PostgreSQL re-checks it after waiting for that
+    # worker; SQLite writes one at a time), so no job is ever taken twice.
+    token = f"{worker[:60]}/{uuid.uuid4().hex[:12]}"
+    session.execute(
+        sa.update(J)
+        .where(J.id.in_(candidates), J.state == "waiting", free)
+        .values(locked_until=now + lease(state), locked_by=token, attempts=J.attempts + 1)
+    )
+    session.commit()
+    taken = list(session.scalars(sa.select(J.id).where(J.locked_by == token).order_by(J.next_attempt_at, J.id)))
+    session.commit()
     return taken
 
 
@@ -68,8 +73,11 @@ def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.dat
     """Make the job's call to the desk; returns the job's new state ("done", "waiting" or "failed")."""
     models = state.models
     session = state.db.session
-    job = session.get(models.DeskJob, job_id)
-    escalation = session.get(models.Escalation, job.escalation_id)
+    job, escalation = session.execute(
+        sa.select(models.DeskJob, models.Escalation)
+        .join(models.Escalation, models.Escalation.id == models.DeskJob.escalation_id)
+        .where(models.DeskJob.id == job_id)
+    ).one()
     try:
         if job.action == "create":
             _create(state, connector, job, escalation)
@@ -91,19 +99,29 @@ def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.dat
 
 def _create(state: ForumState, connector: Connector, job: Any, escalation: Any) -> None:
     """Open the ticket, unless an earlier try already did (that try may have timed out after landing)."""
+    request = ticket_request(state, escalation)
     ref = connector.find_ticket(job.key) if job.attempts > 1 else None
     if ref is None:
-        ref = connector.create_ticket(ticket_request(state, escalation))
+        ref = connector.create_ticket(request)
     escalation.ticket_id, escalation.ticket_url = ref.id, ref.url
     escalation.ticket_status = escalation.ticket_status or "new"
     escalation.last_polled_at = None
     thread = state.db.session.get(state.models.Thread, escalation.thread_id)
-    state.db.session.add(state.models.TimelineEvent(
-        thread_id=thread.id, kind="ticket_opened", ref=f"ticket-opened-{ref.id}",
-        text=f"The IT team has it now, as ticket {ref.id}. Their replies will show up here.",
-    ))
-    notify(state, thread.author_id, "ticket_opened",
-           f"The IT team has your question “{thread.title}” now (ticket {ref.id}).", thread_id=thread.id)
+    state.db.session.add(
+        state.models.TimelineEvent(
+            thread_id=thread.id,
+            kind="ticket_opened",
+            ref=f"ticket-opened-{ref.id}",
+            text=f"The IT team has it now, as ticket {ref.id}. Their replies will show up here.",
+        )
+    )
+    notify(
+        state,
+        thread.author_id,
+        "ticket_opened",
+        f"The IT team has your question “{thread.title}” now (ticket {ref.id}).",
+        thread_id=thread.id,
+    )
 
 
 def _later(state: ForumState, job: Any, message: str, *, retry_soon: bool = False) -> str:
@@ -114,7 +132,11 @@ def _later(state: ForumState, job: Any, message: str, *, retry_soon: bool = Fals
     if not retry_soon and job.attempts >= int(state.setting("FORUM_DESK_MAX_ATTEMPTS")):
         escalation = session.get(state.models.Escalation, job.escalation_id)
         return _dead(state, job, escalation, f"Gave up after {job.attempts} tries. The last problem: {message}")
-    wait = dt.timedelta(seconds=5) if retry_soon else backoff(job.attempts, float(state.setting("FORUM_DESK_RETRY_SECONDS")))
+    wait = (
+        dt.timedelta(seconds=5)
+        if retry_soon
+        else backoff(job.attempts, float(state.setting("FORUM_DESK_RETRY_SECONDS")))
+    )
     job.next_attempt_at, job.locked_until, job.last_error = utcnow() + wait, None, message
     session.commit()
     return "waiting"
@@ -124,10 +146,14 @@ def _dead(state: ForumState, job: Any, escalation: Any, message: str) -> str:
     """Stop trying: desk agents see the job and the reason on the admin page, and can retry it."""
     job.state, job.locked_until, job.last_error = "failed", None, message[:2000]
     if job.action == "create":
-        state.db.session.add(state.models.TimelineEvent(
-            thread_id=escalation.thread_id, kind="desk_problem", ref=f"desk-problem-{job.id}-{job.attempts}",
-            text="We could not pass this to the IT team yet. A desk agent has been asked to look.",
-        ))
+        state.db.session.add(
+            state.models.TimelineEvent(
+                thread_id=escalation.thread_id,
+                kind="desk_problem",
+                ref=f"desk-problem-{job.id}-{job.attempts}",
+                text="We could not pass this to the IT team yet. A desk agent has been asked to look.",
+            )
+        )
     state.db.session.commit()
     log.warning("Desk job %s failed for good: %s", job.id, message)
     return "failed"
@@ -166,6 +192,8 @@ def queue_summary(state: ForumState) -> dict[str, int]:
 def open_jobs(state: ForumState, *, limit: int = 100) -> list[Any]:
     """Jobs that are stuck or still waiting, the stuck ones first."""
     J = state.models.DeskJob
-    return list(state.db.session.scalars(
-        sa.select(J).where(J.state != "done").order_by(J.state == "waiting", J.next_attempt_at).limit(limit)
-    ))
+    return list(
+        state.db.session.scalars(
+            sa.select(J).where(J.state != "done").order_by(J.state == "waiting", J.next_attempt_at).limit(limit)
+        )
+    )

@@ -77,17 +77,18 @@ def apply_changes(state: ForumState, escalation: Any, changes: Iterable[TicketCh
     _notify_followers(state, thread, fresh)
     session.commit()
     for change in fresh:
-        signals.ticket_updated.send(current_app._get_current_object(), thread=thread, escalation=escalation,
-                                    change=change)
+        signals.ticket_updated.send(
+            current_app._get_current_object(), thread=thread, escalation=escalation, change=change
+        )
     return len(fresh)
 
 
 def _notify_followers(state: ForumState, thread: Any, changes: list[TicketChange]) -> None:
     """One notice per person for this batch: the asker, and everyone who saved the thread."""
     models = state.models
-    followers = set(state.db.session.scalars(
-        sa.select(models.Favourite.user_id).where(models.Favourite.thread_id == thread.id)
-    ))
+    followers = set(
+        state.db.session.scalars(sa.select(models.Favourite.user_id).where(models.Favourite.thread_id == thread.id))
+    )
     followers.add(thread.author_id)
     last = changes[-1]
     if any(c.resolved for c in changes):
@@ -101,8 +102,10 @@ def _notify_followers(state: ForumState, thread: Any, changes: list[TicketChange
         kind = "ticket_status"
     state.db.session.execute(
         sa.insert(models.Notification),
-        [{"user_id": person, "kind": kind, "message": message[:300], "thread_id": thread.id,
-          "created_at": utcnow()} for person in followers],
+        [
+            {"user_id": person, "kind": kind, "message": message[:300], "thread_id": thread.id, "created_at": utcnow()}
+            for person in followers
+        ],
     )
 
 
@@ -216,24 +219,42 @@ def record_outcome(state: ForumState, user: ForumUser, escalation: Any, solved: 
     escalation.outcome = "solved" if solved else "not_solved"
     TE = state.models.TimelineEvent
     if not solved:
-        session.add(TE(thread_id=thread.id, kind="not_solved", actor_id=user.id,
-                       text=f"{user.name} says the problem is not solved yet."))
-        session.add(state.models.DeskJob(
-            escalation_id=escalation.id, action="comment", key=f"{escalation.key}-unsolved-{uuid.uuid4().hex[:12]}",
-            payload=json.dumps({"text": f"{user.name} says this did not solve the problem. Please look again."}),
-        ))
+        session.add(
+            TE(
+                thread_id=thread.id,
+                kind="not_solved",
+                actor_id=user.id,
+                text=f"{user.name} says the problem is not solved yet.",
+            )
+        )
+        session.add(
+            state.models.DeskJob(
+                escalation_id=escalation.id,
+                action="comment",
+                key=f"{escalation.key}-unsolved-{uuid.uuid4().hex[:12]}",
+                payload=json.dumps({"text": f"{user.name} says this did not solve the problem. Please look again."}),
+            )
+        )
         session.commit()
         return
-    session.add(TE(thread_id=thread.id, kind="solved_by_desk", actor_id=user.id,
-                   text=f"{user.name} says the IT team's answer solved it."))
+    session.add(
+        TE(
+            thread_id=thread.id,
+            kind="solved_by_desk",
+            actor_id=user.id,
+            text=f"{user.name} says the IT team's answer solved it.",
+        )
+    )
     session.commit()
     desk_user = state.setting("FORUM_DESK_USER_ID")
     speaker = state.users.get(desk_user) if desk_user is not None else None
     if speaker is None or thread.is_solved:
         return
     reply = session.scalar(
-        sa.select(TE.text).where(TE.thread_id == thread.id, TE.kind == "agent_reply")
-        .order_by(TE.created_at.desc(), TE.id.desc()).limit(1)
+        sa.select(TE.text)
+        .where(TE.thread_id == thread.id, TE.kind == "agent_reply")
+        .order_by(TE.created_at.desc(), TE.id.desc())
+        .limit(1)
     )
     body = f"**The IT team's answer** (ticket {escalation.ticket_id}):\n\n{reply or 'The IT team resolved the ticket.'}"
     answer = posting.add_answer(state, speaker, thread, body)
@@ -243,7 +264,4 @@ def record_outcome(state: ForumState, user: ForumUser, escalation: Any, solved: 
 def timeline(state: ForumState, thread_id: int) -> list[Any]:
     """The thread's desk timeline, oldest first."""
     TE = state.models.TimelineEvent
-    return list(state.db.session.scalars(
-        sa.select(TE).where(TE.thread_id == thread_id).order_by(TE.created_at, TE.id)
-    ))
-
+    return list(state.db.session.scalars(sa.select(TE).where(TE.thread_id == thread_id).order_by(TE.created_at, TE.id)))

@@ -170,8 +170,15 @@ class Connector:
 
     def describe(self) -> list[tuple[str, str]]:
         """The settings as (label, value) pairs for the admin page, with secrets hidden."""
-        return [(s.label, ("set, hidden" if self.values.get(s.name) else "not set") if s.secret else
-                 str(self.values.get(s.name) or "not set")) for s in self.settings]
+        return [
+            (
+                s.label,
+                ("set, hidden" if self.values.get(s.name) else "not set")
+                if s.secret
+                else str(self.values.get(s.name) or "not set"),
+            )
+            for s in self.settings
+        ]
 
 
 @dataclass
@@ -194,8 +201,15 @@ class MemoryDesk(Connector):
 
     name = "memory"
     label = "In-memory desk (for tests)"
-    settings = (Setting("queue", "Default queue", "Where tickets go when no category mapping says.", required=False,
-                        default="General"),)
+    settings = (
+        Setting(
+            "queue",
+            "Default queue",
+            "Where tickets go when no category mapping says.",
+            required=False,
+            default="General",
+        ),
+    )
     RESOLVED = frozenset({"resolved", "closed"})
 
     def __init__(self, values: Mapping[str, Any] | None = None, *, timeout: float = 15.0) -> None:
@@ -254,8 +268,12 @@ class MemoryDesk(Connector):
 
     def _record(self, ticket_id: str, **values: Any) -> TicketChange:
         with self._lock:
-            change = TicketChange(ticket_id=ticket_id, change_id=str(next(self._changes)),
-                                  at=dt.datetime.now(dt.UTC).replace(tzinfo=None), **values)
+            change = TicketChange(
+                ticket_id=ticket_id,
+                change_id=str(next(self._changes)),
+                at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                **values,
+            )
             self._ticket(ticket_id).history.append(change)
             return change
 
@@ -285,7 +303,9 @@ def load(spec: Any) -> type[Connector]:
     try:
         found = getattr(importlib.import_module(module_name), attr)
     except Exception as error:  # a broken plugin must be reported, never crash the portal
-        raise ConnectorNotFound(f"The desk connector {spec!r} failed to load: {type(error).__name__}: {error}") from error
+        raise ConnectorNotFound(
+            f"The desk connector {spec!r} failed to load: {type(error).__name__}: {error}"
+        ) from error
     if not (isinstance(found, type) and issubclass(found, Connector)):
         raise ConnectorNotFound(f"{path} is not a desk connector (a subclass of plugin_api.desk.Connector).")
     return found

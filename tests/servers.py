@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -43,13 +44,28 @@ def request_tracker_missing() -> str | None:
 
 @contextmanager
 def request_tracker(webhook_url: str = "", webhook_secret: str = "", log: Path | None = None) -> Iterator[str]:
-    """An empty RT 5 on 127.0.0.1:8080 (ticket ids start at 1); yields its base URL."""
+    """An empty RT 5 on 127.0.0.1:8080 (ticket ids start at 1); yields its base URL.
+
+    One at a time on this machine (a file lock), so test processes running side by side take turns.
+    """
+    with open("/tmp/forum-tests-request-tracker.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with _request_tracker(webhook_url, webhook_secret, log) as url:
+            yield url
+
+
+@contextmanager
+def _request_tracker(webhook_url: str, webhook_secret: str, log: Path | None) -> Iterator[str]:
     shutil.copy2(RT_PRISTINE, RT_DB)
     env = {**os.environ, "FORUM_RT_WEBHOOK_URL": webhook_url, "FORUM_RT_WEBHOOK_SECRET": webhook_secret}
     out = open(log or os.devnull, "wb")
     process = subprocess.Popen(
         [str(RT_SERVER), "--host", "127.0.0.1", "--port", str(RT_PORT), "--max-workers", "2"],
-        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{RT_PORT}"
     try:

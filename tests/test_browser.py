@@ -31,7 +31,6 @@ DEMO_APPS: dict[str, Any] = {}
 def desk_pass(base: str) -> dict[str, Any]:
     """One pass of the desk worker, as `flask forum desk run` would make beside the demo."""
     from examples.portal.app import db
-
     from forum import get_state
     from forum.worker import run_once
 

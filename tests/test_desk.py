@@ -25,6 +25,7 @@ NOW = dt.datetime(2026, 11, 26, 12, 0)
 
 # --- the policy: plain functions --------------------------------------------------------------
 
+
 def test_an_unanswered_question_is_due_after_8_hours_and_an_unsolved_one_after_48():
     rules = EscalationRules()
     quiet = escalation_due(rules, created_at=NOW, answer_count=0, solved=False, escalated=False)
@@ -66,6 +67,7 @@ def test_retries_back_off_exponentially_with_jitter_and_a_cap():
 
 # --- helpers ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def desk():
     return MemoryDesk({"queue": "Service Desk"})
@@ -74,8 +76,12 @@ def desk():
 @pytest.fixture
 def desk_app(people_factory, desk):
     """The host portal with the in-memory desk as its service desk."""
-    return people_factory(FORUM_DESK_CONNECTOR=desk, FORUM_DESK_QUEUES={"general": "First line"},
-                          FORUM_SITE_URL="https://portal.example.com", FORUM_DESK_WEBHOOK_SECRET=SECRET)
+    return people_factory(
+        FORUM_DESK_CONNECTOR=desk,
+        FORUM_DESK_QUEUES={"general": "First line"},
+        FORUM_SITE_URL="https://portal.example.com",
+        FORUM_DESK_WEBHOOK_SECRET=SECRET,
+    )
 
 
 def models(app):
@@ -115,7 +121,9 @@ def make_due(app, job_action="create"):
 def age_thread(app, thread_id, hours):
     with app.app_context():
         T = models(app).Thread
-        db.session.execute(sa.update(T).where(T.id == thread_id).values(created_at=utcnow() - dt.timedelta(hours=hours)))
+        db.session.execute(
+            sa.update(T).where(T.id == thread_id).values(created_at=utcnow() - dt.timedelta(hours=hours))
+        )
         db.session.commit()
 
 
@@ -127,19 +135,26 @@ def escalate_by_hand(app, thread_id, person):
 
 # --- asking the IT team by hand ---------------------------------------------------------------
 
+
 def test_the_asker_asks_the_it_team_and_the_ticket_carries_the_whole_story(desk_app, desk):
     app, client, people = desk_app
-    thread_id = make_thread(app, people.asker, title="VPN drops every ten minutes", body="Since Monday.",
-                            tags="vpn, wifi", answers=[(people.helper, "Try the wired network."),
-                                                       (people.agent, "Update the VPN client.")])
+    thread_id = make_thread(
+        app,
+        people.asker,
+        title="VPN drops every ten minutes",
+        body="Since Monday.",
+        tags="vpn, wifi",
+        answers=[(people.helper, "Try the wired network."), (people.agent, "Update the VPN client.")],
+    )
     login(client, people.asker)
     page = client.get(f"{PREFIX}/t/{thread_id}")
     assert "Ask the IT team" in page.text
     explained = client.get(f"{PREFIX}/t/{thread_id}/ask-it-team")
     assert "Here is what happens next" in explained.text and "your name and e-mail address" in explained.text
 
-    response = post_form(client, f"{PREFIX}/t/{thread_id}/ask-it-team", f"{PREFIX}/t/{thread_id}/ask-it-team", {},
-                         follow_redirects=True)
+    response = post_form(
+        client, f"{PREFIX}/t/{thread_id}/ask-it-team", f"{PREFIX}/t/{thread_id}/ask-it-team", {}, follow_redirects=True
+    )
     assert "The IT team has been asked to look at this" in response.text
     assert "We are passing this to the IT team" in response.text
     assert jobs(app) == [("create", "waiting", 0, "")]
@@ -205,6 +220,7 @@ def test_without_a_desk_there_is_no_button_and_the_page_says_what_to_do(people_f
 
 # --- the outbox: nothing lost, nothing duplicated ---------------------------------------------
 
+
 def test_a_desk_that_is_down_means_tickets_wait_then_arrive_exactly_once(desk_app, desk):
     app, client, people = desk_app
     thread_id = make_thread(app, people.asker)
@@ -212,7 +228,7 @@ def test_a_desk_that_is_down_means_tickets_wait_then_arrive_exactly_once(desk_ap
     desk.down = True
     assert work(app)["waiting"] == 1
     assert work(app)["waiting"] == 0  # not due yet: backing off
-    (action, job_state, attempts, error), = jobs(app)
+    ((action, job_state, attempts, error),) = jobs(app)
     assert (job_state, attempts, error) == ("waiting", 1, "The desk is not answering.")
     make_due(app)
     work(app)
@@ -260,8 +276,9 @@ def test_a_refusal_is_dead_lettered_shown_to_agents_and_can_be_retried(desk_app,
     assert "0 waiting, 1 stuck, 0 delivered" in admin.text
     desk.reject = None
     job_id = get_job_id(app)
-    retried = post_form(client, f"{PREFIX}/admin/desk", f"{PREFIX}/admin/desk/jobs/{job_id}/retry", {},
-                        follow_redirects=True)
+    retried = post_form(
+        client, f"{PREFIX}/admin/desk", f"{PREFIX}/admin/desk/jobs/{job_id}/retry", {}, follow_redirects=True
+    )
     assert "It will be tried again in a moment." in retried.text
     assert work(app)["done"] == 1 and len(desk.tickets) == 1
 
@@ -286,19 +303,29 @@ def test_after_the_last_allowed_try_the_job_stops_and_says_why(desk_app, desk):
 
 # --- automatic escalation ----------------------------------------------------------------------
 
+
 def test_quiet_and_unsolved_questions_go_to_the_it_team_by_themselves(desk_app, desk):
     app, client, people = desk_app
     quiet = make_thread(app, people.asker, title="Printer on floor 3 is offline")
     fresh = make_thread(app, people.asker, title="Teams camera is black")
     unsolved = make_thread(app, people.asker, title="Excel macro blocked", answers=[(people.helper, "Unblock it.")])
-    solved = make_thread(app, people.asker, title="Wifi password please", answers=[(people.helper, "It is on the wall")])
+    solved = make_thread(
+        app, people.asker, title="Wifi password please", answers=[(people.helper, "It is on the wall")]
+    )
     with app.app_context():
         from forum import solutions
 
         state = get_state(app)
-        solutions.accept(state, forum_user(app, people.asker), posting.get_thread(state, solved, None),
-                         db.session.scalar(sa.select(models(app).Post.id).where(models(app).Post.thread_id == solved,
-                                                                                  models(app).Post.is_question.is_(False))))
+        solutions.accept(
+            state,
+            forum_user(app, people.asker),
+            posting.get_thread(state, solved, None),
+            db.session.scalar(
+                sa.select(models(app).Post.id).where(
+                    models(app).Post.thread_id == solved, models(app).Post.is_question.is_(False)
+                )
+            ),
+        )
     age_thread(app, quiet, 9)
     age_thread(app, unsolved, 20)
     age_thread(app, solved, 100)
@@ -312,11 +339,15 @@ def test_quiet_and_unsolved_questions_go_to_the_it_team_by_themselves(desk_app, 
         E = models(app).Escalation
         reasons = dict(db.session.execute(sa.select(E.thread_id, E.reason)).all())
     assert reasons == {quiet: "no_answer", unsolved: "unsolved"}
-    assert sorted(t.request.title for t in desk.tickets.values()) == ["Excel macro blocked", "Printer on floor 3 is offline"]
+    assert sorted(t.request.title for t in desk.tickets.values()) == [
+        "Excel macro blocked",
+        "Printer on floor 3 is offline",
+    ]
     assert "Nobody in the community had answered it in time." in client.get(f"{PREFIX}/t/{quiet}").text
 
 
 # --- the way back ------------------------------------------------------------------------------
+
 
 def test_agent_replies_and_resolution_come_back_and_the_asker_accepts_them(people_factory, desk):
     app, client, people = people_factory(FORUM_DESK_CONNECTOR=desk, FORUM_DESK_POLL_SECONDS=0)
@@ -326,8 +357,9 @@ def test_agent_replies_and_resolution_come_back_and_the_asker_accepts_them(peopl
         get_state(app)  # the follower saves the thread
         from forum import reactions
 
-        reactions.set_favourite(get_state(app), forum_user(app, people.helper),
-                                posting.get_thread(get_state(app), thread_id, None), True)
+        reactions.set_favourite(
+            get_state(app), forum_user(app, people.helper), posting.get_thread(get_state(app), thread_id, None), True
+        )
     escalate_by_hand(app, thread_id, people.asker)
     work(app)
     (ticket_id,) = desk.tickets
@@ -346,16 +378,20 @@ def test_agent_replies_and_resolution_come_back_and_the_asker_accepts_them(peopl
     assert "Did the IT team's answer solve your problem?" in text
     with app.app_context():
         N = models(app).Notification
-        notified = dict(db.session.execute(
-            sa.select(N.user_id, N.message).where(N.kind == "ticket_resolved")).all())
+        notified = dict(db.session.execute(sa.select(N.user_id, N.message).where(N.kind == "ticket_resolved")).all())
     assert set(notified) == {people.asker.key, people.helper.key}
     assert "resolved “Cannot print payslips”" in notified[people.asker.key]
 
     login(client, people.helper)
     assert "Did the IT team" not in client.get(f"{PREFIX}/t/{thread_id}").text
     login(client, people.asker)
-    done = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/ticket-outcome", {"solved": "yes"},
-                     follow_redirects=True)
+    done = post_form(
+        client,
+        f"{PREFIX}/t/{thread_id}",
+        f"{PREFIX}/t/{thread_id}/ticket-outcome",
+        {"solved": "yes"},
+        follow_redirects=True,
+    )
     assert "glad it is sorted" in done.text and "solved-chip" in done.text
     with app.app_context():
         thread = db.session.get(models(app).Thread, thread_id)
@@ -374,8 +410,13 @@ def test_not_solved_tells_the_desk_and_a_reopened_ticket_asks_again(people_facto
     desk.set_status(ticket_id, "resolved")
     work(app)
     login(client, people.asker)
-    response = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/ticket-outcome",
-                         {"solved": "no"}, follow_redirects=True)
+    response = post_form(
+        client,
+        f"{PREFIX}/t/{thread_id}",
+        f"{PREFIX}/t/{thread_id}/ticket-outcome",
+        {"solved": "no"},
+        follow_redirects=True,
+    )
     assert "We told the IT team it is not solved yet" in response.text
     assert "Ana Asker says the problem is not solved yet." in response.text
     work(app)
@@ -403,6 +444,7 @@ def test_new_answers_on_an_escalated_thread_reach_the_ticket(desk_app, desk):
 
 
 # --- the inbound webhook ------------------------------------------------------------------------
+
 
 def signed(body: dict, message_id: str, when: dt.datetime | None = None, secret: str = SECRET):
     data = json.dumps(body)
@@ -446,6 +488,7 @@ def test_the_inbound_webhook_checks_signature_time_and_replays(desk_app, desk):
 
 # --- plugins ------------------------------------------------------------------------------------
 
+
 class Broken:
     @hookimpl
     def forum_event(self, event):
@@ -463,11 +506,16 @@ class Recorder:
 
 def test_plugins_hear_events_after_commit_and_one_broken_plugin_stops_nothing(people_factory, desk):
     recorder = Recorder()
-    app, client, people = people_factory(FORUM_PLUGINS=[Broken(), recorder], FORUM_DESK_CONNECTOR=desk,
-                                         FORUM_DESK_POLL_SECONDS=0)
+    app, client, people = people_factory(
+        FORUM_PLUGINS=[Broken(), recorder], FORUM_DESK_CONNECTOR=desk, FORUM_DESK_POLL_SECONDS=0
+    )
     login(client, people.asker)
-    response = post_form(client, f"{PREFIX}/ask", f"{PREFIX}/ask",
-                         {"title": "Laptop fan is very loud", "body": "All day.", "category_id": "1"})
+    response = post_form(
+        client,
+        f"{PREFIX}/ask",
+        f"{PREFIX}/ask",
+        {"title": "Laptop fan is very loud", "body": "All day.", "category_id": "1"},
+    )
     assert response.status_code == 302
     thread_id = int(response.headers["Location"].split("/t/")[1].split("/")[0])
     escalate_by_hand(app, thread_id, people.asker)
@@ -490,20 +538,34 @@ def test_the_demo_portals_one_file_connector_makes_the_round_trip(tmp_path):
     from examples.portal.helpdesk import PortalDesk, ticket_events
     from examples.portal.seed import seed
 
-    app = create_app(f"sqlite:///{tmp_path / 'demo.db'}", FORUM_DESK_POLL_SECONDS=0,
-                     FORUM_ESCALATE_NO_ANSWER_HOURS=None, FORUM_ESCALATE_UNSOLVED_HOURS=None)
+    app = create_app(
+        f"sqlite:///{tmp_path / 'demo.db'}",
+        FORUM_DESK_POLL_SECONDS=0,
+        FORUM_ESCALATE_NO_ANSWER_HOURS=None,
+        FORUM_ESCALATE_UNSOLVED_HOURS=None,
+    )
     seed(app)
     with app.app_context():
         state = get_state(app)
         assert isinstance(state.desk().connector, PortalDesk)
-        thread = state.db.session.scalar(sa.select(state.models.Thread).where(state.models.Thread.accepted_post_id.is_(None)))
+        thread = state.db.session.scalar(
+            sa.select(state.models.Thread).where(state.models.Thread.accepted_post_id.is_(None))
+        )
         asker = state.users.get(thread.author_id)
         escalate(state, thread, by=asker)
         assert run_once(state, "t")["done"] == 1
         ticket_id = int(state.db.session.scalar(sa.select(state.models.Escalation.ticket_id)))
         with portal_db.engine.begin() as conn:
-            conn.execute(ticket_events.insert().values(ticket_id=ticket_id, kind="reply", text="Fixed it remotely.",
-                                                       status="", author="Dana", created_at=utcnow()))
+            conn.execute(
+                ticket_events.insert().values(
+                    ticket_id=ticket_id,
+                    kind="reply",
+                    text="Fixed it remotely.",
+                    status="",
+                    author="Dana",
+                    created_at=utcnow(),
+                )
+            )
         assert run_once(state, "t")["news"] == 1
         kinds = [e.kind for e in state.db.session.scalars(sa.select(state.models.TimelineEvent))]
         assert kinds == ["escalated", "ticket_opened", "agent_reply"]

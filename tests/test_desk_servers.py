@@ -44,6 +44,7 @@ def webhook_settings(base: str) -> dict[str, str]:
 
 # --- the signed webhook connector against a desk's HTTP intake ----------------------------------
 
+
 def test_tickets_are_posted_signed_and_the_desk_can_check_the_signature(people_factory):
     with fake_desk() as (base, desk):
         app, client, people = people_factory(FORUM_DESK_CONNECTOR="webhook", FORUM_DESK_SETTINGS=webhook_settings(base))
@@ -117,15 +118,24 @@ def test_redirects_are_not_followed(people_factory):
 
 def test_the_webhook_connector_takes_ticket_news_through_the_inbound_webhook(people_factory):
     with fake_desk() as (base, desk):
-        app, client, people = people_factory(FORUM_DESK_CONNECTOR="webhook", FORUM_DESK_SETTINGS=webhook_settings(base),
-                                             FORUM_DESK_WEBHOOK_SECRET=SECRET)
+        app, client, people = people_factory(
+            FORUM_DESK_CONNECTOR="webhook", FORUM_DESK_SETTINGS=webhook_settings(base), FORUM_DESK_WEBHOOK_SECRET=SECRET
+        )
         thread_id = make_thread(app, people.asker)
         escalate_by_hand(app, thread_id, people.asker)
         work(app)
     from test_desk import signed
 
-    body, headers = signed({"ticket_id": "1", "change_id": "c-1", "reply": "Restart the laptop, please.",
-                            "status": "resolved", "resolved": True}, "news-1")
+    body, headers = signed(
+        {
+            "ticket_id": "1",
+            "change_id": "c-1",
+            "reply": "Restart the laptop, please.",
+            "status": "resolved",
+            "resolved": True,
+        },
+        "news-1",
+    )
     assert client.post(f"{PREFIX}/desk/webhook", data=body, headers=headers).status_code == 202
     login(client, people.asker)
     page = client.get(f"{PREFIX}/t/{thread_id}").text
@@ -133,6 +143,7 @@ def test_the_webhook_connector_takes_ticket_news_through_the_inbound_webhook(peo
 
 
 # --- worker processes: killed mid-delivery, and two at once --------------------------------------
+
 
 def worker(database_url: str, desk_url: str, *args: str, timeout: str = "15") -> subprocess.Popen:
     env = {
@@ -145,7 +156,10 @@ def worker(database_url: str, desk_url: str, *args: str, timeout: str = "15") ->
     }
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "desk_worker_app:app", "forum", "desk", "run", *args],
-        env=env, cwd=TESTS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=TESTS,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -176,8 +190,10 @@ def escalate_by_hand_with_desk(app, people, base, how_many=1):
     """Escalate ``how_many`` threads while the app knows the desk (the workers read their own settings)."""
     app.config.update(FORUM_DESK_CONNECTOR="webhook", FORUM_DESK_SETTINGS=webhook_settings(base))
     get_state(app)._desk = None
-    return [escalate_by_hand(app, make_thread(app, people.asker, title=f"Question number {n:03d}"), people.asker)
-            for n in range(how_many)]
+    return [
+        escalate_by_hand(app, make_thread(app, people.asker, title=f"Question number {n:03d}"), people.asker)
+        for n in range(how_many)
+    ]
 
 
 def test_two_workers_at_once_create_each_ticket_once(database_url, people_factory):
@@ -195,6 +211,7 @@ def test_two_workers_at_once_create_each_ticket_once(database_url, people_factor
 
 
 # --- e-mail to the desk's intake address ---------------------------------------------------------
+
 
 class Inbox:
     def __init__(self):
@@ -215,8 +232,12 @@ def smtp_server(port, inbox):
 
 def test_the_email_connector_sends_the_ticket_to_the_intake_address_and_waits_when_smtp_is_down(people_factory):
     port = free_port()
-    settings = {"to": "help@desk.example.com", "sender": "community@portal.example.com", "host": "127.0.0.1",
-                "port": str(port)}
+    settings = {
+        "to": "help@desk.example.com",
+        "sender": "community@portal.example.com",
+        "host": "127.0.0.1",
+        "port": str(port),
+    }
     app, client, people = people_factory(FORUM_DESK_CONNECTOR="email", FORUM_DESK_SETTINGS=settings)
     thread_id = make_thread(app, people.asker, title="Phone does not get mail", body="Since the update.")
     escalate_by_hand(app, thread_id, people.asker)
@@ -244,7 +265,7 @@ def test_the_email_connector_sends_the_ticket_to_the_intake_address_and_waits_wh
 FORUM_PORT = free_port()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def rt():
     reason = request_tracker_missing()
     if reason:
@@ -259,15 +280,21 @@ def rt_settings(url):
     return {"url": url, "user": RT_USER, "password": RT_PASSWORD}
 
 
-@pytest.mark.xdist_group("request_tracker")
 def test_round_trip_thread_to_rt_ticket_and_the_agents_reply_and_resolution_back(rt, people_factory):
     app, client, people = people_factory(
-        FORUM_DESK_CONNECTOR="request_tracker", FORUM_DESK_SETTINGS=rt_settings(rt), FORUM_DESK_WEBHOOK_SECRET=SECRET,
-        FORUM_DESK_POLL_SECONDS=3600, FORUM_SITE_URL="https://portal.example.com",
+        FORUM_DESK_CONNECTOR="request_tracker",
+        FORUM_DESK_SETTINGS=rt_settings(rt),
+        FORUM_DESK_WEBHOOK_SECRET=SECRET,
+        FORUM_DESK_POLL_SECONDS=3600,
+        FORUM_SITE_URL="https://portal.example.com",
     )
     app.config["FORUM_DESK_USER_ID"] = people.agent.key
-    thread_id = make_thread(app, people.asker, title="Outlook asks for my password all day",
-                            answers=[(people.helper, "Remove the saved password in Credential Manager.")])
+    thread_id = make_thread(
+        app,
+        people.asker,
+        title="Outlook asks for my password all day",
+        answers=[(people.helper, "Remove the saved password in Credential Manager.")],
+    )
     with serve(app, FORUM_PORT):
         login(client, people.asker)
         post_form(client, f"{PREFIX}/t/{thread_id}/ask-it-team", f"{PREFIX}/t/{thread_id}/ask-it-team", {})
@@ -285,9 +312,13 @@ def test_round_trip_thread_to_rt_ticket_and_the_agents_reply_and_resolution_back
         assert f"https://portal.example.com{PREFIX}/t/{thread_id}" in content["Content"]
 
         # an agent answers and resolves the ticket in RT; RT's Scrip tells the forum at once
-        rt_api.post(f"/ticket/{ticket_id}/correspond",
-                    json={"Content": "We reset your mail profile. It should stop asking now.", "ContentType": "text/plain"})
-        rt_api.post(f"/ticket/{ticket_id}/comment", json={"Content": "Internal: SSO token bug.", "ContentType": "text/plain"})
+        rt_api.post(
+            f"/ticket/{ticket_id}/correspond",
+            json={"Content": "We reset your mail profile. It should stop asking now.", "ContentType": "text/plain"},
+        )
+        rt_api.post(
+            f"/ticket/{ticket_id}/comment", json={"Content": "Internal: SSO token bug.", "ContentType": "text/plain"}
+        )
         rt_api.put(f"/ticket/{ticket_id}", json={"Status": "resolved"})
 
         def nudged():
@@ -300,19 +331,33 @@ def test_round_trip_thread_to_rt_ticket_and_the_agents_reply_and_resolution_back
     assert "We reset your mail profile. It should stop asking now." in page
     assert "The ticket is now being worked on." in page and "The ticket is now resolved." in page
     assert "Internal: SSO token bug." not in page
-    response = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/ticket-outcome", {"solved": "yes"},
-                         follow_redirects=True)
+    response = post_form(
+        client,
+        f"{PREFIX}/t/{thread_id}",
+        f"{PREFIX}/t/{thread_id}/ticket-outcome",
+        {"solved": "yes"},
+        follow_redirects=True,
+    )
     assert "solved-chip" in response.text
     with app.app_context():
         thread = db.session.get(models(app).Thread, thread_id)
         assert thread.accepted_post_id is not None
 
 
-@pytest.mark.xdist_group("request_tracker")
 def test_rt_finds_a_ticket_by_key_and_refuses_an_unknown_queue(rt):
     connector = RequestTracker(rt_settings(rt), timeout=30)
-    request = TicketRequest(key="key-for-lookup-test", thread_id=7, title="Lookup test", question="Q", answers=(),
-                            tags=(), link="http://x/t/7", requester_name="Ana", requester_email=None, queue="General")
+    request = TicketRequest(
+        key="key-for-lookup-test",
+        thread_id=7,
+        title="Lookup test",
+        question="Q",
+        answers=(),
+        tags=(),
+        link="http://x/t/7",
+        requester_name="Ana",
+        requester_email=None,
+        queue="General",
+    )
     assert connector.find_ticket(request.key) is None
     made = connector.create_ticket(request)
     assert connector.find_ticket(request.key) == made
@@ -324,17 +369,21 @@ def test_rt_finds_a_ticket_by_key_and_refuses_an_unknown_queue(rt):
     assert "not-the-password" not in str(refused.value)
 
 
-@pytest.mark.xdist_group("request_tracker")
 def test_rt_changes_are_found_by_polling_too(rt, people_factory):
-    app, client, people = people_factory(FORUM_DESK_CONNECTOR="request_tracker", FORUM_DESK_SETTINGS=rt_settings(rt),
-                                         FORUM_DESK_POLL_SECONDS=0)
+    app, client, people = people_factory(
+        FORUM_DESK_CONNECTOR="request_tracker", FORUM_DESK_SETTINGS=rt_settings(rt), FORUM_DESK_POLL_SECONDS=0
+    )
     thread_id = make_thread(app, people.asker, title="Monitor flickers at my desk")
     escalate_by_hand(app, thread_id, people.asker)
     work(app)
     with app.app_context():
         ticket_id = db.session.scalar(sa.select(models(app).Escalation.ticket_id))
-    httpx.post(f"{rt}/REST/2.0/ticket/{ticket_id}/correspond", auth=(RT_USER, RT_PASSWORD), timeout=30,
-               json={"Content": "Swap the cable, we left one at reception.", "ContentType": "text/plain"})
+    httpx.post(
+        f"{rt}/REST/2.0/ticket/{ticket_id}/correspond",
+        auth=(RT_USER, RT_PASSWORD),
+        timeout=30,
+        json={"Content": "Swap the cable, we left one at reception.", "ContentType": "text/plain"},
+    )
     time.sleep(1.1)  # RT keeps times to the second
     assert work(app)["news"] >= 1
     login(client, people.asker)

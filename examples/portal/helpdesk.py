@@ -63,10 +63,18 @@ class PortalDesk(Connector):
 
     def create_ticket(self, request: TicketRequest) -> TicketRef:
         with _engine().begin() as conn:
-            result = conn.execute(tickets.insert().values(
-                key=request.key, subject=request.title, body=request.text(), queue=request.queue, status="new",
-                requester=request.requester_email or request.requester_name, link=request.link, created_at=_now(),
-            ))
+            result = conn.execute(
+                tickets.insert().values(
+                    key=request.key,
+                    subject=request.title,
+                    body=request.text(),
+                    queue=request.queue,
+                    status="new",
+                    requester=request.requester_email or request.requester_name,
+                    link=request.link,
+                    created_at=_now(),
+                )
+            )
             ticket_id = str(result.inserted_primary_key[0])
         return TicketRef(ticket_id, f"/desk/{ticket_id}")
 
@@ -79,18 +87,30 @@ class PortalDesk(Connector):
         with _engine().begin() as conn:
             if conn.scalar(sa.select(tickets.c.id).where(tickets.c.id == int(ticket_id))) is None:
                 raise DeskRejected(f"There is no ticket {ticket_id}.")
-            conn.execute(ticket_events.insert().values(ticket_id=int(ticket_id), kind="note", text=text,
-                                                       author="Community", created_at=_now()))
+            conn.execute(
+                ticket_events.insert().values(
+                    ticket_id=int(ticket_id), kind="note", text=text, author="Community", created_at=_now()
+                )
+            )
 
     def changes(self, ticket_id: str, cursor: str | None) -> tuple[list[TicketChange], str | None]:
         with _engine().connect() as conn:
             rows = conn.execute(
-                sa.select(ticket_events).where(ticket_events.c.ticket_id == int(ticket_id),
-                                               ticket_events.c.id > int(cursor or 0)).order_by(ticket_events.c.id)
+                sa.select(ticket_events)
+                .where(ticket_events.c.ticket_id == int(ticket_id), ticket_events.c.id > int(cursor or 0))
+                .order_by(ticket_events.c.id)
             ).all()
         found = [
-            TicketChange(ticket_id, str(row.id), row.kind, row.created_at, status=row.status, text=row.text,
-                         author=row.author, resolved=row.status == "resolved")
+            TicketChange(
+                ticket_id,
+                str(row.id),
+                row.kind,
+                row.created_at,
+                status=row.status,
+                text=row.text,
+                author=row.author,
+                resolved=row.status == "resolved",
+            )
             for row in rows
             if row.kind in ("reply", "status")
         ]
@@ -130,12 +150,26 @@ def ticket(ticket_id: int) -> Any:
             return redirect(url_for("desk.ticket", ticket_id=ticket_id))
         with _engine().begin() as conn:
             if text:
-                conn.execute(ticket_events.insert().values(ticket_id=ticket_id, kind="reply", text=text,
-                                                           author=current_user.display_name, created_at=_now()))
+                conn.execute(
+                    ticket_events.insert().values(
+                        ticket_id=ticket_id,
+                        kind="reply",
+                        text=text,
+                        author=current_user.display_name,
+                        created_at=_now(),
+                    )
+                )
             if status != row.status:
                 conn.execute(tickets.update().where(tickets.c.id == ticket_id).values(status=status))
-                conn.execute(ticket_events.insert().values(ticket_id=ticket_id, kind="status", status=status,
-                                                           author=current_user.display_name, created_at=_now()))
+                conn.execute(
+                    ticket_events.insert().values(
+                        ticket_id=ticket_id,
+                        kind="status",
+                        status=status,
+                        author=current_user.display_name,
+                        created_at=_now(),
+                    )
+                )
         flash("Saved. The asker sees it in the community shortly.")
         return redirect(url_for("desk.ticket", ticket_id=ticket_id))
     with _engine().connect() as conn:

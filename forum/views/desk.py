@@ -28,8 +28,13 @@ def escalate(thread_id: int) -> Any:
         flash("Done. The IT team has been asked to look at this. Their replies will show up on this page.", "success")
         return redirect(thread_url(found))
     desk = state().desk()
-    return render("forum/escalate.html", thread=found, desk=desk, action=ActionForm(),
-                  already=escalation.for_thread(state(), found.id))
+    return render(
+        "forum/escalate.html",
+        thread=found,
+        desk=desk,
+        action=ActionForm(),
+        already=escalation.for_thread(state(), found.id),
+    )
 
 
 @blueprint.post("/t/<int:thread_id>/ticket-outcome")
@@ -43,8 +48,12 @@ def ticket_outcome(thread_id: int) -> Any:
         raise ForumError("This question was never passed to the IT team.", status=404)
     solved = request.form.get("solved") == "yes"
     ticket_updates.record_outcome(state(), me(), handed, solved)
-    flash("Great, glad it is sorted. Thanks for letting us know." if solved else
-          "Thanks. We told the IT team it is not solved yet, so they can look again.", "success")
+    flash(
+        "Great, glad it is sorted. Thanks for letting us know."
+        if solved
+        else "Thanks. We told the IT team it is not solved yet, so they can look again.",
+        "success",
+    )
     return redirect(thread_url(found))
 
 
@@ -74,9 +83,15 @@ def admin_desk() -> Any:
     E = state().models.Escalation
     threads = {e.id: e for e in state().db.session.query(E).filter(E.id.in_({j.escalation_id for j in jobs}))}
     return render(
-        "forum/admin/desk.html", desk=desk, jobs=jobs, escalations=threads, summary=outbox.queue_summary(state()),
-        queues=state().setting("FORUM_DESK_QUEUES") or {}, rules=escalation.EscalationRules.from_config(state().config),
-        action=ActionForm(), now=utcnow(),
+        "forum/admin/desk.html",
+        desk=desk,
+        jobs=jobs,
+        escalations=threads,
+        summary=outbox.queue_summary(state()),
+        queues=state().setting("FORUM_DESK_QUEUES") or {},
+        rules=escalation.EscalationRules.from_config(state().config),
+        action=ActionForm(),
+        now=utcnow(),
     )
 
 

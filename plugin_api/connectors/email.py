@@ -6,7 +6,6 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formataddr
-from typing import Any
 
 from ..desk import Connector, DeskRejected, DeskUnavailable, Setting, TicketRef, TicketRequest
 
@@ -24,8 +23,9 @@ class EmailDesk(Connector):
     reads_changes = False
     settings = (
         Setting("to", "Desk intake address", "Where the desk turns e-mail into tickets, such as help@example.com."),
-        Setting("sender", "From address", "The address the forum sends from.", required=False,
-                default="community@localhost"),
+        Setting(
+            "sender", "From address", "The address the forum sends from.", required=False, default="community@localhost"
+        ),
         Setting("host", "SMTP server", "The mail server's name.", required=False, default="localhost"),
         Setting("port", "SMTP port", "Usually 25, 587 (STARTTLS) or 465 (TLS).", required=False, default="25"),
         Setting("security", "Encryption", "none, starttls or tls.", required=False, default="none"),
@@ -72,12 +72,16 @@ class EmailDesk(Connector):
                     smtp.login(self.values["username"], self.values.get("password") or "")
                 smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:
-            raise DeskRejected(f"The mail server refused the desk address {self.values['to']}: {_first(error)}") from None
+            raise DeskRejected(
+                f"The mail server refused the desk address {self.values['to']}: {_first(error)}"
+            ) from None
         except smtplib.SMTPResponseException as error:
             text = f"The mail server said {error.smtp_code}: {error.smtp_error.decode(errors='replace')[:200]}"
             raise (DeskUnavailable if 400 <= error.smtp_code < 500 else DeskRejected)(text) from None
         except (OSError, smtplib.SMTPException) as error:
-            raise DeskUnavailable(f"We could not reach the mail server {host}:{port} ({type(error).__name__}).") from None
+            raise DeskUnavailable(
+                f"We could not reach the mail server {host}:{port} ({type(error).__name__})."
+            ) from None
 
 
 def _first(error: smtplib.SMTPRecipientsRefused) -> str:

@@ -31,7 +31,9 @@ def call(
     except httpx.TimeoutException:
         raise DeskUnavailable(f"The desk at {where} took too long to answer while we {what}.") from None
     except httpx.HTTPError as error:
-        raise DeskUnavailable(f"We could not reach the desk at {where} while we {what} ({type(error).__name__}).") from None
+        raise DeskUnavailable(
+            f"We could not reach the desk at {where} while we {what} ({type(error).__name__})."
+        ) from None
     if response.is_success or (missing_ok and response.status_code == 404):
         return response
     detail = _detail(response)

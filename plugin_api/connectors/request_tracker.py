@@ -32,12 +32,27 @@ class RequestTracker(Connector):
         Setting("url", "RT address", "The address of RT's web interface, such as https://rt.example.com."),
         Setting("user", "RT user", "An RT user allowed to create and see tickets in your queues."),
         Setting("password", "RT password", "That user's password (HTTP basic auth over HTTPS).", secret=True),
-        Setting("queue", "Default queue", "Where tickets go when no category mapping says.", required=False,
-                default="General"),
-        Setting("key_field", "Key custom field", "The ticket custom field that stores the forum's key.",
-                required=False, default="Forum key"),
-        Setting("resolved_statuses", "Resolved statuses", "Statuses that mean solved, separated by commas.",
-                required=False, default="resolved"),
+        Setting(
+            "queue",
+            "Default queue",
+            "Where tickets go when no category mapping says.",
+            required=False,
+            default="General",
+        ),
+        Setting(
+            "key_field",
+            "Key custom field",
+            "The ticket custom field that stores the forum's key.",
+            required=False,
+            default="Forum key",
+        ),
+        Setting(
+            "resolved_statuses",
+            "Resolved statuses",
+            "Statuses that mean solved, separated by commas.",
+            required=False,
+            default="resolved",
+        ),
     )
 
     def __init__(self, values: Any, *, timeout: float = 15.0) -> None:
@@ -72,8 +87,13 @@ class RequestTracker(Connector):
         return TicketRef(str(items[0]["id"]), self.ticket_url(str(items[0]["id"]))) if items else None
 
     def add_comment(self, ticket_id: str, text: str, key: str = "") -> None:
-        call(self.http, "POST", f"{self.api}/ticket/{ticket_id}/comment", what="added a note",
-             json={"Content": text, "ContentType": "text/plain"})
+        call(
+            self.http,
+            "POST",
+            f"{self.api}/ticket/{ticket_id}/comment",
+            what="added a note",
+            json={"Content": text, "ContentType": "text/plain"},
+        )
 
     def changes(self, ticket_id: str, cursor: str | None) -> tuple[list[TicketChange], str | None]:
         after = int(cursor or 0)
@@ -84,7 +104,9 @@ class RequestTracker(Connector):
         replies = {t["id"] for t in transactions if t.get("Type") == "Correspond"}
         texts: dict[str, str] = {}
         if replies:
-            for attachment in self._pages(f"ticket/{ticket_id}/attachments", fields="ContentType,Content,TransactionId"):
+            for attachment in self._pages(
+                f"ticket/{ticket_id}/attachments", fields="ContentType,Content,TransactionId"
+            ):
                 if attachment.get("TransactionId") in replies and attachment.get("ContentType") == "text/plain":
                     texts.setdefault(attachment["TransactionId"], (attachment.get("Content") or "").strip())
         found = []
@@ -92,11 +114,15 @@ class RequestTracker(Connector):
             at = _when(txn["Created"])
             if txn.get("Type") == "Status" or (txn.get("Type") == "Set" and txn.get("Field") == "Status"):
                 status = str(txn.get("NewValue") or "")
-                found.append(TicketChange(ticket_id, txn["id"], "status", at, status=status,
-                                          resolved=status.lower() in self.resolved))
+                found.append(
+                    TicketChange(
+                        ticket_id, txn["id"], "status", at, status=status, resolved=status.lower() in self.resolved
+                    )
+                )
             elif txn["id"] in replies:
-                found.append(TicketChange(ticket_id, txn["id"], "reply", at, text=texts.get(txn["id"], ""),
-                                          author="IT team"))
+                found.append(
+                    TicketChange(ticket_id, txn["id"], "reply", at, text=texts.get(txn["id"], ""), author="IT team")
+                )
         return found, transactions[-1]["id"]
 
     def changed_tickets(self, ticket_ids: Sequence[str], since: dt.datetime) -> list[str] | None:
@@ -109,8 +135,13 @@ class RequestTracker(Connector):
         rows: list[dict[str, Any]] = []
         page = 1
         while True:
-            data = call(self.http, "GET", f"{self.api}/{path}", what="read ticket changes",
-                        params={**params, "per_page": PAGE, "page": page}).json()
+            data = call(
+                self.http,
+                "GET",
+                f"{self.api}/{path}",
+                what="read ticket changes",
+                params={**params, "per_page": PAGE, "page": page},
+            ).json()
             rows += data.get("items") or []
             if page >= int(data.get("pages") or 1):
                 return rows

@@ -49,8 +49,13 @@ class SignedWebhook(Connector):
         Setting("secret", "Signing secret", "A whsec_... secret shared with the receiver.", secret=True),
         Setting("lookup_url", "Lookup address", "Optional: GET ?key=... finds a ticket made earlier.", required=False),
         Setting("comment_url", "Comment address", "Optional: where notes for a ticket are POSTed.", required=False),
-        Setting("queue", "Default queue", "Sent as 'queue' when no category mapping says.", required=False,
-                default="General"),
+        Setting(
+            "queue",
+            "Default queue",
+            "Sent as 'queue' when no category mapping says.",
+            required=False,
+            default="General",
+        ),
     )
 
     def __init__(self, values: Any, *, timeout: float = 15.0) -> None:
@@ -99,11 +104,27 @@ class SignedWebhook(Connector):
         at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         changes = []
         if payload.get("reply"):
-            changes.append(TicketChange(ticket, f"{change_id}-reply", "reply", at, text=str(payload["reply"]),
-                                        author=str(payload.get("author") or "")))
+            changes.append(
+                TicketChange(
+                    ticket,
+                    f"{change_id}-reply",
+                    "reply",
+                    at,
+                    text=str(payload["reply"]),
+                    author=str(payload.get("author") or ""),
+                )
+            )
         if payload.get("status"):
-            changes.append(TicketChange(ticket, f"{change_id}-status", "status", at, status=str(payload["status"]),
-                                        resolved=bool(payload.get("resolved"))))
+            changes.append(
+                TicketChange(
+                    ticket,
+                    f"{change_id}-status",
+                    "status",
+                    at,
+                    status=str(payload["status"]),
+                    resolved=bool(payload.get("resolved")),
+                )
+            )
         if not changes:
             raise DeskRejected("The message needs a reply or a status.")
         return TicketNews(changes=tuple(changes))
