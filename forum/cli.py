@@ -155,9 +155,29 @@ def desk_run(once: bool, interval: float) -> None:
     if not desk.enabled:
         raise click.ClickException(desk.problem)
     if once:
-        result = run_once(state)
+        result = run_once(state, parts=("desk",))
         click.echo(", ".join(f"{name}: {count}" for name, count in result.items()))
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     click.echo(f"Working with {desk.connector.label}; stop with Ctrl+C.")
+    run_forever(state, interval=interval, parts=("desk",))
+
+
+@forum_cli.command("worker")
+@click.option("--once", is_flag=True, help="Do one pass and stop (for cron).")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+def worker(once: bool, interval: float) -> None:
+    """Everything in the background: the service desk (when set up) and notification e-mail and digests."""
+    import logging
+
+    from .extension import get_state
+    from .worker import run_forever, run_once
+
+    state = get_state()
+    if once:
+        result = run_once(state)
+        click.echo(", ".join(f"{name}: {count}" for name, count in result.items()))
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    click.echo("The forum's worker is running; stop with Ctrl+C.")
     run_forever(state, interval=interval)

@@ -58,6 +58,25 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_ESCALATE_NO_ANSWER_HOURS": 8,
     #: Hours without an accepted answer before a question goes to the IT team by itself; ``None`` never.
     "FORUM_ESCALATE_UNSOLVED_HOURS": 48,
+    #: The SMTP server that sends notification e-mail; ``None`` sends none (notices stay in the portal).
+    "FORUM_MAIL_SERVER": None,
+    #: Its port: 25, 587 with STARTTLS, or 465 with TLS.
+    "FORUM_MAIL_PORT": 25,
+    #: "none", "starttls" or "tls".
+    "FORUM_MAIL_SECURITY": "none",
+    #: Login for the SMTP server, if it needs one.
+    "FORUM_MAIL_USERNAME": None,
+    "FORUM_MAIL_PASSWORD": None,
+    #: The address notification e-mail comes from.
+    "FORUM_MAIL_SENDER": "community@localhost",
+    #: Seconds to wait for the SMTP server.
+    "FORUM_MAIL_TIMEOUT": 10.0,
+    #: Tries before an e-mail is given up (the notice stays in the portal).
+    "FORUM_MAIL_MAX_ATTEMPTS": 6,
+    #: Hours between two digest e-mails to one person.
+    "FORUM_DIGEST_HOURS": 24,
+    #: Seconds between two refreshes of the bell's count in an open page.
+    "FORUM_BELL_SECONDS": 30,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

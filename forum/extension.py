@@ -120,13 +120,14 @@ class Forum:
             plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
-        from . import events
+        from . import events, notice_rules
         from .cli import forum_cli
         from .gamification import connect
         from .views import blueprint
 
         connect(app)
         events.connect(app)
+        notice_rules.connect(app)
 
         app.register_blueprint(blueprint, url_prefix=app.config["FORUM_URL_PREFIX"])
         csrf = app.extensions.get("csrf")

@@ -72,7 +72,10 @@ class CategoryMixin:
     """A place for threads about one service, ordered by the desk admins."""
 
     __tablename__ = "forum_category"
-    __table_args__ = (sa.UniqueConstraint("slug", name="uq_forum_category_slug"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("slug", name="uq_forum_category_slug"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(80), nullable=False)
@@ -86,7 +89,10 @@ class TagMixin:
     """A short label people filter threads by, such as ``outlook`` or ``vpn``."""
 
     __tablename__ = "forum_tag"
-    __table_args__ = (sa.UniqueConstraint("name", name="uq_forum_tag_name"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("name", name="uq_forum_tag_name"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(40), nullable=False)
@@ -184,7 +190,10 @@ class PostRevisionMixin:
     """One saved version of a post, so edits never lose what was there before."""
 
     __tablename__ = "forum_post_revision"
-    __table_args__ = (sa.UniqueConstraint("post_id", "number", name="uq_forum_post_revision_post_number"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("post_id", "number", name="uq_forum_post_revision_post_number"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(
@@ -200,7 +209,10 @@ class LikeMixin:
     """One person's like of one post; the unique index makes a second like impossible."""
 
     __tablename__ = "forum_like"
-    __table_args__ = (sa.UniqueConstraint("post_id", "user_id", name="uq_forum_like_post_user"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("post_id", "user_id", name="uq_forum_like_post_user"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(
@@ -213,7 +225,10 @@ class FavouriteMixin:
     """A thread someone bookmarked to find again."""
 
     __tablename__ = "forum_favourite"
-    __table_args__ = (sa.UniqueConstraint("thread_id", "user_id", name="uq_forum_favourite_thread_user"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("thread_id", "user_id", name="uq_forum_favourite_thread_user"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     thread_id: Mapped[int] = mapped_column(
@@ -250,7 +265,10 @@ class ShareVisitMixin:
     """A signed-in person (not the sharer) who arrived through a shared link; once each."""
 
     __tablename__ = "forum_share_visit"
-    __table_args__ = (sa.UniqueConstraint("share_id", "visitor_id", name="uq_forum_share_visit_share_visitor"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("share_id", "visitor_id", name="uq_forum_share_visit_share_visitor"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     share_id: Mapped[int] = mapped_column(
@@ -266,7 +284,11 @@ class NotificationMixin:
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        return (sa.Index("ix_forum_notification_user_created", "user_id", "created_at"),)
+        return (
+            sa.Index("ix_forum_notification_user_created", "user_id", "created_at"),
+            sa.Index("ix_forum_notification_email", "email_state", "email_next_at"),
+            sa.Index("ix_forum_notification_group", "user_id", "group_key"),
+        )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
@@ -279,6 +301,19 @@ class NotificationMixin:
     message: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: How many events this one notice stands for ("Ana and 4 others liked your answer").
+    count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    #: Unread notices with the same key are merged into one.
+    group_key: Mapped[str | None] = mapped_column(sa.String(80), nullable=True)
+    announcement_id: Mapped[int | None] = mapped_column(
+        sa.Integer,
+        sa.ForeignKey("forum_announcement.id", name="fk_forum_notification_announcement_id"),
+        nullable=True,
+    )
+    #: E-mail for this notice: None (none wanted), "pending", "digest", "sent" or "failed".
+    email_state: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    email_attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    email_next_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
 
 class PointEventMixin:
@@ -331,7 +366,10 @@ class BadgeAwardMixin:
     """A badge someone earned, once."""
 
     __tablename__ = "forum_badge_award"
-    __table_args__ = (sa.UniqueConstraint("user_id", "badge", name="uq_forum_badge_award_user_badge"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("user_id", "badge", name="uq_forum_badge_award_user_badge"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     badge: Mapped[str] = mapped_column(sa.String(40), nullable=False, index=True)
@@ -382,7 +420,10 @@ class SearchDocMixin:
     """What search sees of a thread or an article: plain text, kept in step with every change."""
 
     __tablename__ = "forum_search_doc"
-    __table_args__ = (sa.UniqueConstraint("kind", "ref_id", name="uq_forum_search_doc_kind_ref"),)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("kind", "ref_id", name="uq_forum_search_doc_kind_ref"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     #: "thread" or "article".
@@ -459,7 +500,9 @@ class DeskJobMixin:
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     escalation_id: Mapped[int] = mapped_column(
-        sa.Integer, sa.ForeignKey("forum_escalation.id", name="fk_forum_desk_job_escalation_id"), nullable=False,
+        sa.Integer,
+        sa.ForeignKey("forum_escalation.id", name="fk_forum_desk_job_escalation_id"),
+        nullable=False,
         index=True,
     )
     #: "create" (open the ticket) or "comment" (add a note to it).
@@ -510,6 +553,121 @@ class WebhookReceiptMixin:
     received_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow, index=True)
 
 
+class FollowMixin:
+    """Someone following a thread, a category or a keyword, and how closely."""
+
+    __tablename__ = "forum_follow"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.UniqueConstraint("user_id", "target_type", "target_id", name="uq_forum_follow_target"),
+            sa.Index("ix_forum_follow_target", "target_type", "target_id"),
+        )
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    #: "thread", "category" or "tag".
+    target_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    target_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: "watching" (hear about everything), "normal" (only what concerns you) or "muted" (nothing).
+    level: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class NotificationPrefMixin:
+    """How one person wants to hear about one kind of notice: in the portal, by e-mail, in a digest, or not."""
+
+    __tablename__ = "forum_notification_pref"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("user_id", "kind", name="uq_forum_notification_pref_kind"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    #: "portal", "email", "digest" or "off".
+    channel: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+
+
+class MailDigestMixin:
+    """When a person last got their daily digest e-mail."""
+
+    __tablename__ = "forum_mail_digest"
+
+    sent_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False)
+
+
+class AnnouncementMixin:
+    """News from the IT team: an outage, maintenance, an upgrade, with a timeline of updates."""
+
+    __tablename__ = "forum_announcement"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.Index("ix_forum_announcement_published", "published_at"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    #: "outage", "maintenance", "upgrade" or "news".
+    kind: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: The services it affects, as people name them ("Email, VPN").
+    services: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    #: "info", "minor", "major" or "critical".
+    severity: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="info")
+    body_source: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    starts_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: Only this category's followers are told; None means everyone.
+    category_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_category.id", name="fk_forum_announcement_category_id"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
+    published_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    #: Set when the last update says it is over; the banner goes away.
+    closed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    affected_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+
+class AnnouncementUpdateMixin:
+    """One step in an announcement's timeline ("Investigating", "Identified", "Fixed")."""
+
+    __tablename__ = "forum_announcement_update"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        sa.Integer,
+        sa.ForeignKey("forum_announcement.id", name="fk_forum_announcement_update_announcement_id"),
+        nullable=False,
+        index=True,
+    )
+    status: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    body_source: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    closes: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class AnnouncementPersonMixin:
+    """One person and one announcement: subscribed, affected ("me too"), dismissed the banner."""
+
+    __tablename__ = "forum_announcement_person"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("announcement_id", "user_id", name="uq_forum_announcement_person"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        sa.Integer,
+        sa.ForeignKey("forum_announcement.id", name="fk_forum_announcement_person_announcement_id"),
+        nullable=False,
+    )
+    subscribed: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    affected: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    dismissed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+
 @dataclass(frozen=True)
 class Models:
     """The concrete model classes for one ``SQLAlchemy`` instance."""
@@ -535,6 +693,12 @@ class Models:
     DeskJob: Any
     TimelineEvent: Any
     WebhookReceipt: Any
+    Follow: Any
+    NotificationPref: Any
+    MailDigest: Any
+    Announcement: Any
+    AnnouncementUpdate: Any
+    AnnouncementPerson: Any
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -565,6 +729,12 @@ class Models:
             self.DeskJob.__table__,
             self.TimelineEvent.__table__,
             self.WebhookReceipt.__table__,
+            self.Follow.__table__,
+            self.NotificationPref.__table__,
+            self.MailDigest.__table__,
+            self.Announcement.__table__,
+            self.AnnouncementUpdate.__table__,
+            self.AnnouncementPerson.__table__,
         ]
 
 
@@ -690,6 +860,35 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         actor_id=key.mapped("forum_timeline_event", "actor_id", nullable=True, index=False),
     )
     webhook_receipt = model("ForumWebhookReceipt", WebhookReceiptMixin)
+    follow = model("ForumFollow", FollowMixin, user_id=key.mapped("forum_follow", "user_id", index=False))
+    notification_pref = model(
+        "ForumNotificationPref",
+        NotificationPrefMixin,
+        user_id=key.mapped("forum_notification_pref", "user_id", index=False),
+    )
+    mail_digest = model(
+        "ForumMailDigest",
+        MailDigestMixin,
+        user_id=mapped_column(
+            "user_id",
+            key.type,
+            sa.ForeignKey(f"{key.table}.{key.column}", name="fk_forum_mail_digest_user_id"),
+            primary_key=True,
+        ),
+    )
+    announcement = model(
+        "ForumAnnouncement", AnnouncementMixin, author_id=key.mapped("forum_announcement", "author_id", index=False)
+    )
+    announcement_update = model(
+        "ForumAnnouncementUpdate",
+        AnnouncementUpdateMixin,
+        author_id=key.mapped("forum_announcement_update", "author_id", index=False),
+    )
+    announcement_person = model(
+        "ForumAnnouncementPerson",
+        AnnouncementPersonMixin,
+        user_id=key.mapped("forum_announcement_person", "user_id", index=False),
+    )
     models = Models(
         Category=category,
         Tag=tag,
@@ -712,6 +911,12 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         DeskJob=desk_job,
         TimelineEvent=timeline_event,
         WebhookReceipt=webhook_receipt,
+        Follow=follow,
+        NotificationPref=notification_pref,
+        MailDigest=mail_digest,
+        Announcement=announcement,
+        AnnouncementUpdate=announcement_update,
+        AnnouncementPerson=announcement_person,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

@@ -18,7 +18,9 @@ from plugin_api.desk import Connector, DeskError, DeskUnavailable, TicketChange
 from . import signals
 from .errors import ForumError, NotAllowed
 from .extension import ForumState
+from .following import followers
 from .models import utcnow
+from .notifications import deliver
 from .users import ForumUser
 
 log = logging.getLogger("forum.desk")
@@ -84,12 +86,12 @@ def apply_changes(state: ForumState, escalation: Any, changes: Iterable[TicketCh
 
 
 def _notify_followers(state: ForumState, thread: Any, changes: list[TicketChange]) -> None:
-    """One notice per person for this batch: the asker, and everyone who saved the thread."""
+    """One notice per person for this batch: the asker, the thread's watchers and everyone who saved it."""
     models = state.models
-    followers = set(
+    saved = set(
         state.db.session.scalars(sa.select(models.Favourite.user_id).where(models.Favourite.thread_id == thread.id))
     )
-    followers.add(thread.author_id)
+    people = saved | followers(state, [("thread", thread.id)]) | {thread.author_id}
     last = changes[-1]
     if any(c.resolved for c in changes):
         message = f"The IT team resolved “{thread.title}”. Did it solve the problem?"
@@ -100,13 +102,7 @@ def _notify_followers(state: ForumState, thread: Any, changes: list[TicketChange
     else:
         message = f"The ticket for “{thread.title}” is now {status_words(last.status)}."
         kind = "ticket_status"
-    state.db.session.execute(
-        sa.insert(models.Notification),
-        [
-            {"user_id": person, "kind": kind, "message": message[:300], "thread_id": thread.id, "created_at": utcnow()}
-            for person in followers
-        ],
-    )
+    deliver(state, people, kind, message, thread=thread)
 
 
 def poll(state: ForumState, connector: Connector, *, now: dt.datetime | None = None, limit: int = 200) -> int:

@@ -23,6 +23,8 @@ class ForumUser:
     is_admin: bool = False
     #: The forum level (0 Newcomer … 4 Champion); filled in by the forum, not the host.
     level: int = 0
+    #: What people type after @ to mention this person.
+    handle: str = ""
 
     @property
     def is_moderator(self) -> bool:
@@ -70,6 +72,7 @@ class UserAdapter:
     avatar_attributes: tuple[str, ...] = ("avatar_url", "picture_url")
     agent_attributes: tuple[str, ...] = ("is_agent", "is_staff", "is_desk_agent")
     admin_attributes: tuple[str, ...] = ("is_admin", "is_superuser")
+    handle_attributes: tuple[str, ...] = ("username", "login", "handle")
 
     def __init__(self) -> None:
         self.db: SQLAlchemy | None = None
@@ -84,7 +87,7 @@ class UserAdapter:
             sa.inspect(user_model).mapper.get_property_by_column(sa.inspect(user_model).primary_key[0]).key
         )
         # Look only for the attributes the model has: on long pages a miss per name per person adds up.
-        for group in ("name", "email", "avatar", "agent", "admin"):
+        for group in ("name", "email", "avatar", "agent", "admin", "handle"):
             names = getattr(self, f"{group}_attributes")
             setattr(self, f"{group}_attributes", tuple(n for n in names if hasattr(user_model, n)))
 
@@ -113,6 +116,31 @@ class UserAdapter:
         """Admins manage categories and settings."""
         return bool(_first_attr(user, self.admin_attributes))
 
+    def handle(self, user: Any) -> str:
+        """What follows @ to mention this person: a user name if the model has one, else the name without spaces."""
+        value = _first_attr(user, self.handle_attributes)
+        if value:
+            return str(value)
+        return "".join(ch for ch in self.display_name(user) if ch.isalnum() or ch in "._-")
+
+    def find_by_handles(self, handles: Iterable[str]) -> dict[str, ForumUser]:
+        """People by lower-cased handle, in one query."""
+        assert self.db is not None and self.user_model is not None
+        wanted = {h.lower() for h in handles if h}
+        if not wanted:
+            return {}
+        mapper = sa.inspect(self.user_model)
+        if self.handle_attributes and self.handle_attributes[0] in mapper.columns:
+            column = sa.func.lower(mapper.columns[self.handle_attributes[0]])
+        elif self.name_attributes and self.name_attributes[0] in mapper.columns:
+            column = sa.func.lower(sa.func.replace(mapper.columns[self.name_attributes[0]], " ", ""))
+        else:
+            return {}
+        found = (
+            self.to_forum_user(u) for u in self.db.session.scalars(sa.select(self.user_model).where(column.in_(wanted)))
+        )
+        return {person.handle.lower(): person for person in found}
+
     def user_id(self, user: Any) -> Any:
         """The primary key the forum stores; the host's ``get_id()`` is a string, so read the column."""
         return getattr(user, self._key_attribute)
@@ -126,6 +154,7 @@ class UserAdapter:
             avatar_url=self.avatar_url(user),
             is_agent=self.is_agent(user),
             is_admin=self.is_admin(user),
+            handle=self.handle(user),
         )
 
     def get_many(self, ids: Iterable[Any]) -> dict[Any, ForumUser]:

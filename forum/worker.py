@@ -12,6 +12,7 @@ from typing import Any
 
 from .escalation import auto_escalate
 from .extension import ForumState
+from .mail import send_digests, send_pending
 from .outbox import deliver_due
 from .ticket_updates import forget_old_receipts, poll
 
@@ -23,20 +24,34 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_once(state: ForumState, worker: str | None = None) -> dict[str, Any]:
-    """One pass; what it did, counted. Safe to run in several processes at once."""
+def run_once(
+    state: ForumState, worker: str | None = None, *, parts: tuple[str, ...] = ("desk", "mail")
+) -> dict[str, Any]:
+    """One pass over the desk and the mail; what it did, counted. Safe to run in several processes at once."""
+    result: dict[str, Any] = {}
     desk = state.desk()
-    if desk.connector is None:
-        return {"problem": desk.problem}
-    worker = worker or worker_name()
-    escalated = auto_escalate(state)
-    delivered = deliver_due(state, desk.connector, worker)
-    news = poll(state, desk.connector)
-    forget_old_receipts(state)
-    return {"escalated": escalated, **delivered, "news": news}
+    if "desk" in parts and desk.connector is not None:
+        worker = worker or worker_name()
+        result["escalated"] = auto_escalate(state)
+        result.update(deliver_due(state, desk.connector, worker))
+        result["news"] = poll(state, desk.connector)
+        forget_old_receipts(state)
+    elif "desk" in parts:
+        result["problem"] = desk.problem
+    if "mail" in parts:
+        mailed = send_pending(state)
+        result["mail_sent"], result["mail_waiting"] = mailed["sent"], mailed["waiting"]
+        result["digests"] = send_digests(state)
+    return result
 
 
-def run_forever(state: ForumState, *, interval: float = 5.0, stop: threading.Event | None = None) -> None:
+def run_forever(
+    state: ForumState,
+    *,
+    interval: float = 5.0,
+    stop: threading.Event | None = None,
+    parts: tuple[str, ...] = ("desk", "mail"),
+) -> None:
     """Run passes until SIGTERM/SIGINT (or ``stop``); a failing pass is logged and the next one comes."""
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
@@ -45,8 +60,8 @@ def run_forever(state: ForumState, *, interval: float = 5.0, stop: threading.Eve
     while not stop.is_set():
         started = time.monotonic()
         try:
-            result = run_once(state)
-            if any(result.get(k) for k in ("escalated", "done", "waiting", "failed", "news")):
+            result = run_once(state, parts=parts)
+            if any(result.get(k) for k in ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests")):
                 log.info("desk pass: %s", result)
         except Exception:
             log.exception("A desk pass failed; trying again in %s s", interval)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from ..extension import ForumState
 from ..models import utcnow
+from ..upsert import upsert
 from .rules import CAPPED_REASONS, PointRules, buckets_for, capped_amount
 
 LIKE_REASONS = ("answer_liked", "question_liked")
@@ -22,27 +23,10 @@ def point_rules(state: ForumState) -> PointRules:
     return PointRules.from_config(state.config.get("FORUM_POINTS"))
 
 
-def _upsert(
-    state: ForumState, table: sa.Table, values: dict[str, Any], keys: list[str], update: dict[str, Any]
-) -> None:
-    """INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike."""
-    dialect = state.db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(**values)
-    if update:
-        statement = statement.on_conflict_do_update(index_elements=keys, set_=update)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=keys)
-    state.db.session.execute(statement)
-
-
 def member_row(state: ForumState, user_id: Any, *, lock: bool = False) -> Any:
     """The person's member row, made on first need; ``lock`` serialises awards to them on PostgreSQL."""
     Member = state.models.Member
-    _upsert(
+    upsert(
         state,
         Member.__table__,
         {"user_id": user_id, "level": 0, "level_locked": False, "days_visited": 0},
@@ -65,7 +49,7 @@ def _bump(state: ForumState, user_id: Any, category_id: int | None, when: dt.dat
             update: dict[str, Any] = {"points": table.c.points + amount}
             if amount > 0:
                 update["reached_at"] = when
-            _upsert(
+            upsert(
                 state,
                 table,
                 {

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import smtplib
-import ssl
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from ..desk import Connector, DeskRejected, DeskUnavailable, Setting, TicketRef, TicketRequest
+from ..desk import Connector, DeskUnavailable, Setting, TicketRef, TicketRequest
+from ..smtp import SmtpServer
 
 
 class EmailDesk(Connector):
@@ -62,30 +61,16 @@ class EmailDesk(Connector):
 
     def send(self, message: EmailMessage) -> None:
         """Hand one message to the SMTP server, sorting failures into retry or reject."""
-        host, port, security = self.values["host"], int(self.values["port"] or 25), self.values["security"]
-        smtp_class = smtplib.SMTP_SSL if security == "tls" else smtplib.SMTP
-        try:
-            with smtp_class(host, port, timeout=self.timeout) as smtp:
-                if security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.values.get("username"):
-                    smtp.login(self.values["username"], self.values.get("password") or "")
-                smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            raise DeskRejected(
-                f"The mail server refused the desk address {self.values['to']}: {_first(error)}"
-            ) from None
-        except smtplib.SMTPResponseException as error:
-            text = f"The mail server said {error.smtp_code}: {error.smtp_error.decode(errors='replace')[:200]}"
-            raise (DeskUnavailable if 400 <= error.smtp_code < 500 else DeskRejected)(text) from None
-        except (OSError, smtplib.SMTPException) as error:
-            raise DeskUnavailable(
-                f"We could not reach the mail server {host}:{port} ({type(error).__name__})."
-            ) from None
-
-
-def _first(error: smtplib.SMTPRecipientsRefused) -> str:
-    """The server's words for the first refused recipient."""
-    for code, text in error.recipients.values():
-        return f"{code} {text.decode(errors='replace')[:200]}"
-    return "no reason given"
+        server = SmtpServer(
+            host=self.values["host"],
+            port=int(self.values["port"] or 25),
+            security=self.values["security"],
+            username=self.values.get("username") or None,
+            password=self.values.get("password") or None,
+            timeout=self.timeout,
+        )
+        results = server.send([message])
+        if not results:
+            raise DeskUnavailable("The mail server hung up before taking the message.")
+        if results[0] is not None:
+            raise results[0]
