@@ -73,11 +73,15 @@ def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.dat
     """Make the job's call to the desk; returns the job's new state ("done", "waiting" or "failed")."""
     models = state.models
     session = state.db.session
-    job, escalation = session.execute(
-        sa.select(models.DeskJob, models.Escalation)
-        .join(models.Escalation, models.Escalation.id == models.DeskJob.escalation_id)
-        .where(models.DeskJob.id == job_id)
-    ).one()
+
+    def load() -> tuple[Any, Any]:
+        return session.execute(  # type: ignore[return-value]
+            sa.select(models.DeskJob, models.Escalation)
+            .join(models.Escalation, models.Escalation.id == models.DeskJob.escalation_id)
+            .where(models.DeskJob.id == job_id)
+        ).one()
+
+    job, escalation = load()
     try:
         if job.action == "create":
             _create(state, connector, job, escalation)
@@ -85,13 +89,16 @@ def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.dat
             return _later(state, job, "Waiting for the ticket to be opened first.", retry_soon=True)
         else:
             connector.add_comment(escalation.ticket_id, json.loads(job.payload or "{}").get("text", ""), key=job.key)
-    except DeskUnavailable as error:
-        return _later(state, job, error.message)
-    except DeskRejected as error:
-        return _dead(state, job, escalation, error.message)
-    except Exception as error:  # a connector's bug: keep the job, show agents what happened
-        log.exception("The desk connector failed on job %s", job.id)
-        return _later(state, job, f"The connector failed unexpectedly ({type(error).__name__}).")
+    except Exception as error:
+        # Forget anything half-recorded; the next try asks the desk whether this one landed.
+        session.rollback()
+        job, escalation = load()
+        if isinstance(error, DeskUnavailable):
+            return _later(state, job, error.message)
+        if isinstance(error, DeskRejected):
+            return _dead(state, job, escalation, error.message)
+        log.exception("Job %s failed unexpectedly", job.id)  # a bug: keep the job, show agents what happened
+        return _later(state, job, f"It failed unexpectedly ({type(error).__name__}). The log has the details.")
     job.state, job.done_at, job.locked_until, job.last_error = "done", now or utcnow(), None, ""
     session.commit()
     return "done"

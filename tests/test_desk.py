@@ -569,3 +569,31 @@ def test_the_demo_portals_one_file_connector_makes_the_round_trip(tmp_path):
         assert run_once(state, "t")["news"] == 1
         kinds = [e.kind for e in state.db.session.scalars(sa.select(state.models.TimelineEvent))]
         assert kinds == ["escalated", "ticket_opened", "agent_reply"]
+
+
+class CrashAfterCreating(MemoryDesk):
+    """A connector with a bug: the ticket is made, then it crashes before saying so."""
+
+    crashed = False
+
+    def create_ticket(self, request):
+        made = super().create_ticket(request)
+        if not self.crashed:
+            self.crashed = True
+            raise RuntimeError("bug in the connector")
+        return made
+
+
+def test_a_connector_that_crashes_after_creating_keeps_nothing_half_done_and_makes_no_duplicate(people_factory):
+    desk = CrashAfterCreating()
+    app, client, people = people_factory(FORUM_DESK_CONNECTOR=desk)
+    thread_id = make_thread(app, people.asker)
+    escalate_by_hand(app, thread_id, people.asker)
+    assert work(app)["waiting"] == 1
+    ((_, state, attempts, error),) = jobs(app)
+    assert "failed unexpectedly (RuntimeError)" in error and "bug in the connector" not in error
+    with app.app_context():
+        assert db.session.scalar(sa.select(models(app).Escalation.ticket_id)) is None
+    make_due(app)
+    assert work(app)["done"] == 1
+    assert len(desk.tickets) == 1 and count(app, "TimelineEvent", kind="ticket_opened") == 1
