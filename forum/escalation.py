@@ -315,6 +315,8 @@ class DeskPanel:
 def desk_panel(state: ForumState, thread: Any, viewer: ForumUser | None, now: dt.datetime | None = None) -> DeskPanel:
     """Everything the thread page needs about the IT team, in two queries at most."""
     enabled = state.desk().enabled
+    if not enabled:
+        return DeskPanel(enabled)
     handed = for_thread(state, thread.id)
     if handed is not None:
         TE = state.models.TimelineEvent

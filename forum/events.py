@@ -61,7 +61,53 @@ def connect(app: Flask) -> None:
             resolved=change.resolved,
         )
 
+    def announcement_url(announcement: Any) -> str:
+        site = str(state.setting("FORUM_SITE_URL") or "").rstrip("/")
+        return f"{site}{state.setting('FORUM_URL_PREFIX')}/announcements/{announcement.id}"
+
+    def announced(sender: Any, announcement: Any, user: Any, **_: Any) -> None:
+        emit(
+            state,
+            ForumEvent(
+                "announcement_published",
+                None,
+                announcement.title,
+                announcement_url(announcement),
+                user.id,
+                {
+                    "announcement_id": announcement.id,
+                    "kind": announcement.kind,
+                    "severity": announcement.severity,
+                    "services": announcement.services,
+                    "status": announcement.status,
+                    "text": announcement.body_source,
+                },
+            ),
+        )
+
+    def updated(sender: Any, announcement: Any, update: Any, user: Any, **_: Any) -> None:
+        emit(
+            state,
+            ForumEvent(
+                "announcement_updated",
+                None,
+                announcement.title,
+                announcement_url(announcement),
+                user.id,
+                {
+                    "announcement_id": announcement.id,
+                    "kind": announcement.kind,
+                    "severity": announcement.severity,
+                    "services": announcement.services,
+                    "status": update.status,
+                    "text": update.body_source,
+                },
+            ),
+        )
+
     for signal, handler in [
+        (signals.announcement_published, announced),
+        (signals.announcement_updated, updated),
         (signals.thread_created, asked),
         (signals.answer_created, answered),
         (signals.answer_accepted, accepted),

@@ -31,3 +31,7 @@ share_visited = _signals.signal("forum-share-visited")
 thread_escalated = _signals.signal("forum-thread-escalated")
 #: The desk's ticket for a thread changed. ``thread``, ``escalation``, ``change`` (a plugin_api.desk.TicketChange).
 ticket_updated = _signals.signal("forum-ticket-updated")
+#: The IT team published an announcement. ``announcement`` and ``user``.
+announcement_published = _signals.signal("forum-announcement-published")
+#: The IT team added an update to an announcement. ``announcement``, ``update`` and ``user``.
+announcement_updated = _signals.signal("forum-announcement-updated")

@@ -11,12 +11,14 @@ class ForumEvent:
     """Something that happened in the community, after it was saved.
 
     ``name`` is one of "thread_created", "answer_created", "answer_accepted", "thread_escalated",
-    "ticket_updated". ``data`` holds the event's own details (for "ticket_updated": ``ticket_id``,
-    ``kind``, ``status``, ``text``, ``resolved``).
+    "ticket_updated", "announcement_published", "announcement_updated". ``data`` holds the event's
+    own details (for "ticket_updated": ``ticket_id``, ``kind``, ``status``, ``text``, ``resolved``;
+    for announcements: ``announcement_id``, ``kind``, ``severity``, ``services``, ``status``, ``text``).
+    ``thread_id`` is None for announcements.
     """
 
     name: str
-    thread_id: int
+    thread_id: int | None
     title: str
     url: str
     actor_id: Any = None

@@ -29,6 +29,7 @@ def test_a_thread_page_runs_the_same_number_of_queries_for_5_or_50_answers(app, 
 def test_list_pages_run_a_fixed_number_of_queries(app, client, people):
     for i in range(3):
         make_thread(app, people.asker, title=f"Short list question {i}", tags="mail")
+    client.get(f"{PREFIX}/")  # warm the per-process caches (the announcement banner) first
     with count_queries(app) as few:
         client.get(f"{PREFIX}/")
     for i in range(20):

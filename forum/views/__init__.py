@@ -12,4 +12,18 @@ blueprint = Blueprint(
     static_url_path="/static",
 )
 
-from . import admin, common, curation, desk, gamification, notifications, people, reactions, search, threads  # noqa: E402,F401  (views register themselves)
+from . import (
+    admin,
+    announcements,
+    common,
+    curation,
+    desk,
+    gamification,
+    notices,
+    notifications,
+    people,
+    reactions,
+    search,
+    threads,
+    timelines,
+)

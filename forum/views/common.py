@@ -14,9 +14,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .. import members
+from ..announcements import KIND_WORDS
 from ..categories import slugify
 from ..errors import ForumError
 from ..extension import ForumState, get_state
+from ..following import LEVEL_WORDS
 from ..models import utcnow
 from ..users import ForumUser
 from . import blueprint
@@ -244,6 +246,24 @@ def _unread() -> int:
     return unread_count(state(), person)
 
 
+@blueprint.app_template_global("forum_banners")
+def forum_banners() -> list[Any]:
+    """Active announcements this person has not hidden; host pages may show them too."""
+    from ..announcements import banners_for
+
+    if "forum" not in current_app.extensions:
+        return []
+    return banners_for(state(), viewer(), request.cookies.get("forum_dismissed", ""))
+
+
+@blueprint.app_template_global("forum_csrf_token")
+def forum_csrf_token() -> str:
+    """A CSRF token for forms in partials that have no form object (the banner's Hide button)."""
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()  # type: ignore[no-any-return]
+
+
 @blueprint.app_context_processor
 def forum_context() -> dict[str, Any]:
     """What every forum template can use."""
@@ -259,4 +279,6 @@ def forum_context() -> dict[str, Any]:
         "forum_unread": _unread,
         "forum_login_url": forum_login_url,
         "htmx": htmx,
+        "forum_announcement_kinds": KIND_WORDS,
+        "follow_words": LEVEL_WORDS,
     }

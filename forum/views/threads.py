@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import categories, escalation, listing, posting, sharing, suggestions
+from .. import categories, escalation, following, listing, posting, sharing, suggestions, timeline
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from ..gamification import leaderboard
@@ -79,7 +80,8 @@ def category(slug: str) -> Any:
     result = listing.threads(
         state(), page=page_arg(), tab=options["tab"], solved=options["solved"], sort=options["sort"], category=found
     )
-    return render("forum/category.html", category=found, threads=result, **options)
+    level = following.level(state(), viewer(), "category", found.id)
+    return render("forum/category.html", category=found, threads=result, follow_level=level, **options)
 
 
 @blueprint.get("/tags/<name>")
@@ -87,7 +89,10 @@ def tag(name: str) -> Any:
     """Threads with one keyword."""
     options = _list_options()
     result = listing.threads(state(), page=page_arg(), solved=options["solved"], sort=options["sort"], tag=name.lower())
-    return render("forum/tag.html", tag=name.lower(), threads=result, **options)
+    Tag = state().models.Tag
+    tag_id = state().db.session.scalar(sa.select(Tag.id).where(Tag.name == name.lower()))
+    level = following.level(state(), viewer(), "tag", tag_id) if tag_id else "normal"
+    return render("forum/tag.html", tag=name.lower(), tag_id=tag_id, threads=result, follow_level=level, **options)
 
 
 @blueprint.get("/t/<int:thread_id>", defaults={"slug": None})
@@ -101,6 +106,10 @@ def thread(thread_id: int, slug: str | None) -> Any:
         "forum/thread.html",
         view=view,
         desk=escalation.desk_panel(state(), found, viewer()),
+        follow_level=following.level(state(), viewer(), "thread", found.id),
+        timeline=timeline.thread_timeline(
+            state(), found, can_see_removed=bool(viewer() and viewer().is_moderator), known=view.users
+        ),
         form=AnswerForm() if signed_in else None,
         action=ActionForm() if signed_in else None,
     )
@@ -185,7 +194,16 @@ def _answer_form_response(thread: Any, form: AnswerForm, status: int) -> Any:
         return render("forum/partials/_answer_form.html", status, thread=thread, form=form)
     view = listing.thread_page(state(), thread, page=page_arg(), viewer=viewer())
     desk = escalation.desk_panel(state(), thread, viewer())
-    return render("forum/thread.html", status, view=view, desk=desk, form=form, action=ActionForm())
+    return render(
+        "forum/thread.html",
+        status,
+        view=view,
+        desk=desk,
+        form=form,
+        action=ActionForm(),
+        follow_level=following.level(state(), viewer(), "thread", thread.id),
+        timeline=[],
+    )
 
 
 @blueprint.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
