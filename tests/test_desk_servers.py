@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import email.policy
 from email import message_from_bytes
 from pathlib import Path
 
@@ -218,7 +219,7 @@ class Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=email.policy.default)))
         return "250 OK"
 
 
