@@ -20,6 +20,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
     seed(app)
     app.config["FORUM_DESK_POLL_SECONDS"] = 0  # each desk pass below reads every open ticket
+    app.config["FORUM_BELL_SECONDS"] = 1  # the bell asks every second, so the test need not wait long
     with serve(app) as base:
         DEMO_APPS[base] = app
         yield base
@@ -365,4 +366,58 @@ def test_the_countdown_and_asking_the_it_team_then_the_agents_answer_comes_back(
         assert "The IT team's answer" in page.locator(".post.accepted").inner_text()
     finally:
         context.close()
+        agent_context.close()
+
+
+def test_the_bell_counts_up_without_a_reload_and_an_outage_banner_can_be_hidden(demo, browser):
+    asker_context, helper_context, agent_context = browser.new_context(), browser.new_context(), browser.new_context()
+    try:
+        asker = asker_context.new_page()
+        log_in(asker, demo, "ben")
+        thread_url = ask_question(asker, demo, "Projector in room 2 shows no picture")
+        bell = asker.locator("#notifications-link")
+        before = int(re.sub(r"\D", "", bell.inner_text()) or 0)
+        asker.evaluate("window.stillTheSamePage = true")
+
+        helper = helper_context.new_page()
+        log_in(helper, demo, "rita")
+        helper.goto(thread_url)
+        helper.get_by_label("Your answer").fill("Press the Source button until it says HDMI 1.")
+        helper.get_by_role("button", name="Post your answer").click()
+        helper.get_by_text("Press the Source button").wait_for()
+
+        counted = asker.locator("#forum-bell .count-badge").filter(has_text=re.compile(rf"^{before + 1}\s*new$"))
+        counted.wait_for(timeout=15000)
+        assert asker.evaluate("window.stillTheSamePage") is True  # no reload happened
+        shot(asker, "bell-counted-up-desktop")
+
+        agent = agent_context.new_page()
+        log_in(agent, demo, "dana")
+        agent.goto(f"{demo}/community/announcements/new")
+        agent.get_by_label("Title, in one sentence").fill("Wifi is down on the second floor")
+        agent.get_by_label("Which services does it affect?").fill("Wifi")
+        agent.get_by_label("What people should know and do (Markdown)").fill("Use a network cable for now.")
+        agent.get_by_role("button", name="Publish").click()
+        agent.get_by_text("Published. Everyone it concerns has been told.").wait_for()
+        shot(agent, "announcement-desktop")
+
+        phone = browser.new_context(viewport={"width": 360, "height": 740})
+        try:
+            reader = phone.new_page()
+            log_in(reader, demo, "ben")
+            reader.goto(f"{demo}/community/")
+            banner = reader.locator(".forum-banner", has_text="Wifi is down on the second floor")
+            banner.wait_for()
+            assert "Affects: Wifi." in banner.inner_text()
+            shot(reader, "banner-phone")
+            assert reader.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+            banner.get_by_role("button", name=re.compile("Hide this announcement")).click()
+            banner.wait_for(state="detached")
+            reader.reload()
+            assert reader.locator(".forum-banner", has_text="Wifi is down on the second floor").count() == 0
+        finally:
+            phone.close()
+    finally:
+        asker_context.close()
+        helper_context.close()
         agent_context.close()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import logging
 import os
 import signal
 import subprocess
 import sys
 import time
-import email.policy
 from email import message_from_bytes
 from pathlib import Path
 
