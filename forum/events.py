@@ -65,45 +65,22 @@ def connect(app: Flask) -> None:
         site = str(state.setting("FORUM_SITE_URL") or "").rstrip("/")
         return f"{site}{state.setting('FORUM_URL_PREFIX')}/announcements/{announcement.id}"
 
+    def announcement_event(name: str, announcement: Any, user: Any, status: str, text: str) -> None:
+        data = {
+            "announcement_id": announcement.id,
+            "kind": announcement.kind,
+            "severity": announcement.severity,
+            "services": announcement.services,
+            "status": status,
+            "text": text,
+        }
+        emit(state, ForumEvent(name, None, announcement.title, announcement_url(announcement), user.id, data))
+
     def announced(sender: Any, announcement: Any, user: Any, **_: Any) -> None:
-        emit(
-            state,
-            ForumEvent(
-                "announcement_published",
-                None,
-                announcement.title,
-                announcement_url(announcement),
-                user.id,
-                {
-                    "announcement_id": announcement.id,
-                    "kind": announcement.kind,
-                    "severity": announcement.severity,
-                    "services": announcement.services,
-                    "status": announcement.status,
-                    "text": announcement.body_source,
-                },
-            ),
-        )
+        announcement_event("announcement_published", announcement, user, announcement.status, announcement.body_source)
 
     def updated(sender: Any, announcement: Any, update: Any, user: Any, **_: Any) -> None:
-        emit(
-            state,
-            ForumEvent(
-                "announcement_updated",
-                None,
-                announcement.title,
-                announcement_url(announcement),
-                user.id,
-                {
-                    "announcement_id": announcement.id,
-                    "kind": announcement.kind,
-                    "severity": announcement.severity,
-                    "services": announcement.services,
-                    "status": update.status,
-                    "text": update.body_source,
-                },
-            ),
-        )
+        announcement_event("announcement_updated", announcement, user, update.status, update.body_source)
 
     for signal, handler in [
         (signals.announcement_published, announced),

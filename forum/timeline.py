@@ -140,17 +140,7 @@ def happening(
         query = sa.select(A).order_by(A.published_at.desc()).limit(limit)
         if category_id is not None:
             query = query.where(A.category_id == category_id)
-        for a in session.scalars(query):
-            entries.append(
-                Entry(
-                    a.published_at,
-                    "announcement",
-                    a.title,
-                    f"{prefix}/announcements/{a.id}",
-                    key=f"announcement-{a.id}",
-                    summary=a.body_source[:500],
-                )
-            )
+        entries += [announcement_entry(state, a) for a in session.scalars(query)]
     if "solved" in kinds:
         for t in session.scalars(threads(sa.select(T).where(T.solved_at.is_not(None)).order_by(T.solved_at.desc()))):
             entries.append(
@@ -198,3 +188,15 @@ def happening(
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
+
+
+def announcement_entry(state: ForumState, announcement: Any, *, summary_chars: int = 500) -> Entry:
+    """An announcement as a timeline line (the community timeline and its own feed share it)."""
+    return Entry(
+        announcement.published_at,
+        "announcement",
+        announcement.title,
+        f"{state.setting('FORUM_URL_PREFIX')}/announcements/{announcement.id}",
+        key=f"announcement-{announcement.id}",
+        summary=announcement.body_source[:summary_chars],
+    )

@@ -82,16 +82,7 @@ def feed_announcement(announcement_id: int) -> Response:
     """One announcement's timeline of updates."""
     found = announcements.get(state(), announcement_id)
     prefix = state().setting("FORUM_URL_PREFIX")
-    entries = [
-        Entry(
-            found.published_at,
-            "announcement",
-            found.title,
-            f"{prefix}/announcements/{found.id}",
-            key=f"announcement-{found.id}",
-            summary=found.body_source[:1000],
-        )
-    ]
+    entries = [timeline.announcement_entry(state(), found, summary_chars=1000)]
     entries += [
         Entry(
             u.created_at,
