@@ -77,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_DIGEST_HOURS": 24,
     #: Seconds between two refreshes of the bell's count in an open page.
     "FORUM_BELL_SECONDS": 30,
+    #: Seconds a page rendered for a guest is served to other guests (0 turns this off). Signed-in people always
+    #: get a fresh page.
+    "FORUM_GUEST_CACHE_SECONDS": 10,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

@@ -15,6 +15,7 @@ from plugin_api import make_manager
 from .config import DEFAULTS
 from .desk import DeskStatus, load_desk
 from .models import Models, build_models
+from .page_cache import GuestPageCache
 from .users import UserAdapter
 
 
@@ -30,6 +31,7 @@ class ForumState:
     plugins: pluggy.PluginManager
     _pool: ThreadPoolExecutor | None = None
     _desk: DeskStatus | None = None
+    _pages: GuestPageCache | None = None
 
     def pool(self) -> ThreadPoolExecutor:
         """A few threads for calls that must not hold a page up (knowledge-base plugins)."""
@@ -42,6 +44,12 @@ class ForumState:
         if self._desk is None:
             self._desk = load_desk(self.config)
         return self._desk
+
+    def guest_pages(self) -> GuestPageCache:
+        """The guest page cache of this process."""
+        if self._pages is None:
+            self._pages = GuestPageCache(float(self.config["FORUM_GUEST_CACHE_SECONDS"]))
+        return self._pages
 
     def setting(self, key: str) -> Any:
         """One ``FORUM_`` setting, read live so tests and hosts may change it after ``init_app``."""
@@ -131,8 +139,9 @@ class Forum:
 
         app.register_blueprint(blueprint, url_prefix=app.config["FORUM_URL_PREFIX"])
         csrf = app.extensions.get("csrf")
-        if csrf is not None:  # the desk's signed webhook carries a signature, not a form token
-            csrf.exempt("forum.views.desk.desk_webhook")
+        if csrf is not None:
+            csrf.exempt("forum.views.desk.desk_webhook")  # signed by the desk instead
+            csrf.exempt("forum.views.announcements.announcement_dismiss")  # checks signed-in people itself
         app.cli.add_command(forum_cli)
 
     @property

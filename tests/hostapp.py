@@ -50,6 +50,8 @@ def create_app(database_url: str, *, templates: dict[str, str] | None = None, **
             "SQLALCHEMY_DATABASE_URI": database_url,
             "FORUM_URL_PREFIX": "/help/community",
             "FORUM_BASE_TEMPLATE": "host_layout.html",
+            # Tests read pages as guests right after changing them; the guest cache has tests of its own.
+            "FORUM_GUEST_CACHE_SECONDS": 0,
             **config,
         }
     )

@@ -73,3 +73,24 @@ def test_a_signed_in_reader_writes_only_once_a_day_to_count_the_visit(app, clien
 
         member = db.session.get(app.extensions["forum"].models.Member, people.helper.key)
         assert member.days_visited == 1
+
+
+def test_guests_share_a_page_for_a_few_seconds_and_signed_in_people_never_do(people_factory):
+    app, client, people = people_factory(FORUM_GUEST_CACHE_SECONDS=60)
+    thread_id = make_thread(app, people.asker, title="Cached page question here")
+    guest = app.test_client()
+    assert "Cached page question here" in guest.get(f"{PREFIX}/").text
+    with count_queries(app) as statements:
+        again = guest.get(f"{PREFIX}/")
+    assert statements == [] and "Cached page question here" in again.text
+    assert "Content-Security-Policy" in again.headers and "Set-Cookie" not in again.headers
+    make_thread(app, people.helper, title="Posted by someone in another process")  # no request here: cache stays
+    assert "Posted by someone in another process" not in guest.get(f"{PREFIX}/").text
+    login(client, people.helper)
+    assert "Posted by someone in another process" in client.get(f"{PREFIX}/").text  # signed in: always fresh
+    from conftest import post_form
+
+    post_form(
+        client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/answer", {"body": "A change in this process."}
+    )
+    assert "Posted by someone in another process" in guest.get(f"{PREFIX}/").text  # a change here clears it

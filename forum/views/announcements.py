@@ -127,9 +127,9 @@ def announcement_me(announcement_id: int) -> Any:
 def announcement_dismiss(announcement_id: int) -> Any:
     """Hide the banner for this person (guests: in this browser)."""
     found = announcements.get(state(), announcement_id)
-    require_token()
     person = viewer()
-    if person is not None:
+    if person is not None:  # a guest's choice only touches their own cookie, so it needs no token
+        require_token()
         announcements.set_person(state(), person, found, dismissed=True)
     response = make_response("" if htmx else redirect(request.referrer or url_for("forum.home")))
     if person is None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, g, render_template, request, url_for
+from flask import Response, abort, current_app, g, render_template, request, session, url_for
 from flask_htmx import HTMX
 from flask_login import current_user, login_url
 from flask_wtf import FlaskForm
@@ -114,6 +114,47 @@ def http_error(error: HTTPException) -> Any:
     if status not in FRIENDLY:
         return error
     return render("forum/error.html", status, message=FRIENDLY[status], code=status)
+
+
+def _guest_cache_key() -> str | None:
+    """The cache key of this request if a cached guest page may answer it, else None."""
+    if request.method != "GET" or request.endpoint in (None, "forum.static") or htmx:
+        return None
+    if not current_app.config.get("FORUM_GUEST_CACHE_SECONDS"):
+        return None
+    if getattr(current_user, "is_authenticated", False) or session.get("_flashes"):
+        return None
+    return f"{request.full_path}|{request.cookies.get('forum_dismissed', '')}"
+
+
+@blueprint.before_request
+def cached_guest_page() -> Response | None:
+    """Serve a guest the page another guest just got, if it is fresh."""
+    key = _guest_cache_key()
+    if key is None:
+        return None
+    page = state().guest_pages().get(key)
+    if page is None:
+        g.forum_cache_key = key
+        return None
+    return Response(page.body, status=200, content_type=page.content_type)
+
+
+@blueprint.after_request
+def keep_guest_page(response: Response) -> Response:
+    """Keep a page made for a guest, unless it is personal (it set a cookie) or not a plain page."""
+    if request.method not in ("GET", "HEAD") and response.status_code < 400:
+        state().guest_pages().clear()  # something changed: this process's guests see it at once
+    key = g.pop("forum_cache_key", None)
+    if (
+        key is not None
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.direct_passthrough
+        and "Set-Cookie" not in response.headers
+    ):
+        state().guest_pages().put(key, response.get_data(), response.content_type)
+    return response
 
 
 @blueprint.after_request
