@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from .extension import ForumState
-from .search_index import FTS_TABLE, TITLE_VECTOR_COLUMN, VECTOR_COLUMN
+from .search_index import FTS_TABLE, TITLE_FTS_TABLE, TITLE_VECTOR_COLUMN, VECTOR_COLUMN
 
 #: Markers for highlighted words; taken out of indexed text so they can only come from the index.
 OPEN, CLOSE = "\u27e6", "\u27e7"
@@ -27,7 +27,7 @@ MAX_TERMS = 12
 #: would cost hundreds of milliseconds; the newest few thousand keep answers fresh and pages fast.
 CANDIDATES = 2000
 #: Suggestions answer every pause in typing, so they rank fewer.
-SUGGESTION_CANDIDATES = 400
+SUGGESTION_CANDIDATES = 200
 MAX_BODY = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TAG = re.compile(r"<[^>]+>")
@@ -250,11 +250,11 @@ def _query(
         )
     else:
         expression = (" " if match_all else " OR ").join(f'"{w}"*' for w in words)
-        if title_only:
-            expression = "{title}: (" + expression + ")"
-        fts = sa.table(FTS_TABLE, sa.column("rowid"))
-        match = sa.text(f"{FTS_TABLE} MATCH :expression").bindparams(expression=expression)
-        score = (sa.func.bm25(sa.literal_column(FTS_TABLE), 8.0, 1.0) * boost).label("score")
+        table = TITLE_FTS_TABLE if title_only else FTS_TABLE
+        fts = sa.table(table, sa.column("rowid"))
+        match = sa.text(f"{table} MATCH :expression").bindparams(expression=expression)
+        weights = () if title_only else (8.0, 1.0)
+        score = (sa.func.bm25(sa.literal_column(table), *weights) * boost).label("score")
         candidates = (
             sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.id, score)
             .select_from(fts.join(doc, doc.c.id == fts.c.rowid))
