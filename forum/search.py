@@ -27,7 +27,7 @@ MAX_TERMS = 12
 #: would cost hundreds of milliseconds; the newest few thousand keep answers fresh and pages fast.
 CANDIDATES = 2000
 #: Suggestions answer every pause in typing, so they rank fewer.
-SUGGESTION_CANDIDATES = 200
+SUGGESTION_CANDIDATES = 100
 MAX_BODY = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TAG = re.compile(r"<[^>]+>")

@@ -78,8 +78,7 @@ def suggest() -> Any:
     hits = search.suggest(state(), text)
     found_outside = external.lookup(state(), " ".join(words), limit=3) if words else []
     if hits:
-        suggestions.record(state(), "shown", attempt=attempt, user=viewer(), count=len(hits))
-        state().db.session.commit()
+        suggestions.record_shown(state(), attempt=attempt, user=viewer(), count=len(hits))
     return render(
         "forum/partials/_suggestions.html",
         hits=hits,
