@@ -107,7 +107,32 @@ def thread_timeline(
     if thread.deleted_at is not None and can_see_removed:
         entries.append(Entry(thread.deleted_at, "removed", "The question was removed"))
     entries.sort(key=lambda entry: entry.at)
-    return entries
+    return compact(entries)
+
+
+def compact(entries: list[Entry], *, keep: int = 2) -> list[Entry]:
+    """Long runs of answers shrink to the first, a count, and the last, so a busy thread's timeline stays short."""
+    result: list[Entry] = []
+    run: list[Entry] = []
+
+    def flush() -> None:
+        if len(run) > 2 * keep + 1:
+            hidden = run[keep:-keep]
+            result.extend(run[:keep])
+            result.append(Entry(hidden[0].at, "answers", f"{len(hidden)} more answers", hidden[0].link))
+            result.extend(run[-keep:])
+        else:
+            result.extend(run)
+        run.clear()
+
+    for entry in entries:
+        if entry.kind == "answered":
+            run.append(entry)
+            continue
+        flush()
+        result.append(entry)
+    flush()
+    return result
 
 
 def happening(

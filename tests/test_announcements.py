@@ -280,3 +280,11 @@ def test_new_questions_and_announcements_reach_team_chat(people_factory):
     cards = [m for m in ChatSink.received if m.get("type") == "message"]
     assert len(cards) == 2
     assert cards[0]["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+
+
+def test_a_long_run_of_answers_is_shortened_in_the_timeline(app, client, people):
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, f"Idea number {i}") for i in range(12)])
+    page = client.get(f"{PREFIX}/t/{thread_id}").text
+    aside = page[page.index('class="thread-timeline"') : page.index("</aside>")]
+    assert aside.count("Hugo Helper answered") == 4 and "8 more answers" in aside
+    assert 'href="#post-4">8 more answers' in aside

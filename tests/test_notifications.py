@@ -61,7 +61,9 @@ def test_muted_and_normal_followers_are_not_told_of_replies(app, people):
     level(app, people.asker, "thread", thread_id, "muted")
     answer(app, thread_id, people.agent, "Second idea.")
     assert notices(app, people.helper) == []
-    assert notices(app, people.asker, "answer") == [("answer", "Hugo Helper answered your question “Outlook will not open today”.")]
+    assert notices(app, people.asker, "answer") == [
+        ("answer", "Hugo Helper answered your question “Outlook will not open today”.")
+    ]
 
 
 def test_mentions_are_told_once_and_removed_threads_tell_nobody(app, people):
@@ -94,8 +96,10 @@ def test_watching_a_category_or_keyword_tells_of_new_questions_and_muting_silenc
     level(app, people.admin, "tag", vpn, "watching")
     make_thread(app, people.asker, title="VPN asks for a code twice", tags="vpn")
     assert [m for _, m in notices(app, people.helper, "new_thread")] == [
-        "New question: “Printer jams on every page”.", "New question: “New VPN client is out”.",
-        "New question: “VPN asks for a code twice”."]
+        "New question: “Printer jams on every page”.",
+        "New question: “New VPN client is out”.",
+        "New question: “VPN asks for a code twice”.",
+    ]
     assert [m for _, m in notices(app, people.admin, "new_thread")] == ["New question: “VPN asks for a code twice”."]
     level(app, people.helper, "category", 1, "muted")
     thread_id = make_thread(app, people.asker, title="Scanner is offline again")
@@ -111,7 +115,8 @@ def test_likes_are_grouped_while_unread(app, people, client):
         for person in (people.asker, people.agent, people.admin):
             reactions.like(state, forum_user(app, person), post)
     assert notices(app, people.helper, "like") == [
-        ("like", "Ada Admin and 2 others liked your answer in “Outlook will not open today”.")]
+        ("like", "Ada Admin and 2 others liked your answer in “Outlook will not open today”.")
+    ]
     login(client, people.helper)
     page = client.get(f"{PREFIX}/notifications")
     assert "Ada Admin and 2 others liked your answer" in page.text
@@ -122,7 +127,8 @@ def test_likes_are_grouped_while_unread(app, people, client):
         reactions.unlike(state, forum_user(app, people.agent), post)
         reactions.like(state, forum_user(app, people.agent), post)
     assert [m for _, m in notices(app, people.helper, "like")][-1] == (
-        "Dana Desk liked your answer in “Outlook will not open today”.")
+        "Dana Desk liked your answer in “Outlook will not open today”."
+    )
     assert thread_id
 
 
@@ -132,7 +138,8 @@ def test_an_accepted_answer_tells_its_author(app, people):
         state = get_state(app)
         solutions.accept(state, forum_user(app, people.asker), posting.get_thread(state, thread_id, None), 2)
     assert notices(app, people.helper, "accepted") == [
-        ("accepted", "Your answer solved “Outlook will not open today”. Thank you!")]
+        ("accepted", "Your answer solved “Outlook will not open today”. Thank you!")
+    ]
 
 
 def test_preferences_switch_kinds_off_and_nonsense_changes_nothing(app, client, people):
@@ -200,12 +207,16 @@ def test_the_bell_counts_unread_notices_for_htmx(app, client, people):
 
 # --- e-mail through a real SMTP server ---------------------------------------------------------
 
+
 @pytest.fixture
 def mail_app(people_factory):
     port = free_port()
-    app, client, people = people_factory(FORUM_MAIL_SERVER="127.0.0.1", FORUM_MAIL_PORT=port,
-                                         FORUM_MAIL_SENDER="community@portal.example.com",
-                                         FORUM_SITE_URL="https://portal.example.com")
+    app, client, people = people_factory(
+        FORUM_MAIL_SERVER="127.0.0.1",
+        FORUM_MAIL_PORT=port,
+        FORUM_MAIL_SENDER="community@portal.example.com",
+        FORUM_SITE_URL="https://portal.example.com",
+    )
     return app, client, people, port
 
 
