@@ -56,10 +56,15 @@ def record_shown(state: ForumState, *, attempt: str, user: ForumUser | None, cou
     This runs at every pause in typing. Losing the last instant of these counts in a crash is
     harmless, so the commit does not wait for the write-ahead log to reach the disk.
     """
-    record(state, "shown", attempt=attempt, user=user, count=count)
     session = state.db.session
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+    session.execute(  # a plain INSERT: no row object to build, no id to read back
+        sa.insert(state.models.SuggestionEvent).values(
+            kind="shown", attempt=clean_attempt(attempt), user_id=user.id if user else None, count=count,
+            created_at=utcnow(),
+        )
+    )
     session.commit()
 
 
