@@ -324,7 +324,7 @@ def listing(state: ForumState, *, limit: int = 50) -> list[Any]:
 
 def active(state: ForumState, now: dt.datetime | None = None) -> list[Banner]:
     """Announcements that are not over, cached for a few seconds per process (pages ask on every view)."""
-    cached = getattr(state, "_banners", None)
+    cached = state._banners
     if now is None and cached is not None and cached[0] > time.monotonic():
         return cached[1]
     when = now or utcnow()
@@ -337,13 +337,13 @@ def active(state: ForumState, now: dt.datetime | None = None) -> list[Banner]:
     ).all()
     banners = [Banner(*row) for row in rows]
     if now is None:
-        state._banners = (time.monotonic() + BANNER_SECONDS, banners)  # type: ignore[attr-defined]
+        state._banners = (time.monotonic() + BANNER_SECONDS, banners)
     return banners
 
 
 def forget_banner(state: ForumState) -> None:
     """Drop this process's cached banner list after a change."""
-    state._banners = None  # type: ignore[attr-defined]
+    state._banners = None
 
 
 def banners_for(state: ForumState, user: ForumUser | None, dismissed_cookie: str = "") -> list[Banner]:

@@ -250,18 +250,12 @@ def ticket_request(state: ForumState, escalation: Any) -> TicketRequest:
         question=question.body_source if question else "",
         answers=answers,
         tags=tags,
-        link=thread_link(state, thread.id),
+        link=state.public_url(f"/t/{thread.id}"),
         requester_name=asker.name if asker else "A community member",
         requester_email=asker.email if asker else None,
         queue=(state.setting("FORUM_DESK_QUEUES") or {}).get(category_slug, default_queue),
         reason=REASONS.get(escalation.reason, ""),
     )
-
-
-def thread_link(state: ForumState, thread_id: int) -> str:
-    """The thread's full address, for messages read outside the portal."""
-    site = str(state.setting("FORUM_SITE_URL") or "").rstrip("/")
-    return f"{site}{state.setting('FORUM_URL_PREFIX')}/t/{thread_id}"
 
 
 def _summary(text: str) -> str:

@@ -10,7 +10,7 @@ from flask import Flask
 from plugin_api.events import ForumEvent
 
 from . import signals
-from .escalation import forward_answer, thread_link
+from .escalation import forward_answer
 from .extension import ForumState, get_state
 
 log = logging.getLogger("forum.plugins")
@@ -33,7 +33,7 @@ def connect(app: Flask) -> None:
     state = get_state(app)
 
     def event(name: str, thread: Any, actor_id: Any = None, **data: Any) -> None:
-        emit(state, ForumEvent(name, thread.id, thread.title, thread_link(state, thread.id), actor_id, data))
+        emit(state, ForumEvent(name, thread.id, thread.title, state.public_url(f"/t/{thread.id}"), actor_id, data))
 
     def asked(sender: Any, thread: Any, post: Any, **_: Any) -> None:
         event("thread_created", thread, thread.author_id, post_id=post.id)
@@ -61,10 +61,6 @@ def connect(app: Flask) -> None:
             resolved=change.resolved,
         )
 
-    def announcement_url(announcement: Any) -> str:
-        site = str(state.setting("FORUM_SITE_URL") or "").rstrip("/")
-        return f"{site}{state.setting('FORUM_URL_PREFIX')}/announcements/{announcement.id}"
-
     def announcement_event(name: str, announcement: Any, user: Any, status: str, text: str) -> None:
         data = {
             "announcement_id": announcement.id,
@@ -74,7 +70,12 @@ def connect(app: Flask) -> None:
             "status": status,
             "text": text,
         }
-        emit(state, ForumEvent(name, None, announcement.title, announcement_url(announcement), user.id, data))
+        emit(
+            state,
+            ForumEvent(
+                name, None, announcement.title, state.public_url(f"/announcements/{announcement.id}"), user.id, data
+            ),
+        )
 
     def announced(sender: Any, announcement: Any, user: Any, **_: Any) -> None:
         announcement_event("announcement_published", announcement, user, announcement.status, announcement.body_source)

@@ -32,6 +32,8 @@ class ForumState:
     _pool: ThreadPoolExecutor | None = None
     _desk: DeskStatus | None = None
     _pages: GuestPageCache | None = None
+    #: Active announcements for the banner, and when this process must read them again.
+    _banners: tuple[float, list[Any]] | None = None
 
     def pool(self) -> ThreadPoolExecutor:
         """A few threads for calls that must not hold a page up (knowledge-base plugins)."""
@@ -50,6 +52,11 @@ class ForumState:
         if self._pages is None:
             self._pages = GuestPageCache(float(self.config["FORUM_GUEST_CACHE_SECONDS"]))
         return self._pages
+
+    def public_url(self, path: str) -> str:
+        """A full address for ``path`` under the forum, for messages read outside the portal (tickets, e-mail, chat)."""
+        site = str(self.config.get("FORUM_SITE_URL") or "").rstrip("/")
+        return f"{site}{self.config['FORUM_URL_PREFIX']}{path}"
 
     def setting(self, key: str) -> Any:
         """One ``FORUM_`` setting, read live so tests and hosts may change it after ``init_app``."""

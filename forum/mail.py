@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from plugin_api.desk import DeskError, DeskRejected, DeskUnavailable
 from plugin_api.smtp import SmtpServer
 
-from .escalation import thread_link
 from .extension import ForumState
 from .models import utcnow
 from .outbox import backoff
@@ -38,20 +37,17 @@ def server(state: ForumState) -> SmtpServer:
 
 
 def _link(state: ForumState, row: Any) -> str:
-    site = str(state.setting("FORUM_SITE_URL") or "").rstrip("/")
-    prefix = state.setting("FORUM_URL_PREFIX")
     if row.announcement_id:
-        return f"{site}{prefix}/announcements/{row.announcement_id}"
+        return state.public_url(f"/announcements/{row.announcement_id}")
     if row.post_id:
-        return f"{site}{prefix}/p/{row.post_id}"
+        return state.public_url(f"/p/{row.post_id}")
     if row.thread_id:
-        return thread_link(state, row.thread_id)
-    return f"{site}{prefix}/notifications"
+        return state.public_url(f"/t/{row.thread_id}")
+    return state.public_url("/notifications")
 
 
 def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str]) -> EmailMessage:
     """A plain-text e-mail with a way to change what one receives."""
-    site = str(state.setting("FORUM_SITE_URL") or "").rstrip("/")
     message = EmailMessage()
     message["From"] = formataddr((state.setting("FORUM_TITLE"), state.setting("FORUM_MAIL_SENDER")))
     message["To"] = formataddr((person.name, person.email or ""))
@@ -60,7 +56,7 @@ def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str
         "",
         "--",
         f"You get this because of your notification settings in {state.setting('FORUM_TITLE')}.",
-        f"Change them here: {site}{state.setting('FORUM_URL_PREFIX')}/notifications/settings",
+        f"Change them here: {state.public_url('/notifications/settings')}",
     ]
     message.set_content("\n".join([f"Hello {person.name},", "", *lines, *footer]) + "\n")
     return message

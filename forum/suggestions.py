@@ -61,7 +61,10 @@ def record_shown(state: ForumState, *, attempt: str, user: ForumUser | None, cou
         session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
     session.execute(  # a plain INSERT: no row object to build, no id to read back
         sa.insert(state.models.SuggestionEvent).values(
-            kind="shown", attempt=clean_attempt(attempt), user_id=user.id if user else None, count=count,
+            kind="shown",
+            attempt=clean_attempt(attempt),
+            user_id=user.id if user else None,
+            count=count,
             created_at=utcnow(),
         )
     )
