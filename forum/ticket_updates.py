@@ -132,9 +132,9 @@ def poll(state: ForumState, connector: Connector, *, now: dt.datetime | None = N
         since = min(e.last_polled_at for e in rest) - dt.timedelta(seconds=5)
         try:
             changed = connector.changed_tickets([e.ticket_id for e in rest], since)
-        except DeskError as error:
+        except DeskError as error:  # the rest wait for the next pass; tickets already wanted are still read
             log.warning("Could not ask the desk which tickets changed: %s", error.message)
-            return 0
+            changed, rest = [], []
         if changed is None:
             wanted += rest
         else:
