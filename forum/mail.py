@@ -16,6 +16,7 @@ from plugin_api.smtp import SmtpServer
 
 from .extension import ForumState
 from .models import utcnow
+from .notifications import mail_enabled
 from .outbox import backoff
 from .users import ForumUser
 
@@ -64,7 +65,7 @@ def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str
 
 def send_pending(state: ForumState, *, now: dt.datetime | None = None) -> dict[str, int]:
     """Send the e-mails people asked to get at once; failures wait and are tried again, with backoff."""
-    if not state.setting("FORUM_MAIL_SERVER"):
+    if not mail_enabled(state):
         return {"sent": 0, "waiting": 0, "failed": 0}
     now = now or utcnow()
     N = state.models.Notification
@@ -113,7 +114,7 @@ def _record(state: ForumState, row: Any, result: Exception | None) -> str:
 
 def send_digests(state: ForumState, *, now: dt.datetime | None = None) -> int:
     """One e-mail per person listing their digest notices, at most once per ``FORUM_DIGEST_HOURS``."""
-    if not state.setting("FORUM_MAIL_SERVER"):
+    if not mail_enabled(state):
         return 0
     now = now or utcnow()
     N, D = state.models.Notification, state.models.MailDigest
