@@ -277,14 +277,14 @@ def iso_filter(when: dt.datetime | None) -> str:
     return "" if when is None else when.replace(microsecond=0).isoformat() + "Z"
 
 
-def _unread() -> int:
+def unread_count() -> int:
     """The number on the notifications link, for signed-in people."""
     person = viewer()
     if person is None:
         return 0
-    from ..notifications import unread_count
+    from .. import notifications
 
-    return unread_count(state(), person)
+    return notifications.unread_count(state(), person)
 
 
 @blueprint.app_template_global("forum_banners")
@@ -317,7 +317,7 @@ def forum_context() -> dict[str, Any]:
         "thread_url": thread_url,
         "post_url": post_url,
         "links": links(),
-        "forum_unread": _unread,
+        "forum_unread": unread_count,
         "forum_login_url": forum_login_url,
         "htmx": htmx,
         "forum_announcement_kinds": KIND_WORDS,

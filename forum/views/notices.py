@@ -11,7 +11,7 @@ from .. import following, notifications
 from ..errors import ForumError, NotFound
 from ..forms import ActionForm
 from . import blueprint
-from .common import me, render, require_token, state, viewer
+from .common import me, render, require_token, state, unread_count
 
 
 def _back(default: str) -> str:
@@ -43,9 +43,7 @@ def follow(target_type: str, target_id: int) -> Any:
 @blueprint.get("/notifications/bell")
 def bell() -> Any:
     """The bell's count alone, for htmx to refresh it without reloading the page."""
-    person = viewer()
-    unread = notifications.unread_count(state(), person) if person else 0
-    html, status = render("forum/partials/_bell.html", unread=unread)
+    html, status = render("forum/partials/_bell.html", unread=unread_count())
     return html, status, {"Cache-Control": "no-store"}
 
 
