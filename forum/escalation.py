@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 from plugin_api.desk import TicketRequest
 
 from . import signals
 from .errors import ForumError, NotAllowed
-from .extension import ForumState
+from .extension import ForumState, get_state
 from .gamification.rules import may
 from .models import utcnow
 from .notifications import notify
@@ -265,7 +265,12 @@ def _summary(text: str) -> str:
 
 
 def forward_answer(state: ForumState, thread: Any, post: Any) -> None:
-    """A new answer in an escalated thread goes to the ticket as a note (through the outbox)."""
+    """A new answer in an escalated thread goes to the ticket as a note (through the outbox).
+
+    The IT team's own answer (posted as ``FORUM_DESK_USER_ID``) is not sent back to them.
+    """
+    if post.author_id == state.setting("FORUM_DESK_USER_ID"):
+        return
     escalation = for_thread(state, thread.id)
     if escalation is None or escalation.resolved_at is not None and escalation.outcome == "solved":
         return
@@ -338,3 +343,13 @@ def desk_panel(state: ForumState, thread: Any, viewer: ForumUser | None, now: dt
         countdown=countdown_text(due, now or utcnow()) if due else "",
         can_escalate=can_escalate(viewer, thread),
     )
+
+
+def connect(app: Flask) -> None:
+    """Listen to this app's new answers, to pass them on to escalated threads' tickets."""
+    state = get_state(app)
+
+    def answered(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+        forward_answer(state, thread, post)
+
+    signals.answer_created.connect(answered, sender=app, weak=False)

@@ -10,7 +10,6 @@ from flask import Flask
 from plugin_api.events import ForumEvent
 
 from . import signals
-from .escalation import forward_answer
 from .extension import ForumState, get_state
 
 log = logging.getLogger("forum.plugins")
@@ -39,8 +38,6 @@ def connect(app: Flask) -> None:
         event("thread_created", thread, thread.author_id, post_id=post.id)
 
     def answered(sender: Any, thread: Any, post: Any, **_: Any) -> None:
-        if post.author_id != state.setting("FORUM_DESK_USER_ID"):
-            forward_answer(state, thread, post)
         event("answer_created", thread, post.author_id, post_id=post.id)
 
     def accepted(sender: Any, thread: Any, post: Any, user: Any, **_: Any) -> None:

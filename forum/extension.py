@@ -135,12 +135,13 @@ class Forum:
             plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
-        from . import events, notice_rules
+        from . import escalation, events, notice_rules
         from .cli import forum_cli
         from .gamification import connect
         from .views import blueprint
 
         connect(app)
+        escalation.connect(app)
         events.connect(app)
         notice_rules.connect(app)
 
