@@ -80,6 +80,12 @@ DEFAULTS: dict[str, Any] = {
     #: Seconds a page rendered for a guest is served to other guests (0 turns this off). Signed-in people always
     #: get a fresh page.
     "FORUM_GUEST_CACHE_SECONDS": 10,
+    #: Seconds the rendered answers and timeline of a thread page are kept while the thread does not change
+    #: (any change to it shows at once; people's names and levels, and "5 minutes ago", may lag this long).
+    #: 0 turns this off.
+    "FORUM_THREAD_CACHE_SECONDS": 60,
+    #: How many rendered thread parts each worker process keeps (the least recently used go first).
+    "FORUM_THREAD_CACHE_SIZE": 500,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

@@ -15,7 +15,7 @@ from plugin_api import make_manager
 from .config import DEFAULTS
 from .desk import DeskStatus, load_desk
 from .models import Models, build_models
-from .page_cache import GuestPageCache
+from .page_cache import CachedPage, TimedCache
 from .users import UserAdapter
 
 
@@ -31,7 +31,8 @@ class ForumState:
     plugins: pluggy.PluginManager
     _pool: ThreadPoolExecutor | None = None
     _desk: DeskStatus | None = None
-    _pages: GuestPageCache | None = None
+    _pages: TimedCache[CachedPage] | None = None
+    _thread_parts: TimedCache[Any] | None = None
     #: Active announcements for the banner, and when this process must read them again.
     _banners: tuple[float, list[Any]] | None = None
 
@@ -47,11 +48,20 @@ class ForumState:
             self._desk = load_desk(self.config)
         return self._desk
 
-    def guest_pages(self) -> GuestPageCache:
+    def guest_pages(self) -> TimedCache[CachedPage]:
         """The guest page cache of this process."""
         if self._pages is None:
-            self._pages = GuestPageCache(float(self.config["FORUM_GUEST_CACHE_SECONDS"]))
+            self._pages = TimedCache(float(self.config["FORUM_GUEST_CACHE_SECONDS"]))
         return self._pages
+
+    def thread_parts(self) -> TimedCache[Any] | None:
+        """Rendered parts of thread pages kept by this process, or ``None`` when switched off."""
+        seconds = float(self.config["FORUM_THREAD_CACHE_SECONDS"])
+        if not seconds:
+            return None
+        if self._thread_parts is None or self._thread_parts.seconds != seconds:
+            self._thread_parts = TimedCache(seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]))
+        return self._thread_parts
 
     def public_url(self, path: str) -> str:
         """A full address for ``path`` under the forum, for messages read outside the portal (tickets, e-mail, chat)."""
@@ -135,12 +145,13 @@ class Forum:
             plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
-        from . import escalation, events, notice_rules
+        from . import escalation, events, notice_rules, thread_cache
         from .cli import forum_cli
         from .gamification import connect
         from .views import blueprint
 
         connect(app)
+        thread_cache.watch()
         escalation.connect(app)
         events.connect(app)
         notice_rules.connect(app)

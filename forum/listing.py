@@ -127,7 +127,6 @@ class ThreadPage:
     question: Any
     answers: Page
     reactions: PostReactions
-    favourite: bool = False
     shares: sharing.ShareStats = field(default_factory=lambda: sharing.ShareStats(0, 0))
     duplicate_of: Any = None
 
@@ -232,7 +231,6 @@ def thread_page(state: ForumState, thread: Any, *, page: int = 1, viewer: ForumU
         question=question,
         answers=answers,
         reactions=post_reactions(state, [question, *answers.items], viewer),
-        favourite=reactions.is_favourite(state, viewer, thread.id),
         shares=sharing.thread_stats(state, thread.id),
         duplicate_of=session.get(state.models.Thread, thread.duplicate_of_id) if thread.duplicate_of_id else None,
     )

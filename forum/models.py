@@ -131,6 +131,8 @@ class ThreadMixin:
     duplicate_of_id: Mapped[int | None] = mapped_column(
         sa.Integer, sa.ForeignKey("forum_thread.id", name="fk_forum_thread_duplicate_of_id"), nullable=True
     )
+    #: Raised by every change to the thread, its posts, likes, shares or timeline (see ``forum.thread_cache``).
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
     @property
     def is_solved(self) -> bool:
@@ -955,3 +957,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
     """
     table_name = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
     return not is_forum_table(table_name)
+
+
+def models_for(db: SQLAlchemy | None) -> Models | None:
+    """The model classes built on ``db``, if the forum is set up on it."""
+    return _built.get(db) if db is not None else None

@@ -1,7 +1,8 @@
-"""A short-lived cache of whole pages for guests, as mature forums keep one for anonymous readers.
+"""Short-lived caches of rendered HTML, kept in each worker process.
 
 Guests all see the same page, so a page rendered for one guest is served to the next for a few
-seconds (``FORUM_GUEST_CACHE_SECONDS``). Signed-in people always get a fresh page.
+seconds (``FORUM_GUEST_CACHE_SECONDS``), as mature forums do for anonymous readers. Signed-in people
+get a fresh page, built from parts of thread pages kept by ``forum.thread_cache``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -18,38 +22,37 @@ class CachedPage:
 
     body: bytes
     content_type: str
-    expires: float
 
 
-class GuestPageCache:
-    """At most ``size`` pages, each kept for ``seconds``; safe to share between a worker's threads."""
+class TimedCache(Generic[V]):
+    """At most ``size`` values, each kept for ``seconds``; safe to share between a worker's threads."""
 
     def __init__(self, seconds: float, size: int = 512) -> None:
         self.seconds, self.size = seconds, size
-        self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self._values: OrderedDict[object, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> CachedPage | None:
-        """The page for ``key`` if it is still fresh."""
+    def get(self, key: object) -> V | None:
+        """The value for ``key`` if it is still fresh."""
         with self._lock:
-            page = self._pages.get(key)
-            if page is None:
+            found = self._values.get(key)
+            if found is None:
                 return None
-            if page.expires < time.monotonic():
-                del self._pages[key]
+            if found[0] < time.monotonic():
+                del self._values[key]
                 return None
-            self._pages.move_to_end(key)
-            return page
+            self._values.move_to_end(key)
+            return found[1]
 
-    def put(self, key: str, body: bytes, content_type: str) -> None:
-        """Keep a page, dropping the least recently used beyond ``size``."""
+    def put(self, key: object, value: V) -> None:
+        """Keep a value, dropping the least recently used beyond ``size``."""
         with self._lock:
-            self._pages[key] = CachedPage(body, content_type, time.monotonic() + self.seconds)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+            self._values[key] = (time.monotonic() + self.seconds, value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
 
     def clear(self) -> None:
-        """Forget every page (after a change this process made)."""
+        """Forget everything (after a change this process made)."""
         with self._lock:
-            self._pages.clear()
+            self._values.clear()

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from . import signals
+from . import signals, thread_cache
 from .errors import NotAllowed, NotFound
 from .extension import ForumState
 from .models import utcnow
@@ -65,6 +65,7 @@ def unlike(state: ForumState, actor: ForumUser, post: Any) -> bool:
         session.rollback()
         return False
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count - 1))
+    thread_cache.touch(state, [post.thread_id])
     session.commit()
     signals.post_unliked.send(current_app._get_current_object(), post=post, user=actor)
     return True

@@ -40,7 +40,7 @@ def accept(state: ForumState, actor: ForumUser, thread: Any, post_id: Any) -> An
     state.db.session.execute(
         sa.update(Thread)
         .where(Thread.id == thread.id)
-        .values(accepted_post_id=post.id, solved_at=utcnow(), accepted_by_id=actor.id)
+        .values(accepted_post_id=post.id, solved_at=utcnow(), accepted_by_id=actor.id, version=Thread.version + 1)
     )
     search.reindex_thread(state, thread.id)
     state.db.session.commit()
@@ -62,7 +62,7 @@ def unaccept(state: ForumState, actor: ForumUser, thread: Any) -> None:
     state.db.session.execute(
         sa.update(Thread)
         .where(Thread.id == thread.id)
-        .values(accepted_post_id=None, solved_at=None, accepted_by_id=None)
+        .values(accepted_post_id=None, solved_at=None, accepted_by_id=None, version=Thread.version + 1)
     )
     search.reindex_thread(state, thread.id)
     state.db.session.commit()

@@ -16,6 +16,7 @@ def test_a_thread_page_runs_the_same_number_of_queries_for_5_or_50_answers(app, 
         answers=[(p, f"b{i}") for i in range(50) for p in ([people.helper, people.agent, people.admin][i % 3],)],
     )
     app.config["FORUM_POSTS_PER_PAGE"] = 50
+    app.config["FORUM_THREAD_CACHE_SECONDS"] = 0  # rendering every time; kept parts: test_thread_cache.py
     client.get(f"{PREFIX}/t/{small}")  # warm caches of the first request
     with count_queries(app) as few:
         assert client.get(f"{PREFIX}/t/{small}").status_code == 200

@@ -313,6 +313,7 @@ def test_a_thread_page_costs_the_same_queries_with_5_or_50_liked_answers(app, cl
                 if person.key != post.author_id:
                     reactions.like(state, forum_user(app, person), post)
     app.config["FORUM_POSTS_PER_PAGE"] = 50
+    app.config["FORUM_THREAD_CACHE_SECONDS"] = 0  # rendering every time; kept parts: test_thread_cache.py
     login(client, people.asker)
     from conftest import count_queries
 

@@ -20,6 +20,7 @@ from ..errors import ForumError
 from ..extension import ForumState, get_state
 from ..following import LEVEL_WORDS
 from ..models import utcnow
+from ..page_cache import CachedPage
 from ..users import ForumUser
 from . import blueprint
 
@@ -153,7 +154,7 @@ def keep_guest_page(response: Response) -> Response:
         and not response.direct_passthrough
         and "Set-Cookie" not in response.headers
     ):
-        state().guest_pages().put(key, response.get_data(), response.content_type)
+        state().guest_pages().put(key, CachedPage(response.get_data(), response.content_type))
     return response
 
 

@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from markupsafe import Markup
 
-from .. import categories, escalation, following, listing, posting, sharing, suggestions, timeline
+from .. import (
+    categories,
+    escalation,
+    following,
+    listing,
+    posting,
+    reactions,
+    sharing,
+    suggestions,
+    thread_cache,
+    timeline,
+)
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from ..gamification import leaderboard
@@ -100,18 +112,69 @@ def tag(name: str) -> Any:
 def thread(thread_id: int, slug: str | None) -> Any:
     """A question with its answers."""
     found = posting.get_thread(state(), thread_id, viewer())
-    view = listing.thread_page(state(), found, page=page_arg(), viewer=viewer())
-    signed_in = viewer() is not None
+    return _thread_page(found, AnswerForm() if viewer() else None)
+
+
+def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
+    """The thread page: its kept parts, and around them what depends on who is looking."""
+    person = viewer()
+    action = ActionForm() if person else None
+    parts, question, answers = _thread_parts(found, action)
     return render(
         "forum/thread.html",
-        view=view,
-        desk=escalation.desk_panel(state(), found, viewer()),
-        follow_level=following.level(state(), viewer(), "thread", found.id),
-        timeline=timeline.thread_timeline(
-            state(), found, can_see_removed=bool(viewer() and viewer().is_moderator), known=view.users
-        ),
-        form=AnswerForm() if signed_in else None,
-        action=ActionForm() if signed_in else None,
+        status,
+        thread=found,
+        parts=parts,
+        question=question,
+        answers=answers,
+        favourite=reactions.is_favourite(state(), person, found.id),
+        desk=escalation.desk_panel(state(), found, person),
+        follow_level=following.level(state(), person, "thread", found.id),
+        form=form,
+        action=action,
+    )
+
+
+def _thread_parts(found: Any, action: ActionForm | None) -> tuple[thread_cache.ThreadParts, Markup, Markup]:
+    """This page of the thread as kept for this kind of reader, rendering only what is not kept yet."""
+    person, page, cache = viewer(), page_arg(), state().thread_parts()
+    key = thread_cache.key(found, page, person)
+    parts = cache.get(key) if cache is not None else None
+    posts = None
+    if parts is not None:
+        liked = reactions.liked_by(state(), person, list(parts.authors))
+        posts = parts.posts.get(thread_cache.reader_kind(person, found, parts.authors, liked))
+    if parts is None or posts is None:
+        view = listing.thread_page(state(), found, page=page, viewer=person)
+        if parts is None:
+            parts = _keep_parts(view, person)
+            if cache is not None:
+                cache.put(key, parts)
+        context = {"thread": found, "reactions": view.reactions, "action": thread_cache.CsrfSlot()}
+        posts = (
+            render_template("forum/partials/_posts.html", posts=[view.question], **context),
+            render_template("forum/partials/_posts.html", posts=view.answers.items, **context),
+        )
+        parts.keep_posts(thread_cache.reader_kind(person, found, parts.authors, view.reactions.liked), posts)
+    token = action.csrf_token.current_token if action is not None else ""
+    return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
+
+
+def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadParts:
+    """What every reader of this page sees, with no database rows in it, to keep between requests."""
+    found, answers = view.thread, view.answers
+    shown = timeline.thread_timeline(
+        state(), found, can_see_removed=bool(person and person.is_moderator), known=view.users
+    )
+    original = view.duplicate_of
+    return thread_cache.ThreadParts(
+        category=thread_cache.Named(view.category.id, view.category.name, view.category.slug),
+        tags=view.tags,
+        shares=view.shares,
+        duplicate_of=thread_cache.Named(original.id, original.title) if original is not None else None,
+        answers=listing.Page([p.id for p in answers.items], answers.page, answers.per_page, answers.has_next, answers.total),
+        authors={p.id: p.author_id for p in [view.question, *answers.items]},
+        timeline=Markup(render_template("forum/partials/_thread_timeline.html", timeline=shown)),
     )
 
 
@@ -192,18 +255,7 @@ def answer(thread_id: int) -> Any:
 def _answer_form_response(thread: Any, form: AnswerForm, status: int) -> Any:
     if htmx:
         return render("forum/partials/_answer_form.html", status, thread=thread, form=form)
-    view = listing.thread_page(state(), thread, page=page_arg(), viewer=viewer())
-    desk = escalation.desk_panel(state(), thread, viewer())
-    return render(
-        "forum/thread.html",
-        status,
-        view=view,
-        desk=desk,
-        form=form,
-        action=ActionForm(),
-        follow_level=following.level(state(), viewer(), "thread", thread.id),
-        timeline=[],
-    )
+    return _thread_page(thread, form, status)
 
 
 @blueprint.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
