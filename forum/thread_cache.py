@@ -87,7 +87,9 @@ def key(thread: Any, page: int, viewer: ForumUser | None) -> tuple[Any, ...]:
     return (thread.id, thread.version, page, bool(viewer and viewer.is_moderator))
 
 
-def reader_kind(viewer: ForumUser | None, thread: Any, authors: dict[int, Any], liked: Iterable[int]) -> tuple[Any, ...]:
+def reader_kind(
+    viewer: ForumUser | None, thread: Any, authors: dict[int, Any], liked: Iterable[int]
+) -> tuple[Any, ...]:
     """Everything about the reader that changes how the posts on a page look."""
     if viewer is None:
         return ("guest",)

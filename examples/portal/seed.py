@@ -627,4 +627,6 @@ def _backdate(state: Any, thread_id: int, post_id: int | None, when: dt.datetime
 
 def _speaker(app: Flask) -> None:
     """Dana, the desk agent, speaks for the IT team: resolved tickets' answers are posted in her name."""
-    app.config["FORUM_DESK_USER_ID"] = db.session.scalar(sa.select(Account.account_id).where(Account.username == "dana"))
+    app.config["FORUM_DESK_USER_ID"] = db.session.scalar(
+        sa.select(Account.account_id).where(Account.username == "dana")
+    )

@@ -172,7 +172,9 @@ def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadPar
         tags=view.tags,
         shares=view.shares,
         duplicate_of=thread_cache.Named(original.id, original.title) if original is not None else None,
-        answers=listing.Page([p.id for p in answers.items], answers.page, answers.per_page, answers.has_next, answers.total),
+        answers=listing.Page(
+            [p.id for p in answers.items], answers.page, answers.per_page, answers.has_next, answers.total
+        ),
         authors={p.id: p.author_id for p in [view.question, *answers.items]},
         timeline=Markup(render_template("forum/partials/_thread_timeline.html", timeline=shown)),
     )
