@@ -73,13 +73,14 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2) -> Load:
+def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2, cookie: str = "") -> Load:
     """Load one URL with wrk (Debian's package) and read requests/s and latency percentiles."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
-    subprocess.run(["wrk", "-t1", "-c2", "-d2s", url], check=True, capture_output=True)  # warm up
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    subprocess.run(["wrk", "-t1", "-c2", "-d2s", *headers, url], check=True, capture_output=True)  # warm up
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
         check=True,
         capture_output=True,
         text=True,

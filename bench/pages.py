@@ -1,7 +1,8 @@
 """Page speed: the demo portal with 10,000 threads and 100,000 answers, under gunicorn and wrk.
 
-Each page is measured twice: rendered on every request (as a signed-in person gets it), and as guests
-get it with the guest page cache on (FORUM_GUEST_CACHE_SECONDS, the default 10 s).
+Each page is measured for a guest and for a signed-in person, in three set-ups: rendered every time
+(FORUM_THREAD_CACHE_SECONDS=0), with the rendered thread parts kept between requests (the default), and
+with the guest page cache on as well (FORUM_GUEST_CACHE_SECONDS, the default 10 s; guests only).
 
 Prints requests/s and p50/p99 latency for the community home page and for a thread page showing
 50 answers, each beside a bare Flask "hello world" served the same way in the same run (the ratio is
@@ -22,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import database, gunicorn, wrk  # noqa: E402
+from bench.common import Load, database, gunicorn, wrk  # noqa: E402
 
 THREADS = 10_000
 ANSWERS = 100_000
@@ -130,29 +131,54 @@ def seed(url: str) -> None:
                 conn.execute(sa.text("ANALYZE"))
 
 
-def query_counts(url: str, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """SQL statements (all, writes) one guest view of each page runs when it is rendered (not cached)."""
+SIGNED_IN_ACCOUNT = 100  # an ordinary person who wrote none of the big thread's posts
+
+
+def session_cookie(url: str) -> str:
+    """The demo portal's session cookie of a signed-in person, as their browser would send it."""
+    from examples.portal.app import create_app
+
+    app = create_app(url)
+    value = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
+        {"_user_id": str(SIGNED_IN_ACCOUNT), "_fresh": True}
+    )
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+
+
+#: How the forum is set up for each run: the thread parts kept between requests or not, and the guest cache.
+SETUPS = {
+    "rendered every time": {"PORTAL_FORUM_THREAD_CACHE_SECONDS": "0", "PORTAL_FORUM_GUEST_CACHE_SECONDS": "0"},
+    "kept thread parts": {"PORTAL_FORUM_THREAD_CACHE_SECONDS": "60", "PORTAL_FORUM_GUEST_CACHE_SECONDS": "0"},
+    "guest page cache": {"PORTAL_FORUM_THREAD_CACHE_SECONDS": "60", "PORTAL_FORUM_GUEST_CACHE_SECONDS": "10"},
+}
+
+
+def query_counts(url: str, path: str, setup: dict[str, str], cookie: str) -> tuple[int, int]:
+    """SQL statements (all, writes) one more view of a page runs once the process is warm."""
     from examples.portal.app import create_app, db
 
-    app = create_app(url, FORUM_POSTS_PER_PAGE=BIG_THREAD_ANSWERS, FORUM_GUEST_CACHE_SECONDS=0)
+    config = {key.removeprefix("PORTAL_"): int(value) for key, value in setup.items()}
+    app = create_app(url, FORUM_POSTS_PER_PAGE=BIG_THREAD_ANSWERS, **config)
     client = app.test_client()
-    result = {}
+    if cookie:
+        name, _, value = cookie.partition("=")
+        client.set_cookie(name, value)
     with app.app_context():
         engine = db.engine
-    for name, path in paths.items():
+    for _ in range(2):
         client.get(path)
-        seen: list[str] = []
+    seen: list[str] = []
 
-        def listener(conn, cursor, statement, *a, seen=seen):  # type: ignore[no-untyped-def]
-            seen.append(statement)
+    def listener(conn, cursor, statement, *a):  # type: ignore[no-untyped-def]
+        seen.append(statement)
 
-        sa.event.listen(engine, "before_cursor_execute", listener)
-        response = client.get(path)
-        sa.event.remove(engine, "before_cursor_execute", listener)
-        assert response.status_code == 200, (path, response.status_code)
-        writes = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
-        result[name] = (len(seen), len(writes))
-    return result
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    response = client.get(path)
+    sa.event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (path, response.status_code)
+    assert ("Log out" in response.text) == bool(cookie), "the session cookie did not sign the person in"
+    writes = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    return len(seen), len(writes)
 
 
 def main() -> None:
@@ -168,28 +194,39 @@ def main() -> None:
             f"seeded {THREADS:,} threads and {ANSWERS:,} answers on {args.database} "
             f"in {(dt.datetime.now() - started).total_seconds():.1f} s"
         )
-        paths = {"home page": "/community/", f"thread page, {BIG_THREAD_ANSWERS} answers": "/community/t/1"}
-        counts = query_counts(url, paths)
+        paths = {"home page": "/community/", f"thread, {BIG_THREAD_ANSWERS} answers": "/community/t/1"}
+        cookie = session_cookie(url)
+        readers = {"guest": "", "signed in": cookie}
         env = {"PORTAL_DATABASE_URL": url, "PORTAL_FORUM_POSTS_PER_PAGE": str(BIG_THREAD_ANSWERS)}
         with gunicorn("bench.hello:app") as base:
             hello = wrk(base + "/", seconds=args.seconds)
-        results = {}
-        # Rendered on every request (the guest page cache off), then as guests get it (cached for a few seconds).
-        for label, seconds in (("rendered", "0"), ("guest cache", "10")):
-            with gunicorn("examples.portal.wsgi:app", env={**env, "PORTAL_FORUM_GUEST_CACHE_SECONDS": seconds}) as base:
-                for name, path in paths.items():
-                    results[f"{name} ({label})"] = wrk(base + path, seconds=args.seconds)
+        with gunicorn("bench.fifty_rows:app", env=env) as base:
+            fifty = wrk(base + "/", seconds=args.seconds)
+        rows = []
+        for setup_name, setup in SETUPS.items():
+            with gunicorn("examples.portal.wsgi:app", env={**env, **setup}) as base:
+                for page_name, path in paths.items():
+                    for reader, reader_cookie in readers.items():
+                        if setup_name == "kept thread parts" and path == paths["home page"]:
+                            continue  # the home page keeps no thread parts: the same as "rendered every time"
+                        if setup_name == "guest page cache" and reader_cookie:
+                            continue  # signed-in people never get the guest cache
+                        load = wrk(base + path, seconds=args.seconds, cookie=reader_cookie)
+                        queries = query_counts(url, path, setup, reader_cookie)
+                        rows.append((f"{page_name}, {reader}, {setup_name}", load, queries))
         print(f"\ngunicorn, 2 sync workers; wrk -t2 -c4 -d{args.seconds}s; database: {args.database}")
-        print(f"{'page':44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'queries':>8} {'writes':>7}")
-        baseline = f"{hello.rps:8.0f} {hello.p50_ms:8.2f} {hello.p99_ms:8.2f} {1.0:8.3f}"
-        print(f"{'hello world (baseline)':44} {baseline} {'-':>8} {'-':>7}")
-        for name, load in results.items():
-            queries, writes = counts[name.rsplit(" (", 1)[0]]
-            cached = name.endswith("(guest cache)")
+        print(f"{'page':54} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'queries':>8} {'writes':>7}")
+
+        def line(name: str, load: Load, queries: str, writes: str) -> None:
             print(
-                f"{name:44} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
-                f"{load.rps / hello.rps:8.3f} {'0' if cached else str(queries):>8} {writes:7d}"
+                f"{name:54} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
+                f"{load.rps / hello.rps:8.3f} {queries:>8} {writes:>7}"
             )
+
+        line("hello world (the baseline)", hello, "-", "-")
+        line("bare Flask page listing 50 rows (for scale)", fifty, "1", "0")
+        for name, load, (queries, writes) in rows:
+            line(name, load, str(queries), str(writes))
 
 
 if __name__ == "__main__":
