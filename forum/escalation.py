@@ -311,12 +311,17 @@ class DeskPanel:
         return self.escalation is not None and self.escalation.ticket_id is None
 
 
-def desk_panel(state: ForumState, thread: Any, viewer: ForumUser | None, now: dt.datetime | None = None) -> DeskPanel:
-    """Everything the thread page needs about the IT team, in two queries at most."""
+def desk_panel(
+    state: ForumState, thread: Any, viewer: ForumUser | None, now: dt.datetime | None = None, *, handed_yet: bool = True
+) -> DeskPanel:
+    """Everything the thread page needs about the IT team, in two queries at most.
+
+    ``handed_yet=False`` says the caller knows the thread has no escalation (from its kept parts), saving a query.
+    """
     enabled = state.desk().enabled
     if not enabled:
         return DeskPanel(enabled)
-    handed = for_thread(state, thread.id)
+    handed = for_thread(state, thread.id) if handed_yet else None
     if handed is not None:
         TE = state.models.TimelineEvent
         events = tuple(

@@ -3,7 +3,7 @@
 Most of a thread page is the same for everyone who reads it, and rendering fifty answers costs far
 more than reading them. So each worker process keeps a thread's rendered timeline and post cards,
 keyed by the thread's ``version``. Every change to a thread, its posts, revisions, likes, shares,
-keywords or timeline raises that number in the same transaction (:func:`watch` sees changes made
+keywords, timeline or escalation raises that number in the same transaction (:func:`watch` sees changes made
 through the ORM, :func:`touch` is called beside the few bulk statements), so a kept part is only
 used while it is still right, in every process.
 
@@ -72,6 +72,8 @@ class ThreadParts:
     #: Who wrote each post on the page, the question included.
     authors: dict[int, Any]
     timeline: Markup
+    #: Whether the thread had been handed to the IT team (an escalation is a change that raises the version).
+    handed: bool
     #: Reader kind -> (the question's card, the answers' cards).
     posts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
 
@@ -129,7 +131,7 @@ def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:
                 continue
             if isinstance(obj, m.Thread):
                 threads.add(obj.id)
-            elif isinstance(obj, (m.Post, m.Share, m.TimelineEvent)):
+            elif isinstance(obj, (m.Post, m.Share, m.TimelineEvent, m.Escalation)):
                 threads.add(obj.thread_id)
             elif isinstance(obj, (m.PostRevision, m.Like)):
                 post = session.get(m.Post, obj.post_id) if obj.post_id is not None else None

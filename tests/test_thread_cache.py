@@ -164,7 +164,11 @@ def test_every_change_to_a_thread_shows_at_once_on_its_kept_page(people_factory)
             lambda s: curation.set_tags(s, asker, thread(s), "vpn, wifi"),
             lambda p: f'{PREFIX}/tags/wifi"' in p,
         ),
-        ("the IT team", lambda s: escalation.escalate(s, thread(s), by=asker), lambda p: "Sent to the IT team" in p),
+        (
+            "the IT team",
+            lambda s: escalation.escalate(s, thread(s), by=asker),
+            lambda p: "Sent to the IT team" in p and "With the IT team</h2>" in p,
+        ),
         (
             "a renamed category",
             lambda s: categories.update(

@@ -128,7 +128,7 @@ def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
         question=question,
         answers=answers,
         favourite=reactions.is_favourite(state(), person, found.id),
-        desk=escalation.desk_panel(state(), found, person),
+        desk=escalation.desk_panel(state(), found, person, handed_yet=parts.handed),
         follow_level=following.level(state(), person, "thread", found.id),
         form=form,
         action=action,
@@ -177,6 +177,7 @@ def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadPar
         ),
         authors={p.id: p.author_id for p in [view.question, *answers.items]},
         timeline=Markup(render_template("forum/partials/_thread_timeline.html", timeline=shown)),
+        handed=state().desk().enabled and escalation.for_thread(state(), found.id) is not None,
     )
 
 
