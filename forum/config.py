@@ -85,7 +85,7 @@ DEFAULTS: dict[str, Any] = {
     #: 0 turns this off.
     "FORUM_THREAD_CACHE_SECONDS": 60,
     #: How many rendered thread parts each worker process keeps (the least recently used go first).
-    "FORUM_THREAD_CACHE_SIZE": 500,
+    "FORUM_THREAD_CACHE_SIZE": 200,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # listing and sharing use this module's touch()
 #: escaped or sanitised), so this cannot be confused with anything on the page.
 CSRF_SLOT = "<forum:csrf>"
 #: How many renderings of one page are kept (readers differ in roles, their own posts and their likes).
-MAX_KINDS = 32
+MAX_KINDS = 8
 
 
 class CsrfSlot:
