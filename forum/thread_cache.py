@@ -122,7 +122,7 @@ def touch(state: ForumState, thread_ids: Iterable[int]) -> None:
 
 def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:
     """Threads, and categories, whose pages the pending ORM changes alter."""
-    threads: set[int] = set()
+    threads: set[int | None] = set()
     categories: set[int] = set()
     m = models
     with session.no_autoflush:
@@ -141,8 +141,7 @@ def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:
                 threads.add(share.thread_id if share is not None else None)
             elif isinstance(obj, m.Category) and obj not in session.new:
                 categories.add(obj.id)
-    threads.discard(None)  # type: ignore[arg-type]
-    return threads, categories
+    return {i for i in threads if i is not None}, categories
 
 
 def _before_flush(session: Any, *_: Any) -> None:
