@@ -32,15 +32,17 @@ LEVEL_WORDS = {
 LEVEL_WORDS["tag"] = LEVEL_WORDS["category"]
 
 
+def chosen_level(state: ForumState, user_id: Any, target_type: str, target_id: int) -> sa.Select[tuple[str]]:
+    """The level this person chose for one thread, category or keyword, as a query to run or to put inside another."""
+    F = state.models.Follow
+    return sa.select(F.level).where(F.user_id == user_id, F.target_type == target_type, F.target_id == target_id)
+
+
 def level(state: ForumState, user: ForumUser | None, target_type: str, target_id: int) -> str:
     """This person's level for one thread, category or keyword ("normal" when they never chose)."""
     if user is None:
         return "normal"
-    F = state.models.Follow
-    found = state.db.session.scalar(
-        sa.select(F.level).where(F.user_id == user.id, F.target_type == target_type, F.target_id == target_id)
-    )
-    return found or "normal"
+    return state.db.session.scalar(chosen_level(state, user.id, target_type, target_id)) or "normal"
 
 
 def set_level(state: ForumState, user: ForumUser, target_type: str, target_id: int, wanted: str) -> None:

@@ -177,11 +177,15 @@ def mentioned(state: ForumState, text: str) -> dict[str, ForumUser]:
     return state.users.find_by_handles(handles) if handles else {}
 
 
-def unread_count(state: ForumState, user: ForumUser) -> int:
-    """How many notifications this person has not opened yet."""
+def unread(state: ForumState, user_id: Any) -> sa.Select[tuple[int]]:
+    """How many notifications this person has not opened yet, as a query to run or to put inside another."""
     N = state.models.Notification
-    query = sa.select(sa.func.count()).where(N.user_id == user.id, N.read_at.is_(None))
-    return int(state.db.session.scalar(query) or 0)
+    return sa.select(sa.func.count()).where(N.user_id == user_id, N.read_at.is_(None))
+
+
+def unread_count(state: ForumState, user: ForumUser) -> int:
+    """How many notifications this person has not opened yet (pages get it with the person: members.signed_in)."""
+    return int(state.db.session.scalar(unread(state, user.id)) or 0)
 
 
 def recent(state: ForumState, user: ForumUser, *, page: int = 1, per_page: int = 30) -> tuple[list[Any], bool]:

@@ -92,22 +92,30 @@ def set_favourite(state: ForumState, actor: ForumUser, thread: Any, wanted: bool
     return True
 
 
+def saved(state: ForumState, user_id: Any, thread_id: int) -> sa.Exists:
+    """Whether this person saved this thread, as a condition to run or to put inside another query."""
+    Favourite = state.models.Favourite
+    return sa.exists().where(Favourite.thread_id == thread_id, Favourite.user_id == user_id)
+
+
 def is_favourite(state: ForumState, user: ForumUser | None, thread_id: int) -> bool:
     """Whether this person saved this thread."""
     if user is None:
         return False
-    Favourite = state.models.Favourite
-    query = sa.select(Favourite.id).where(Favourite.thread_id == thread_id, Favourite.user_id == user.id)
-    return state.db.session.scalar(query) is not None
+    return bool(state.db.session.scalar(sa.select(saved(state, user.id, thread_id))))
+
+
+def liked_posts(state: ForumState, user_id: Any, post_ids: list[int]) -> sa.Select[tuple[int]]:
+    """Which of these posts this person liked, as a query to run or to put inside another."""
+    Like = state.models.Like
+    return sa.select(Like.post_id).where(Like.user_id == user_id, Like.post_id.in_(post_ids))
 
 
 def liked_by(state: ForumState, user: ForumUser | None, post_ids: list[int]) -> set[int]:
     """Which of these posts this person liked, in one query."""
     if user is None or not post_ids:
         return set()
-    Like = state.models.Like
-    rows = state.db.session.scalars(sa.select(Like.post_id).where(Like.user_id == user.id, Like.post_id.in_(post_ids)))
-    return set(rows)
+    return set(state.db.session.scalars(liked_posts(state, user.id, post_ids)))
 
 
 def first_likers(state: ForumState, post_ids: list[int], limit: int = 10) -> dict[int, list[Any]]:

@@ -37,8 +37,10 @@ def viewer() -> ForumUser | None:
     """The signed-in person as the forum sees them, or ``None`` for a guest."""
     if "forum_viewer" not in g:
         user = current_user
-        authenticated = user is not None and getattr(user, "is_authenticated", False)
-        g.forum_viewer = members.signed_in(state(), state().users.to_forum_user(user)) if authenticated else None
+        if user is not None and getattr(user, "is_authenticated", False):
+            g.forum_viewer, g.forum_unread = members.signed_in(state(), state().users.to_forum_user(user))
+        else:
+            g.forum_viewer, g.forum_unread = None, 0
     return g.forum_viewer  # type: ignore[no-any-return]
 
 
@@ -279,13 +281,9 @@ def iso_filter(when: dt.datetime | None) -> str:
 
 
 def unread_count() -> int:
-    """The number on the notifications link, for signed-in people."""
-    person = viewer()
-    if person is None:
-        return 0
-    from .. import notifications
-
-    return notifications.unread_count(state(), person)
+    """The number on the notifications link, read with the signed-in person at the start of the request."""
+    viewer()
+    return int(g.forum_unread)
 
 
 @blueprint.app_template_global("forum_banners")

@@ -15,7 +15,6 @@ from .. import (
     following,
     listing,
     posting,
-    reactions,
     sharing,
     suggestions,
     thread_cache,
@@ -24,6 +23,7 @@ from .. import (
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from ..gamification import leaderboard
+from ..reader_marks import ReaderMarks, reader_marks
 from . import blueprint
 from .common import (
     CSRF_MESSAGE,
@@ -119,7 +119,7 @@ def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
     """The thread page: its kept parts, and around them what depends on who is looking."""
     person = viewer()
     action = ActionForm() if person else None
-    parts, question, answers = _thread_parts(found, action)
+    parts, marks, question, answers = _thread_parts(found, action)
     return render(
         "forum/thread.html",
         status,
@@ -127,37 +127,40 @@ def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
         parts=parts,
         question=question,
         answers=answers,
-        favourite=reactions.is_favourite(state(), person, found.id),
+        favourite=marks.favourite,
         desk=escalation.desk_panel(state(), found, person, handed_yet=parts.handed),
-        follow_level=following.level(state(), person, "thread", found.id),
+        follow_level=marks.follow_level,
         form=form,
         action=action,
     )
 
 
-def _thread_parts(found: Any, action: ActionForm | None) -> tuple[thread_cache.ThreadParts, Markup, Markup]:
+def _thread_parts(
+    found: Any, action: ActionForm | None
+) -> tuple[thread_cache.ThreadParts, ReaderMarks, Markup, Markup]:
     """This page of the thread as kept for this kind of reader, rendering only what is not kept yet."""
     person, page, cache = viewer(), page_arg(), state().thread_parts()
     key = thread_cache.key(found, page, person)
     parts = cache.get(key) if cache is not None else None
-    posts = None
-    if parts is not None:
-        liked = reactions.liked_by(state(), person, list(parts.authors))
-        posts = parts.posts.get(thread_cache.reader_kind(person, found, parts.authors, liked))
-    if parts is None or posts is None:
+    view = None
+    if parts is None:
         view = listing.thread_page(state(), found, page=page, viewer=person)
-        if parts is None:
-            parts = _keep_parts(view, person)
-            if cache is not None:
-                cache.put(key, parts)
+        parts = _keep_parts(view, person)
+        if cache is not None:
+            cache.put(key, parts)
+    marks = reader_marks(state(), person, found.id, list(parts.authors))
+    kind = thread_cache.reader_kind(person, found, parts.authors, marks.liked)
+    posts = parts.posts.get(kind)
+    if posts is None:
+        view = view or listing.thread_page(state(), found, page=page, viewer=person)
         context = {"thread": found, "reactions": view.reactions, "action": thread_cache.CsrfSlot()}
         posts = (
             render_template("forum/partials/_posts.html", posts=[view.question], **context),
             render_template("forum/partials/_posts.html", posts=view.answers.items, **context),
         )
-        parts.keep_posts(thread_cache.reader_kind(person, found, parts.authors, view.reactions.liked), posts)
+        parts.keep_posts(kind, posts)
     token = action.csrf_token.current_token if action is not None else ""
-    return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
+    return parts, marks, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
 
 
 def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadParts:
