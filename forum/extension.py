@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
@@ -35,6 +36,8 @@ class ForumState:
     _thread_parts: TimedCache[Any] | None = None
     #: Active announcements for the banner, and when this process must read them again.
     _banners: tuple[float, list[Any]] | None = None
+    #: Statements run on every page, built once (see :meth:`statement`).
+    _statements: dict[str, Any] = field(default_factory=dict)
 
     def pool(self) -> ThreadPoolExecutor:
         """A few threads for calls that must not hold a page up (knowledge-base plugins)."""
@@ -62,6 +65,13 @@ class ForumState:
         if self._thread_parts is None or self._thread_parts.seconds != seconds:
             self._thread_parts = TimedCache(seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]))
         return self._thread_parts
+
+    def statement(self, name: str, build: Callable[[], Any]) -> Any:
+        """A statement built once and then run with parameters: building one costs more than running a small one."""
+        found = self._statements.get(name)
+        if found is None:
+            found = self._statements[name] = build()
+        return found
 
     def public_url(self, path: str) -> str:
         """A full address for ``path`` under the forum, for messages read outside the portal (tickets, e-mail, chat)."""

@@ -32,7 +32,7 @@ LEVEL_WORDS = {
 LEVEL_WORDS["tag"] = LEVEL_WORDS["category"]
 
 
-def chosen_level(state: ForumState, user_id: Any, target_type: str, target_id: int) -> sa.Select[tuple[str]]:
+def chosen_level(state: ForumState, user_id: Any, target_type: str, target_id: Any) -> sa.Select[tuple[str]]:
     """The level this person chose for one thread, category or keyword, as a query to run or to put inside another."""
     F = state.models.Follow
     return sa.select(F.level).where(F.user_id == user_id, F.target_type == target_type, F.target_id == target_id)

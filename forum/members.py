@@ -41,15 +41,19 @@ def signed_in(state: ForumState, person: ForumUser) -> tuple[ForumUser, int]:
 
     The first request of a day also counts the visit.
     """
-    Member = state.models.Member
-    unread = notifications.unread(state, person.id).scalar_subquery().label("unread")
-    query = sa.select(Member.level, Member.last_visit, unread).where(Member.user_id == person.id)
-    row = state.db.session.execute(query).first()
+
+    def build() -> sa.Select[Any]:
+        Member, user_id = state.models.Member, sa.bindparam("user_id")
+        unread = notifications.unread(state, user_id).scalar_subquery().label("unread")
+        return sa.select(Member.level, Member.last_visit, unread).where(Member.user_id == user_id)
+
+    query, parameters = state.statement("signed_in", build), {"user_id": person.id}
+    row = state.db.session.execute(query, parameters).first()
     if row is None or row.last_visit != utcnow().date():
         from .gamification.levels import record_visit
 
         record_visit(state, person.id)
-        row = state.db.session.execute(query).first()
+        row = state.db.session.execute(query, parameters).first()
     if row is None:  # pragma: no cover - record_visit just made the row
         return person, 0
     return dataclasses.replace(person, level=int(row.level)), int(row.unread)

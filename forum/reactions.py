@@ -92,7 +92,7 @@ def set_favourite(state: ForumState, actor: ForumUser, thread: Any, wanted: bool
     return True
 
 
-def saved(state: ForumState, user_id: Any, thread_id: int) -> sa.Exists:
+def saved(state: ForumState, user_id: Any, thread_id: Any) -> sa.Exists:
     """Whether this person saved this thread, as a condition to run or to put inside another query."""
     Favourite = state.models.Favourite
     return sa.exists().where(Favourite.thread_id == thread_id, Favourite.user_id == user_id)
@@ -105,7 +105,7 @@ def is_favourite(state: ForumState, user: ForumUser | None, thread_id: int) -> b
     return bool(state.db.session.scalar(sa.select(saved(state, user.id, thread_id))))
 
 
-def liked_posts(state: ForumState, user_id: Any, post_ids: list[int]) -> sa.Select[tuple[int]]:
+def liked_posts(state: ForumState, user_id: Any, post_ids: Any) -> sa.Select[tuple[int]]:
     """Which of these posts this person liked, as a query to run or to put inside another."""
     Like = state.models.Like
     return sa.select(Like.post_id).where(Like.user_id == user_id, Like.post_id.in_(post_ids))

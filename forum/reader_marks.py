@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -24,18 +25,21 @@ def reader_marks(state: ForumState, viewer: ForumUser | None, thread_id: int, po
     """All three in one query, since a page of kept parts needs little else."""
     if viewer is None:
         return ReaderMarks()
-    liked = reactions.liked_posts(state, viewer.id, post_ids).subquery()
-    row = state.db.session.execute(
-        sa.select(
-            sa.select(sa.func.aggregate_strings(sa.cast(liked.c.post_id, sa.String), ","))
-            .scalar_subquery()
-            .label("liked"),
-            reactions.saved(state, viewer.id, thread_id).label("favourite"),
-            following.chosen_level(state, viewer.id, "thread", thread_id).scalar_subquery().label("follow"),
-        )
-    ).one()
+    parameters = {"user_id": viewer.id, "thread_id": thread_id, "post_ids": post_ids}
+    row = state.db.session.execute(state.statement("reader_marks", lambda: _marks(state)), parameters).one()
     return ReaderMarks(
         liked=frozenset(int(i) for i in (row.liked or "").split(",") if i),
         favourite=bool(row.favourite),
         follow_level=row.follow or "normal",
+    )
+
+
+def _marks(state: ForumState) -> sa.Select[Any]:
+    """The one query, with the reader, the thread and the page's posts as parameters."""
+    user_id, thread_id = sa.bindparam("user_id"), sa.bindparam("thread_id")
+    liked = reactions.liked_posts(state, user_id, sa.bindparam("post_ids", expanding=True)).subquery()
+    return sa.select(
+        sa.select(sa.func.aggregate_strings(sa.cast(liked.c.post_id, sa.String), ",")).scalar_subquery().label("liked"),
+        reactions.saved(state, user_id, thread_id).label("favourite"),
+        following.chosen_level(state, user_id, "thread", thread_id).scalar_subquery().label("follow"),
     )
