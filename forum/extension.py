@@ -36,8 +36,8 @@ class ForumState:
     _thread_parts: TimedCache[Any] | None = None
     #: Active announcements for the banner, and when this process must read them again.
     _banners: tuple[float, list[Any]] | None = None
-    #: Statements run on every page, built once (see :meth:`statement`).
-    _statements: dict[str, Any] = field(default_factory=dict)
+    #: Values worked out once per app: statements run on every page, fixed addresses (see :meth:`once`).
+    _once: dict[Any, Any] = field(default_factory=dict)
 
     def pool(self) -> ThreadPoolExecutor:
         """A few threads for calls that must not hold a page up (knowledge-base plugins)."""
@@ -66,11 +66,15 @@ class ForumState:
             self._thread_parts = TimedCache(seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]))
         return self._thread_parts
 
-    def statement(self, name: str, build: Callable[[], Any]) -> Any:
-        """A statement built once and then run with parameters: building one costs more than running a small one."""
-        found = self._statements.get(name)
+    def once(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A value that never changes while the app runs, built the first time it is needed.
+
+        For statements run on every page (building one costs more than running a small one, so they are
+        built once and run with parameters) and for fixed addresses (``url_for`` costs tens of microseconds).
+        """
+        found = self._once.get(key)
         if found is None:
-            found = self._statements[name] = build()
+            found = self._once[key] = build()
         return found
 
     def public_url(self, path: str) -> str:

@@ -47,7 +47,7 @@ def signed_in(state: ForumState, person: ForumUser) -> tuple[ForumUser, int]:
         unread = notifications.unread(state, user_id).scalar_subquery().label("unread")
         return sa.select(Member.level, Member.last_visit, unread).where(Member.user_id == user_id)
 
-    query, parameters = state.statement("signed_in", build), {"user_id": person.id}
+    query, parameters = state.once("signed_in", build), {"user_id": person.id}
     row = state.db.session.execute(query, parameters).first()
     if row is None or row.last_visit != utcnow().date():
         from .gamification.levels import record_visit

@@ -26,7 +26,7 @@ def reader_marks(state: ForumState, viewer: ForumUser | None, thread_id: int, po
     if viewer is None:
         return ReaderMarks()
     parameters = {"user_id": viewer.id, "thread_id": thread_id, "post_ids": post_ids}
-    row = state.db.session.execute(state.statement("reader_marks", lambda: _marks(state)), parameters).one()
+    row = state.db.session.execute(state.once("reader_marks", lambda: _marks(state)), parameters).one()
     return ReaderMarks(
         liked=frozenset(int(i) for i in (row.liked or "").split(",") if i),
         favourite=bool(row.favourite),

@@ -194,6 +194,12 @@ def _ago(when: dt.datetime | None) -> str:
     return "just now"
 
 
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` for addresses that never change while the app runs: the bar's links and the static files."""
+    key = ("url", request.script_root, endpoint, tuple(sorted(values.items())))
+    return str(state().once(key, lambda: url_for(endpoint, **values)))
+
+
 def forum_login_url() -> str:
     """The host's login page, coming back here afterwards."""
     manager = getattr(current_app, "login_manager", None)
@@ -254,7 +260,7 @@ class Links:
 def links() -> Links:
     """The link builder for this request."""
     if "forum_links" not in g:
-        g.forum_links = Links(url_for("forum.home"))
+        g.forum_links = Links(fixed_url("forum.home"))
     return g.forum_links  # type: ignore[no-any-return]
 
 
@@ -318,6 +324,7 @@ def forum_context() -> dict[str, Any]:
         "links": links(),
         "forum_unread": unread_count,
         "forum_login_url": forum_login_url,
+        "forum_url": fixed_url,
         "htmx": htmx,
         "forum_announcement_kinds": KIND_WORDS,
         "follow_words": LEVEL_WORDS,
