@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from . import search, signals
+from . import search, signals, thread_cache
 from .errors import ForumError, NotAllowed, NotFound
 from .extension import ForumState
 from .markup import render_markdown
@@ -213,9 +213,14 @@ def edit_post(
     """Change a post, keeping the old text as a revision; returns the post."""
     if not can_edit(editor, post):
         raise NotAllowed("You can only edit your own posts.")
-    if post.is_deleted:
-        raise ForumError("This post was removed. Restore it before editing.", status=409)
     clean_body = check_body(state, body, what="question" if post.is_question else "answer")
+    # Lock the thread, then the post (the order every change takes), and read the post as it is now:
+    # two edits at the same moment both land, one after the other, each as its own revision.
+    thread_cache.touch(state, [post.thread_id])
+    state.db.session.refresh(post, with_for_update=True)
+    if post.is_deleted:
+        state.db.session.rollback()
+        raise ForumError("This post was removed. Restore it before editing.", status=409)
     thread = state.db.session.get(state.models.Thread, post.thread_id)
     new_title = None
     if post.is_question:

@@ -49,6 +49,7 @@ def like(state: ForumState, actor: ForumUser, post: Any) -> bool:
     except sa.exc.IntegrityError:
         session.rollback()
         return False
+    session.expunge(row)  # listeners read it as it was made, even if a quick "unlike" removes it first
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count + 1))
     session.commit()
     signals.post_liked.send(current_app._get_current_object(), post=post, user=actor, like=row)
@@ -58,6 +59,7 @@ def like(state: ForumState, actor: ForumUser, post: Any) -> bool:
 def unlike(state: ForumState, actor: ForumUser, post: Any) -> bool:
     """Take a like back; returns False if there was none."""
     m, session = state.models, state.db.session
+    thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it
     gone = session.execute(
         sa.delete(m.Like).where(m.Like.post_id == post.id, m.Like.user_id == actor.id).returning(m.Like.id)
     ).first()
@@ -65,7 +67,6 @@ def unlike(state: ForumState, actor: ForumUser, post: Any) -> bool:
         session.rollback()
         return False
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count - 1))
-    thread_cache.touch(state, [post.thread_id])
     session.commit()
     signals.post_unliked.send(current_app._get_current_object(), post=post, user=actor)
     return True

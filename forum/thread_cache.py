@@ -111,7 +111,7 @@ def fill_csrf(html: str, token: str) -> Markup:
 
 
 def touch(state: ForumState, thread_ids: Iterable[int]) -> None:
-    """Raise these threads' versions, beside a bulk statement the ORM does not see."""
+    """Raise these threads' versions, beside a bulk statement the ORM does not see (before it, for the lock order)."""
     ids = {i for i in thread_ids if i is not None}
     if ids:
         Thread = state.models.Thread
@@ -145,29 +145,18 @@ def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:
 
 
 def _before_flush(session: Any, *_: Any) -> None:
+    """Raise the versions first, so every transaction locks a thread row before its posts' rows (no deadlocks)."""
     models = models_for(getattr(session, "_db", None))
     if models is None:
         return
     threads, categories = _changed(models, session)
     if threads or categories:
-        pending = session.info.setdefault("forum_changed", (set(), set()))
-        pending[0].update(threads)
-        pending[1].update(categories)
-
-
-def _after_flush(session: Any, *_: Any) -> None:
-    pending = session.info.pop("forum_changed", None)
-    models = models_for(getattr(session, "_db", None))
-    if not pending or models is None:
-        return
-    threads, categories = pending
-    table = models.Thread.__table__
-    changed = sa.or_(table.c.id.in_(threads), table.c.category_id.in_(categories))
-    session.connection().execute(sa.update(table).where(changed).values(version=table.c.version + 1))
+        table = models.Thread.__table__
+        changed = sa.or_(table.c.id.in_(threads), table.c.category_id.in_(categories))
+        session.connection().execute(sa.update(table).where(changed).values(version=table.c.version + 1))
 
 
 def watch() -> None:
     """Raise the version of every thread a flush of any forum's session changes (once per process)."""
     if not sa.event.contains(FlaskSession, "before_flush", _before_flush):
         sa.event.listen(FlaskSession, "before_flush", _before_flush)
-        sa.event.listen(FlaskSession, "after_flush", _after_flush)

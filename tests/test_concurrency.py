@@ -107,3 +107,39 @@ def test_simultaneous_favourites_and_shares_stay_single(app, people):
         m = app.extensions["forum"].models
         assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Favourite)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(m.Share)) == 1
+
+
+@postgres_only
+def test_likes_edits_removals_and_answers_on_one_thread_at_once_all_go_through(app, people):
+    """Each change raises the thread's version; they all lock the thread row first, so none deadlocks."""
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it"), (people.agent, "Update it")])
+    page = f"{PREFIX}/t/{thread_id}"
+    with serve(app) as base:
+        asker, helper, agent = (Person(base, p.key) for p in (people.asker, people.helper, people.agent))
+        token = {who: who.token(page) for who in (asker, helper, agent)}
+
+        def act(who: Person, path: str, **data: str):
+            return lambda: who.post(f"{PREFIX}{path}", {"csrf_token": token[who], **data})
+
+        jobs = []
+        for round_ in range(5):
+            jobs += [
+                act(asker, "/p/2/like"),
+                act(agent, "/p/2/like"),
+                act(asker, "/p/2/unlike"),
+                act(helper, "/p/1/like"),
+                act(helper, "/p/2/edit", body=f"Restart it, then wait {round_} minutes."),
+                act(agent, "/p/3/delete" if round_ % 2 == 0 else "/p/3/restore"),
+                act(asker, f"/t/{thread_id}/answer", body=f"Thanks, trying that now ({round_})."),
+            ]
+        statuses = all_at_once(jobs)
+        assert all(status in (200, 302) for status in statuses), statuses
+        shown = asker.get(page)
+    with app.app_context():
+        m = app.extensions["forum"].models
+        for post_id in (1, 2, 3):
+            likes = db.session.scalar(sa.select(sa.func.count()).select_from(m.Like).where(m.Like.post_id == post_id))
+            assert db.session.get(m.Post, post_id).like_count == likes
+        assert "Thanks, trying that now" in shown and "then wait" in shown
+        # Every edit landed, one after the other, each as its own version.
+        assert db.session.get(m.Post, 2).revision_count == 6
