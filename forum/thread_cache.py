@@ -72,7 +72,7 @@ class ThreadParts:
     #: Who wrote each post on the page, the question included.
     authors: dict[int, Any]
     timeline: Markup
-    #: Whether the thread had been handed to the IT team (an escalation is a change that raises the version).
+    #: Whether the thread had been handed to the IT team (a new escalation raises the version).
     handed: bool
     #: Reader kind -> (the question's card, the answers' cards).
     posts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
@@ -131,7 +131,9 @@ def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:
                 continue
             if isinstance(obj, m.Thread):
                 threads.add(obj.id)
-            elif isinstance(obj, (m.Post, m.Share, m.TimelineEvent, m.Escalation)):
+            elif isinstance(obj, (m.Post, m.Share, m.TimelineEvent)):
+                threads.add(obj.thread_id)
+            elif isinstance(obj, m.Escalation) and obj in session.new:  # kept parts only know "handed or not"
                 threads.add(obj.thread_id)
             elif isinstance(obj, (m.PostRevision, m.Like)):
                 post = session.get(m.Post, obj.post_id) if obj.post_id is not None else None
