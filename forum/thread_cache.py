@@ -84,9 +84,9 @@ class ThreadParts:
         self.posts[kind] = posts
 
 
-def key(thread: Any, page: int, viewer: ForumUser | None) -> tuple[Any, ...]:
+def key(thread: Any, page: int, per_page: int, viewer: ForumUser | None) -> tuple[Any, ...]:
     """Moderators also see removed posts, so they get their own parts."""
-    return (thread.id, thread.version, page, bool(viewer and viewer.is_moderator))
+    return (thread.id, thread.version, page, per_page, bool(viewer and viewer.is_moderator))
 
 
 def reader_kind(

@@ -140,7 +140,7 @@ def _thread_parts(
 ) -> tuple[thread_cache.ThreadParts, ReaderMarks, Markup, Markup]:
     """This page of the thread as kept for this kind of reader, rendering only what is not kept yet."""
     person, page, cache = viewer(), page_arg(), state().thread_parts()
-    key = thread_cache.key(found, page, person)
+    key = thread_cache.key(found, page, state().setting("FORUM_POSTS_PER_PAGE"), person)
     parts = cache.get(key) if cache is not None else None
     view = None
     if parts is None:
