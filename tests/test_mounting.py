@@ -189,3 +189,26 @@ def test_the_fast_link_builder_agrees_with_url_for(app):
         assert built.thread(thread) == url_for("forum.thread", thread_id=7, slug="wi-fi-drops-on-floor-3")
         assert built.category("email-calendar") == url_for("forum.category", slug="email-calendar")
         assert built.tag("c#") == url_for("forum.tag", name="c#")
+
+
+def test_the_demo_keeps_an_outdated_database_aside_and_starts_a_fresh_one(tmp_path):
+    import sqlite3
+
+    from examples.portal.__main__ import set_aside_if_outdated
+    from examples.portal.app import create_app
+    from examples.portal.app import db as portal_db
+
+    path = tmp_path / "demo.db"
+    app = create_app(f"sqlite:///{path}")
+    with app.app_context():
+        portal_db.create_all()
+        portal_db.engine.dispose()
+    set_aside_if_outdated(app)
+    assert path.exists() and not list(tmp_path.glob("*.old"))  # up to date: left alone
+    with sqlite3.connect(path) as old:
+        old.execute("ALTER TABLE forum_thread DROP COLUMN version")  # as an older version made it
+    set_aside_if_outdated(app)
+    kept = list(tmp_path.glob("demo.db.*.old"))
+    assert len(kept) == 1 and not path.exists()
+    with sqlite3.connect(kept[0]) as old:
+        assert old.execute("SELECT count(*) FROM forum_thread").fetchone() == (0,)  # nothing thrown away
