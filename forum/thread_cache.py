@@ -76,6 +76,8 @@ class ThreadParts:
     handed: bool
     #: Reader kind -> (the question's card, the answers' cards).
     posts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
+    #: The empty answer form with the CSRF slot: the same for every signed-in reader.
+    answer_form: str | None = None
 
     def keep_posts(self, kind: tuple[Any, ...], posts: tuple[str, str]) -> None:
         """Keep the posts as one kind of reader sees them; a page read by very many kinds starts over."""
@@ -103,6 +105,11 @@ def reader_kind(
         frozenset(post_id for post_id, author_id in authors.items() if author_id == viewer.id),
         frozenset(liked),
     )
+
+
+def slot_csrf(html: str, token: str) -> str:
+    """Take the reader's token out of a form rendered for them, to keep for all (forms holding no one's text)."""
+    return html.replace(token, CSRF_SLOT)
 
 
 def fill_csrf(html: str, token: str) -> Markup:

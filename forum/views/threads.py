@@ -120,6 +120,13 @@ def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
     person = viewer()
     action = ActionForm() if person else None
     parts, marks, question, answers = _thread_parts(found, action)
+    kept_form = None
+    if form is not None and action is not None and not form.is_submitted():
+        token = action.csrf_token.current_token
+        if parts.answer_form is None:
+            html = render_template("forum/partials/_answer_form.html", thread=found, form=form)
+            parts.answer_form = thread_cache.slot_csrf(html, token)
+        kept_form = thread_cache.fill_csrf(parts.answer_form, token)
     return render(
         "forum/thread.html",
         status,
@@ -127,6 +134,7 @@ def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
         parts=parts,
         question=question,
         answers=answers,
+        answer_form=kept_form,
         favourite=marks.favourite,
         desk=escalation.desk_panel(state(), found, person, handed_yet=parts.handed),
         follow_level=marks.follow_level,
