@@ -151,7 +151,11 @@ def create_thread(
 
 def get_thread(state: ForumState, thread_id: Any, viewer: ForumUser | None) -> Any:
     """A thread the viewer may see; deleted ones only for moderators."""
-    thread = state.db.session.get(state.models.Thread, thread_id)
+    return visible(state.db.session.get(state.models.Thread, thread_id), viewer)
+
+
+def visible(thread: Any, viewer: ForumUser | None) -> Any:
+    """The thread (or ``None``, not found) if the viewer may see it: deleted ones only for moderators."""
     if thread is None or (thread.is_deleted and not (viewer and viewer.is_moderator)):
         raise NotFound("We could not find that question. It may have been removed.")
     return thread

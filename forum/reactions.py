@@ -112,6 +112,16 @@ def liked_posts(state: ForumState, user_id: Any, post_ids: Any) -> sa.Select[tup
     return sa.select(Like.post_id).where(Like.user_id == user_id, Like.post_id.in_(post_ids))
 
 
+def liked_in_thread(state: ForumState, user_id: Any, thread_id: Any) -> sa.Select[tuple[int]]:
+    """Which posts of this thread this person liked, as a query to run or to put inside another."""
+    Like, Post = state.models.Like, state.models.Post
+    return (
+        sa.select(Like.post_id)
+        .join(Post, Post.id == Like.post_id)
+        .where(Like.user_id == user_id, Post.thread_id == thread_id)
+    )
+
+
 def liked_by(state: ForumState, user: ForumUser | None, post_ids: list[int]) -> set[int]:
     """Which of these posts this person liked, in one query."""
     if user is None or not post_ids:

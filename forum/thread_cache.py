@@ -103,7 +103,7 @@ def reader_kind(
         viewer.level >= 3,
         viewer.id == thread.author_id,
         frozenset(post_id for post_id, author_id in authors.items() if author_id == viewer.id),
-        frozenset(liked),
+        frozenset(post_id for post_id in liked if post_id in authors),
     )
 
 

@@ -23,7 +23,7 @@ from .. import (
 from ..errors import ForumError
 from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from ..gamification import leaderboard
-from ..reader_marks import ReaderMarks, reader_marks
+from ..reader_marks import ReaderMarks, thread_with_marks
 from . import blueprint
 from .common import (
     CSRF_MESSAGE,
@@ -111,15 +111,15 @@ def tag(name: str) -> Any:
 @blueprint.get("/t/<int:thread_id>/<slug>")
 def thread(thread_id: int, slug: str | None) -> Any:
     """A question with its answers."""
-    found = posting.get_thread(state(), thread_id, viewer())
-    return _thread_page(found, AnswerForm() if viewer() else None)
+    found, marks = thread_with_marks(state(), thread_id, viewer())
+    return _thread_page(found, marks, AnswerForm() if viewer() else None)
 
 
-def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
+def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None, status: int = 200) -> Any:
     """The thread page: its kept parts, and around them what depends on who is looking."""
     person = viewer()
     action = ActionForm() if person else None
-    parts, marks, question, answers = _thread_parts(found, action)
+    parts, question, answers = _thread_parts(found, marks, action)
     kept_form = None
     if form is not None and action is not None and not form.is_submitted():
         token = action.csrf_token.current_token
@@ -144,8 +144,8 @@ def _thread_page(found: Any, form: AnswerForm | None, status: int = 200) -> Any:
 
 
 def _thread_parts(
-    found: Any, action: ActionForm | None
-) -> tuple[thread_cache.ThreadParts, ReaderMarks, Markup, Markup]:
+    found: Any, marks: ReaderMarks, action: ActionForm | None
+) -> tuple[thread_cache.ThreadParts, Markup, Markup]:
     """This page of the thread as kept for this kind of reader, rendering only what is not kept yet."""
     person, page, cache = viewer(), page_arg(), state().thread_parts()
     key = thread_cache.key(found, page, state().setting("FORUM_POSTS_PER_PAGE"), person)
@@ -156,7 +156,6 @@ def _thread_parts(
         parts = _keep_parts(view, person)
         if cache is not None:
             cache.put(key, parts)
-    marks = reader_marks(state(), person, found.id, list(parts.authors))
     kind = thread_cache.reader_kind(person, found, parts.authors, marks.liked)
     posts = parts.posts.get(kind)
     if posts is None:
@@ -168,7 +167,7 @@ def _thread_parts(
         )
         parts.keep_posts(kind, posts)
     token = action.csrf_token.current_token if action is not None else ""
-    return parts, marks, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
+    return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
 
 
 def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadParts:
@@ -269,7 +268,7 @@ def answer(thread_id: int) -> Any:
 def _answer_form_response(thread: Any, form: AnswerForm, status: int) -> Any:
     if htmx:
         return render("forum/partials/_answer_form.html", status, thread=thread, form=form)
-    return _thread_page(thread, form, status)
+    return _thread_page(*thread_with_marks(state(), thread.id, viewer()), form, status)
 
 
 @blueprint.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
