@@ -43,7 +43,8 @@ def signed_in(state: ForumState, person: ForumUser) -> tuple[ForumUser, int]:
     """
 
     def build() -> sa.Select[Any]:
-        Member, user_id = state.models.Member, sa.bindparam("user_id")
+        Member = state.models.Member
+        user_id: sa.BindParameter[Any] = sa.bindparam("user_id")
         unread = notifications.unread(state, user_id).scalar_subquery().label("unread")
         return sa.select(Member.level, Member.last_visit, unread).where(Member.user_id == user_id)
 

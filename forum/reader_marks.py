@@ -28,6 +28,7 @@ def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | Non
     parameters = {"user_id": viewer.id, "thread_id": thread_id}
     row = state.db.session.execute(state.once("thread_with_marks", lambda: _query(state)), parameters).first()
     thread = posting.visible(row[0] if row is not None else None, viewer)
+    assert row is not None  # visible() said "not found" otherwise
     return thread, ReaderMarks(
         liked=frozenset(int(i) for i in (row.liked or "").split(",") if i),
         favourite=bool(row.favourite),
@@ -38,7 +39,8 @@ def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | Non
 def _query(state: ForumState) -> sa.Select[Any]:
     """Built once, with the reader and the thread as parameters."""
     Thread = state.models.Thread
-    user_id, thread_id = sa.bindparam("user_id"), sa.bindparam("thread_id")
+    user_id: sa.BindParameter[Any] = sa.bindparam("user_id")
+    thread_id: sa.BindParameter[Any] = sa.bindparam("thread_id")
     liked = reactions.liked_in_thread(state, user_id, thread_id).subquery()
     return sa.select(
         Thread,
