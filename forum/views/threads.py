@@ -120,13 +120,6 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None, status
     person = viewer()
     action = ActionForm() if person else None
     parts, question, answers = _thread_parts(found, marks, action)
-    kept_form = None
-    if form is not None and action is not None and not form.is_submitted():
-        token = action.csrf_token.current_token
-        if parts.answer_form is None:
-            html = render_template("forum/partials/_answer_form.html", thread=found, form=form)
-            parts.answer_form = thread_cache.slot_csrf(html, token)
-        kept_form = thread_cache.fill_csrf(parts.answer_form, token)
     return render(
         "forum/thread.html",
         status,
@@ -134,7 +127,7 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None, status
         parts=parts,
         question=question,
         answers=answers,
-        answer_form=kept_form,
+        answer_form=_kept_answer_form(parts, found, form, action),
         favourite=marks.favourite,
         desk=escalation.desk_panel(state(), found, person, handed_yet=parts.handed),
         follow_level=marks.follow_level,
@@ -168,6 +161,19 @@ def _thread_parts(
         parts.keep_posts(kind, posts)
     token = action.csrf_token.current_token if action is not None else ""
     return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
+
+
+def _kept_answer_form(
+    parts: thread_cache.ThreadParts, found: Any, form: AnswerForm | None, action: ActionForm | None
+) -> Markup | None:
+    """The empty answer form, kept with the thread's parts; one holding someone's text or errors is rendered as is."""
+    if form is None or action is None or form.is_submitted():
+        return None
+    token = action.csrf_token.current_token
+    if parts.answer_form is None:
+        html = render_template("forum/partials/_answer_form.html", thread=found, form=form)
+        parts.answer_form = thread_cache.slot_csrf(html, token)
+    return thread_cache.fill_csrf(parts.answer_form, token)
 
 
 def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadParts:
