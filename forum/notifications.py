@@ -178,14 +178,9 @@ def mentioned(state: ForumState, text: str) -> dict[str, ForumUser]:
 
 
 def unread(state: ForumState, user_id: Any) -> sa.Select[tuple[int]]:
-    """How many notifications this person has not opened yet, as a query to run or to put inside another."""
+    """How many notifications this person has not opened yet, as a query to put inside another (members.signed_in)."""
     N = state.models.Notification
     return sa.select(sa.func.count()).where(N.user_id == user_id, N.read_at.is_(None))
-
-
-def unread_count(state: ForumState, user: ForumUser) -> int:
-    """How many notifications this person has not opened yet (pages get it with the person: members.signed_in)."""
-    return int(state.db.session.scalar(unread(state, user.id)) or 0)
 
 
 def recent(state: ForumState, user: ForumUser, *, page: int = 1, per_page: int = 30) -> tuple[list[Any], bool]:

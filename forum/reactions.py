@@ -94,16 +94,9 @@ def set_favourite(state: ForumState, actor: ForumUser, thread: Any, wanted: bool
 
 
 def saved(state: ForumState, user_id: Any, thread_id: Any) -> sa.Exists:
-    """Whether this person saved this thread, as a condition to run or to put inside another query."""
+    """Whether this person saved this thread, as a condition to put inside a query (the thread page's)."""
     Favourite = state.models.Favourite
     return sa.exists().where(Favourite.thread_id == thread_id, Favourite.user_id == user_id)
-
-
-def is_favourite(state: ForumState, user: ForumUser | None, thread_id: int) -> bool:
-    """Whether this person saved this thread."""
-    if user is None:
-        return False
-    return bool(state.db.session.scalar(sa.select(saved(state, user.id, thread_id))))
 
 
 def liked_posts(state: ForumState, user_id: Any, post_ids: Any) -> sa.Select[tuple[int]]:
