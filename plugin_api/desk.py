@@ -52,6 +52,12 @@ class Setting:
     default: str = ""
 
 
+#: The queue a ticket goes to when no category mapping (``FORUM_DESK_QUEUES``) names one; most desks have queues.
+DEFAULT_QUEUE = Setting(
+    "queue", "Default queue", "Where tickets go when no category mapping says.", required=False, default="General"
+)
+
+
 @dataclass(frozen=True)
 class TicketRequest:
     """Everything a desk needs to open a ticket for one community thread."""
@@ -201,15 +207,7 @@ class MemoryDesk(Connector):
 
     name = "memory"
     label = "In-memory desk (for tests)"
-    settings = (
-        Setting(
-            "queue",
-            "Default queue",
-            "Where tickets go when no category mapping says.",
-            required=False,
-            default="General",
-        ),
-    )
+    settings = (DEFAULT_QUEUE,)
     RESOLVED = frozenset({"resolved", "closed"})
 
     def __init__(self, values: Mapping[str, Any] | None = None, *, timeout: float = 15.0) -> None:

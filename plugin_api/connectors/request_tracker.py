@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from ..desk import Connector, Setting, TicketChange, TicketRef, TicketRequest
+from ..desk import DEFAULT_QUEUE, Connector, Setting, TicketChange, TicketRef, TicketRequest
 from .http import call, client
 
 #: How many rows to ask RT for at a time.
@@ -32,13 +32,7 @@ class RequestTracker(Connector):
         Setting("url", "RT address", "The address of RT's web interface, such as https://rt.example.com."),
         Setting("user", "RT user", "An RT user allowed to create and see tickets in your queues."),
         Setting("password", "RT password", "That user's password (HTTP basic auth over HTTPS).", secret=True),
-        Setting(
-            "queue",
-            "Default queue",
-            "Where tickets go when no category mapping says.",
-            required=False,
-            default="General",
-        ),
+        DEFAULT_QUEUE,
         Setting(
             "key_field",
             "Key custom field",

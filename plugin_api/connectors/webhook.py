@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
 
 from standardwebhooks.webhooks import Webhook
 
-from ..desk import Connector, DeskRejected, Setting, TicketChange, TicketNews, TicketRef, TicketRequest
+from ..desk import DEFAULT_QUEUE, Connector, DeskRejected, Setting, TicketChange, TicketNews, TicketRef, TicketRequest
 from .http import call, client
 
 
@@ -49,13 +50,7 @@ class SignedWebhook(Connector):
         Setting("secret", "Signing secret", "A whsec_... secret shared with the receiver.", secret=True),
         Setting("lookup_url", "Lookup address", "Optional: GET ?key=... finds a ticket made earlier.", required=False),
         Setting("comment_url", "Comment address", "Optional: where notes for a ticket are POSTed.", required=False),
-        Setting(
-            "queue",
-            "Default queue",
-            "Sent as 'queue' when no category mapping says.",
-            required=False,
-            default="General",
-        ),
+        dataclasses.replace(DEFAULT_QUEUE, help="Sent as 'queue' when no category mapping says."),
     )
 
     def __init__(self, values: Any, *, timeout: float = 15.0) -> None:
