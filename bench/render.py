@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from forum.markup import render_markdown  # noqa: E402
+from forum.markup import render_markdown
 
 LENGTH = 32_000
 ORDINARY = (

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .errors import ForumError, NotAllowed, NotFound
-from .extension import Forum, ForumState, get_state
+from .extension import Forum
 from .models import include_object
+from .state import ForumState, get_state
 from .users import ForumUser, UserAdapter
 
 __all__ = [

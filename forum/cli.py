@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
 
-from .migrate import alembic_config
+from .models.migrate import alembic_config
 
 forum_cli = AppGroup("forum", help="Manage the community forum.")
 
@@ -73,8 +75,8 @@ def points_group() -> None:
 @points_group.command("verify")
 def points_verify() -> None:
     """Check that every cached total equals the ledger; exits 1 if any differs."""
-    from .extension import get_state
     from .gamification import ledger
+    from .state import get_state
 
     problems = ledger.verify(get_state())
     for line in problems[:50]:
@@ -88,8 +90,8 @@ def points_verify() -> None:
 @points_group.command("rebuild")
 def points_rebuild() -> None:
     """Recompute every cached total from the ledger."""
-    from .extension import get_state
     from .gamification import ledger
+    from .state import get_state
 
     count = ledger.rebuild(get_state())
     click.echo(f"Rebuilt {count} totals from the ledger.")
@@ -105,11 +107,11 @@ def badges_backfill() -> None:
     """Award the badges that existing activity already earns, and update levels."""
     import sqlalchemy as sa
 
-    from .extension import get_state
     from .gamification import badges, levels
+    from .state import get_state
 
     state = get_state()
-    key = sa.inspect(state.models.user_model).primary_key[0]
+    key: sa.Column[Any] = sa.inspect(state.models.user_model).primary_key[0]
     user_ids = list(state.db.session.scalars(sa.select(key)))
     count = badges.backfill(state, user_ids)
     for user_id in user_ids:
@@ -126,8 +128,8 @@ def search_group() -> None:
 @search_group.command("reindex")
 def search_reindex() -> None:
     """Rebuild every search document from the threads and articles."""
-    from .extension import get_state
-    from .search import reindex_all
+    from .search.engine import reindex_all
+    from .state import get_state
 
     state = get_state()
     with state.db.engine.begin() as connection:
@@ -147,7 +149,7 @@ def desk_run(once: bool, interval: float) -> None:
     """Escalate questions that are due, deliver them to the desk, and bring ticket news back."""
     import logging
 
-    from .extension import get_state
+    from .state import get_state
     from .worker import run_forever, run_once
 
     state = get_state()
@@ -159,7 +161,7 @@ def desk_run(once: bool, interval: float) -> None:
         click.echo(", ".join(f"{name}: {count}" for name, count in result.items()))
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    click.echo(f"Working with {desk.connector.label}; stop with Ctrl+C.")
+    click.echo(f"Working with {desk.connector.label if desk.connector else 'no desk'}; stop with Ctrl+C.")
     run_forever(state, interval=interval, parts=("desk",))
 
 
@@ -170,7 +172,7 @@ def worker(once: bool, interval: float) -> None:
     """Everything in the background: the service desk (when set up) and notification e-mail and digests."""
     import logging
 
-    from .extension import get_state
+    from .state import get_state
     from .worker import run_forever, run_once
 
     state = get_state()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from plugin_api.events import ForumEvent
 
 from . import signals
-from .extension import ForumState, get_state
+from .state import ForumState, get_state
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .models import Announcement, Escalation, Post, Thread
 
 log = logging.getLogger("forum.plugins")
 
@@ -31,22 +34,22 @@ def connect(app: Flask) -> None:
     """Turn this app's signals into plugin events, and forward new answers on escalated threads to the desk."""
     state = get_state(app)
 
-    def event(name: str, thread: Any, actor_id: Any = None, **data: Any) -> None:
+    def event(name: str, thread: Thread, actor_id: Any = None, **data: Any) -> None:
         emit(state, ForumEvent(name, thread.id, thread.title, state.public_url(f"/t/{thread.id}"), actor_id, data))
 
-    def asked(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+    def asked(sender: Any, thread: Thread, post: Post, **_: Any) -> None:
         event("thread_created", thread, thread.author_id, post_id=post.id)
 
-    def answered(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+    def answered(sender: Any, thread: Thread, post: Post, **_: Any) -> None:
         event("answer_created", thread, post.author_id, post_id=post.id)
 
-    def accepted(sender: Any, thread: Any, post: Any, user: Any, **_: Any) -> None:
+    def accepted(sender: Any, thread: Thread, post: Post, user: Any, **_: Any) -> None:
         event("answer_accepted", thread, user.id, post_id=post.id, answer_author_id=post.author_id)
 
-    def escalated(sender: Any, thread: Any, escalation: Any, user: Any, **_: Any) -> None:
+    def escalated(sender: Any, thread: Thread, escalation: Escalation, user: Any, **_: Any) -> None:
         event("thread_escalated", thread, user.id if user else None, reason=escalation.reason)
 
-    def ticket(sender: Any, thread: Any, escalation: Any, change: Any, **_: Any) -> None:
+    def ticket(sender: Any, thread: Thread, escalation: Escalation, change: Any, **_: Any) -> None:
         event(
             "ticket_updated",
             thread,
@@ -58,7 +61,7 @@ def connect(app: Flask) -> None:
             resolved=change.resolved,
         )
 
-    def announcement_event(name: str, announcement: Any, user: Any, status: str, text: str) -> None:
+    def announcement_event(name: str, announcement: Announcement, user: Any, status: str, text: str) -> None:
         data = {
             "announcement_id": announcement.id,
             "kind": announcement.kind,
@@ -74,19 +77,21 @@ def connect(app: Flask) -> None:
             ),
         )
 
-    def announced(sender: Any, announcement: Any, user: Any, **_: Any) -> None:
+    def announced(sender: Any, announcement: Announcement, user: Any, **_: Any) -> None:
         announcement_event("announcement_published", announcement, user, announcement.status, announcement.body_source)
 
-    def updated(sender: Any, announcement: Any, update: Any, user: Any, **_: Any) -> None:
+    def updated(sender: Any, announcement: Announcement, update: Any, user: Any, **_: Any) -> None:
         announcement_event("announcement_updated", announcement, user, update.status, update.body_source)
 
-    for signal, handler in [
-        (signals.announcement_published, announced),
-        (signals.announcement_updated, updated),
-        (signals.thread_created, asked),
-        (signals.answer_created, answered),
-        (signals.answer_accepted, accepted),
-        (signals.thread_escalated, escalated),
-        (signals.ticket_updated, ticket),
-    ]:
-        signal.connect(handler, sender=app, weak=False)
+    signals.listen(
+        app,
+        [
+            (signals.announcement_published, announced),
+            (signals.announcement_updated, updated),
+            (signals.thread_created, asked),
+            (signals.answer_created, answered),
+            (signals.answer_accepted, accepted),
+            (signals.thread_escalated, escalated),
+            (signals.ticket_updated, ticket),
+        ],
+    )

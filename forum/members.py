@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from . import notifications
-from .extension import ForumState
 from .models import utcnow
-from .users import ForumUser
+from .notifications import delivery as notifications
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .state import ForumState
+    from .users import ForumUser
 
 
 def typed_user_id(state: ForumState, raw: Any) -> Any:
     """URL and form values are strings; integer (or other typed) user keys need converting."""
     try:
-        return state.models.user_key.type.python_type(raw)
+        return state.models.user_key.sql_type.python_type(raw)
     except (TypeError, ValueError, NotImplementedError):
         return raw
 
@@ -28,7 +31,7 @@ def people(state: ForumState, ids: Iterable[Any]) -> dict[Any, ForumUser]:
     if not found:
         return found
     Member = state.models.Member
-    levels = dict(
+    levels: dict[Any, int] = dict(
         state.db.session.execute(
             sa.select(Member.user_id, Member.level).where(Member.user_id.in_(list(found)), Member.level > 0)
         ).all()

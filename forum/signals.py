@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from blinker import Namespace
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from blinker import NamedSignal, Namespace
+from flask import Flask, current_app
 
 _signals = Namespace()
 
@@ -35,3 +39,14 @@ ticket_updated = _signals.signal("forum-ticket-updated")
 announcement_published = _signals.signal("forum-announcement-published")
 #: The IT team added an update to an announcement. ``announcement``, ``update`` and ``user``.
 announcement_updated = _signals.signal("forum-announcement-updated")
+
+
+def send(signal: NamedSignal, **data: Any) -> None:
+    """Send ``signal`` from the app object itself (not the proxy), so receivers may keep it as the sender."""
+    signal.send(current_app._get_current_object(), **data)  # type: ignore[attr-defined]
+
+
+def listen(app: Flask, handlers: Iterable[tuple[NamedSignal, Callable[..., Any]]]) -> None:
+    """Connect each handler to its signal for ``app`` alone, kept alive by the signal (handlers are closures)."""
+    for signal, handler in handlers:
+        signal.connect(handler, sender=app, weak=False)

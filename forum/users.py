@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy import SQLAlchemy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from flask_sqlalchemy import SQLAlchemy
 
 
 @dataclass(frozen=True)
@@ -129,17 +132,20 @@ class UserAdapter:
         wanted = {h.lower() for h in handles if h}
         if not wanted:
             return {}
-        mapper = sa.inspect(self.user_model)
+        mapper: sa.orm.Mapper[Any] = sa.inspect(self.user_model)
         if self.handle_attributes and self.handle_attributes[0] in mapper.columns:
             column = sa.func.lower(mapper.columns[self.handle_attributes[0]])
         elif self.name_attributes and self.name_attributes[0] in mapper.columns:
             column = sa.func.lower(sa.func.replace(mapper.columns[self.name_attributes[0]], " ", ""))
         else:
             return {}
-        found = (
-            self.to_forum_user(u) for u in self.db.session.scalars(sa.select(self.user_model).where(column.in_(wanted)))
-        )
+        found = (self.to_forum_user(u) for u in self._scalars(sa.select(self.user_model).where(column.in_(wanted))))
         return {person.handle.lower(): person for person in found}
+
+    def _scalars(self, query: sa.Select[Any]) -> Iterable[Any]:
+        """Host users from ``query`` (the host's model is not known to the type checker)."""
+        assert self.db is not None
+        return self.db.session.scalars(query)
 
     def user_id(self, user: Any) -> Any:
         """The primary key the forum stores; the host's ``get_id()`` is a string, so read the column."""
@@ -163,8 +169,8 @@ class UserAdapter:
         if not wanted:
             return {}
         assert self.db is not None and self.user_model is not None
-        pk = sa.inspect(self.user_model).primary_key[0]
-        rows = self.db.session.scalars(sa.select(self.user_model).where(pk.in_(wanted)))
+        pk: sa.Column[Any] = sa.inspect(self.user_model).primary_key[0]
+        rows: Iterable[Any] = self.db.session.scalars(sa.select(self.user_model).where(pk.in_(wanted)))
         found = {self.user_id(u): self.to_forum_user(u) for u in rows}
         for missing in wanted - found.keys():
             found[missing] = ForumUser(id=missing, name="Former member")
@@ -176,20 +182,20 @@ class UserAdapter:
         words = text.strip()
         if len(words) < 2:
             return []
-        mapper = sa.inspect(self.user_model)
+        mapper: sa.orm.Mapper[Any] = sa.inspect(self.user_model)
         columns = [
             mapper.columns[name] for name in (*self.name_attributes, *self.email_attributes) if name in mapper.columns
         ]
         if not columns:
             return []
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = (
+        query: sa.Select[Any] = (
             sa.select(self.user_model)
             .where(sa.or_(*(sa.func.lower(c).like(pattern.lower(), escape="\\") for c in columns)))
             .order_by(columns[0])
             .limit(limit)
         )
-        return [self.to_forum_user(u) for u in self.db.session.scalars(query)]
+        return [self.to_forum_user(u) for u in self._scalars(query)]
 
     def get(self, user_id: Any) -> ForumUser | None:
         """Load one person, or ``None`` if the host has no such user."""

@@ -8,13 +8,15 @@ import signal
 import socket
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .escalation import auto_escalate
-from .extension import ForumState
-from .mail import send_digests, send_pending
-from .outbox import deliver_due
-from .ticket_updates import forget_old_receipts, poll
+from .desk.escalation import auto_escalate
+from .desk.outbox import deliver_due
+from .desk.updates import forget_old_receipts, poll
+from .notifications.mail import send_digests, send_pending
+
+if TYPE_CHECKING:
+    from .state import ForumState
 
 log = logging.getLogger("forum.desk")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from forum.migrate import configure, migration_state
+from forum.models.migrate import configure, migration_state
 
 state = migration_state()
 

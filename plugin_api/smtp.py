@@ -43,9 +43,7 @@ class SmtpServer:
                     except smtplib.SMTPRecipientsRefused as error:
                         results.append(DeskRejected(f"The mail server refused the address: {_first(error)}"))
                     except smtplib.SMTPResponseException as error:
-                        text = (
-                            f"The mail server said {error.smtp_code}: {error.smtp_error.decode(errors='replace')[:200]}"
-                        )
+                        text = f"The mail server said {error.smtp_code}: {_text(error.smtp_error)[:200]}"
                         results.append((DeskUnavailable if 400 <= error.smtp_code < 500 else DeskRejected)(text))
         except smtplib.SMTPAuthenticationError:
             raise DeskRejected(f"The mail server {self.host} did not accept the login.") from None
@@ -63,3 +61,8 @@ def _first(error: smtplib.SMTPRecipientsRefused) -> str:
     for code, text in error.recipients.values():
         return f"{code} {text.decode(errors='replace')[:200]}"
     return "no reason given"
+
+
+def _text(reply: bytes | str) -> str:
+    """A server's reply as text (smtplib gives bytes, or str for errors it makes itself)."""
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply

@@ -8,12 +8,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 import sqlalchemy as sa
-from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 from servers import wait_for
 
-from forum import announcements, get_state, posting, solutions
-from forum.escalation import escalate
+from forum import get_state
+from forum.desk.escalation import escalate
+from forum.notifications import announcements
+from forum.threads import posting, solutions
 from plugin_api.chat import ChatWebhook
 from plugin_api.desk import MemoryDesk
 
@@ -133,7 +135,7 @@ def test_updates_reach_subscribers_and_affected_people_who_are_counted(app, clie
 
 def test_a_category_announcement_reaches_only_that_categorys_watchers(app, client, people):
     with app.app_context():
-        from forum.following import set_level
+        from forum.notifications.following import set_level
 
         set_level(get_state(app), forum_user(app, people.helper), "category", 1, "watching")
     login(client, people.agent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from conftest import PREFIX, csrf_token, login, post_form
+from helpers import PREFIX, csrf_token, login, post_form
 
 
 def names_in_order(client):

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 from browser import serve
-from conftest import PREFIX, make_thread
+from helpers import PREFIX, make_thread
 from hostapp import db
 
 postgres_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

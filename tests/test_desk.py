@@ -7,14 +7,15 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 from standardwebhooks.webhooks import Webhook
 
-from forum import get_state, posting
-from forum.escalation import EscalationRules, countdown_text, escalate, escalation_due
+from forum import get_state
+from forum.desk.escalation import EscalationRules, countdown_text, escalate, escalation_due
+from forum.desk.outbox import backoff
 from forum.models import utcnow
-from forum.outbox import backoff
+from forum.threads import posting
 from forum.worker import run_once
 from plugin_api import hookimpl
 from plugin_api.desk import MemoryDesk
@@ -53,7 +54,7 @@ def test_the_policy_reads_its_hours_from_the_settings():
     ],
 )
 def test_the_countdown_speaks_plainly(left, reason, words):
-    from forum.escalation import Due
+    from forum.desk.escalation import Due
 
     assert countdown_text(Due(NOW + left, reason), NOW) == words
 
@@ -247,12 +248,12 @@ def test_a_try_that_landed_but_was_not_recorded_is_found_not_repeated(desk_app, 
     escalate_by_hand(app, thread_id, people.asker)
     with app.app_context():
         state = get_state(app)
-        from forum.outbox import claim
+        from forum.desk.outbox import claim
 
         (job_id,) = claim(state, "worker-that-dies")
         job = db.session.get(models(app).DeskJob, job_id)
         escalation = db.session.get(models(app).Escalation, job.escalation_id)
-        from forum.escalation import ticket_request
+        from forum.desk.escalation import ticket_request
 
         desk.create_ticket(ticket_request(state, escalation))  # it landed, then the worker died
         db.session.execute(sa.update(models(app).DeskJob).values(locked_until=utcnow() - dt.timedelta(seconds=1)))
@@ -313,7 +314,7 @@ def test_quiet_and_unsolved_questions_go_to_the_it_team_by_themselves(desk_app, 
         app, people.asker, title="Wifi password please", answers=[(people.helper, "It is on the wall")]
     )
     with app.app_context():
-        from forum import solutions
+        from forum.threads import solutions
 
         state = get_state(app)
         solutions.accept(
@@ -355,7 +356,7 @@ def test_agent_replies_and_resolution_come_back_and_the_asker_accepts_them(peopl
     thread_id = make_thread(app, people.asker, title="Cannot print payslips")
     with app.app_context():
         get_state(app)  # the follower saves the thread
-        from forum import reactions
+        from forum.threads import reactions
 
         reactions.set_favourite(
             get_state(app), forum_user(app, people.helper), posting.get_thread(get_state(app), thread_id, None), True

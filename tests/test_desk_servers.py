@@ -17,7 +17,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from browser import serve
-from conftest import PREFIX, forum_user, login, make_thread, post_form
+from helpers import PREFIX, forum_user, login, make_thread, post_form
 from hostapp import db
 from servers import (
     RT_PASSWORD,

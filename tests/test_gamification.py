@@ -7,13 +7,14 @@ import random
 
 import pytest
 import sqlalchemy as sa
-from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import Member, db
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum import get_state, posting, reactions, sharing, solutions
+from forum import get_state
 from forum.gamification import badges, leaderboard, ledger, levels
+from forum.threads import posting, reactions, sharing, solutions
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from hostapp import Member, create_app, db
 
 from forum import include_object
-from forum.migrate import VERSION_TABLE, forum_objects
+from forum.models.migrate import VERSION_TABLE, forum_objects
 
 # Flask-Migrate's generated env.py still calls get_engine(); that is the host's file, not ours.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -39,7 +39,7 @@ def test_upgrade_from_empty_builds_exactly_the_models_schema(empty_database_url)
         assert compare_metadata(context, db.metadata) == []
         assert conn.execute(sa.text("select slug from forum_category")).scalars().all() == ["general"]
         assert context.get_current_revision() is not None
-    from forum.search_index import is_index_object
+    from forum.search.index import is_index_object
 
     forum_tables = {t for t in _tables(app) if t.startswith("forum_") and not is_index_object(t)}
     assert forum_tables == {t.name for t in app.extensions["forum"].models.tables} | {VERSION_TABLE}

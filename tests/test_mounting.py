@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from conftest import PREFIX, csrf_token, login
 from flask import Flask
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
+from helpers import PREFIX, csrf_token, login
 from hostapp import Member, create_app, db
 
 from forum import Forum, UserAdapter

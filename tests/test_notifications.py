@@ -6,14 +6,15 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import PREFIX, count_queries, forum_user, login, make_thread, post_form
+from helpers import PREFIX, count_queries, forum_user, login, make_thread, post_form
 from hostapp import Member, db
 from servers import free_port
 from test_desk_servers import Inbox, smtp_server
 
-from forum import get_state, posting, reactions, solutions
-from forum.following import set_level
-from forum.notifications import save_preferences
+from forum import get_state
+from forum.notifications.delivery import save_preferences
+from forum.notifications.following import set_level
+from forum.threads import posting, reactions, solutions
 from forum.worker import run_once
 
 
@@ -79,7 +80,7 @@ def test_mentions_are_told_once_and_removed_threads_tell_nobody(app, people):
     answer_count = len(notices(app, people.asker))
     with app.app_context():
         state = get_state(app)
-        from forum.notifications import deliver
+        from forum.notifications.delivery import deliver
 
         thread = db.session.get(state.models.Thread, thread_id)
         assert deliver(state, [people.asker.key], "reply", "x", thread=thread) == 0
@@ -176,7 +177,7 @@ def test_sending_notices_costs_the_same_queries_for_2_or_30_watchers(app, people
     counts = []
     for thread_id in (small, big):
         token_page = f"{PREFIX}/t/{thread_id}"
-        from conftest import csrf_token
+        from helpers import csrf_token
 
         token = csrf_token(client, token_page)
         with count_queries(app) as statements:

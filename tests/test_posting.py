@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import PREFIX, csrf_token, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, login, make_thread, post_form
 from hostapp import db
 
 

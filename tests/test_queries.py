@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PREFIX, count_queries, login, make_thread
+from helpers import PREFIX, count_queries, login, make_thread
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -89,7 +89,7 @@ def test_guests_share_a_page_for_a_few_seconds_and_signed_in_people_never_do(peo
     assert "Posted by someone in another process" not in guest.get(f"{PREFIX}/").text
     login(client, people.helper)
     assert "Posted by someone in another process" in client.get(f"{PREFIX}/").text  # signed in: always fresh
-    from conftest import post_form
+    from helpers import post_form
 
     post_form(
         client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/answer", {"body": "A change in this process."}

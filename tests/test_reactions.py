@@ -6,10 +6,11 @@ import random
 import re
 
 import sqlalchemy as sa
-from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 
-from forum import get_state, reactions
+from forum import get_state
+from forum.threads import reactions
 
 HX = {"HX-Request": "true"}
 
@@ -107,7 +108,7 @@ def test_favourites_are_saved_once_and_listed_newest_first_with_solved_state(app
     assert rows(app, "Favourite") == 2
     with app.app_context():
         state = get_state(app)
-        from forum import solutions
+        from forum.threads import solutions
 
         solutions.accept(state, forum_user(app, people.agent), db.session.get(state.models.Thread, first), 2)
     listing = client.get(f"{PREFIX}/favourites").text
@@ -256,7 +257,7 @@ def test_answers_are_ordered_accepted_then_most_liked_then_oldest(app, client, p
         state = get_state(app)
         Post = state.models.Post
         reactions.like(state, forum_user(app, people.asker), db.session.get(Post, 3))
-        from forum import solutions
+        from forum.threads import solutions
 
         solutions.accept(state, forum_user(app, people.asker), db.session.get(state.models.Thread, thread_id), 4)
     page = client.get(f"{PREFIX}/t/{thread_id}").text
@@ -273,7 +274,7 @@ def test_threads_sort_by_newest_or_by_activity(app, client, people):
     older = make_thread(app, people.asker, title="Older question, new answer")
     make_thread(app, people.asker, title="Newer question, no answer")
     with app.app_context():
-        from forum import posting
+        from forum.threads import posting
 
         state = get_state(app)
         posting.add_answer(state, forum_user(app, people.helper), db.session.get(state.models.Thread, older), "Bump")
@@ -315,7 +316,7 @@ def test_a_thread_page_costs_the_same_queries_with_5_or_50_liked_answers(app, cl
     app.config["FORUM_POSTS_PER_PAGE"] = 50
     app.config["FORUM_THREAD_CACHE_SECONDS"] = 0  # rendering every time; kept parts: test_thread_cache.py
     login(client, people.asker)
-    from conftest import count_queries
+    from helpers import count_queries
 
     client.get(f"{PREFIX}/t/{small}")
     with count_queries(app) as few:

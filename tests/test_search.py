@@ -6,11 +6,13 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 
-from forum import articles, get_state, posting, solutions
+from forum import get_state
 from forum.gamification import ledger
+from forum.search import articles
+from forum.threads import posting, solutions
 from plugin_api.knowledge import ExternalArticle, MemoryKnowledgeBase
 
 
@@ -311,7 +313,7 @@ def test_a_slow_knowledge_source_is_left_out_not_waited_for(database_url, people
 def test_upgrading_an_existing_forum_makes_its_threads_searchable(empty_database_url):
     from hostapp import Member, create_app
 
-    from forum.migrate import downgrade, upgrade
+    from forum.models.migrate import downgrade, upgrade
 
     app = create_app(empty_database_url)
     with app.app_context():

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from conftest import PREFIX, count_queries, forum_user, login, make_thread
+from helpers import PREFIX, count_queries, forum_user, login, make_thread
 from hostapp import db
 
-from forum import categories, curation, escalation, get_state, posting, reactions, sharing, solutions
+from forum import get_state
+from forum.desk import escalation
+from forum.threads import categories, curation, posting, reactions, sharing, solutions
 from plugin_api.desk import MemoryDesk
 
 _TOKEN = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')

@@ -25,7 +25,7 @@ SCRIPT = textwrap.dedent(
     from flask_login import LoginManager, UserMixin
     from flask_sqlalchemy import SQLAlchemy
     from forum import Forum
-    from forum.migrate import upgrade, migrations_folder
+    from forum.models.migrate import upgrade, migrations_folder
 
     db = SQLAlchemy()
     class Person(UserMixin, db.Model):

@@ -9,10 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from forum import get_state, posting, reactions, solutions
-from forum.categories import slugify
+from forum import get_state
 from forum.gamification import levels
 from forum.gamification.rules import SUPERUSER
+from forum.threads import posting, reactions, solutions
+from forum.threads.categories import slugify
 
 from .app import Account, db
 

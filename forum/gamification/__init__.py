@@ -2,56 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from .. import signals
-from ..extension import get_state
+from ..state import get_state
 from . import awards
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from ..models import Like, Post, PostRevision, Share, Thread
 
 
 def connect(app: Flask) -> None:
     """Listen to this app's forum signals (only this app's: the sender is the app)."""
     state = get_state(app)
 
-    def liked(sender: Any, post: Any, user: Any, like: Any, **_: Any) -> None:
+    def liked(sender: Any, post: Post, user: Any, like: Like, **_: Any) -> None:
         awards.on_liked(state, post, like)
 
-    def unliked(sender: Any, post: Any, user: Any, **_: Any) -> None:
+    def unliked(sender: Any, post: Post, user: Any, **_: Any) -> None:
         awards.on_unliked(state, post, user.id)
 
-    def accepted(sender: Any, thread: Any, post: Any, user: Any, previous: Any, **_: Any) -> None:
+    def accepted(sender: Any, thread: Thread, post: Post, user: Any, previous: int | None, **_: Any) -> None:
         awards.on_accepted(state, thread, post, user.id, previous)
 
-    def unaccepted(sender: Any, thread: Any, post: Any, user: Any, **_: Any) -> None:
+    def unaccepted(sender: Any, thread: Thread, post: Post, user: Any, **_: Any) -> None:
         awards.on_unaccepted(state, thread, post)
 
-    def answered(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+    def answered(sender: Any, thread: Thread, post: Post, **_: Any) -> None:
         awards.on_answered(state, thread, post)
 
-    def asked(sender: Any, thread: Any, post: Any, **_: Any) -> None:
+    def asked(sender: Any, thread: Thread, post: Post, **_: Any) -> None:
         awards._settle(state, {thread.author_id: {"question"}})
 
-    def edited(sender: Any, post: Any, revision: Any, **_: Any) -> None:
+    def edited(sender: Any, post: Post, revision: PostRevision, **_: Any) -> None:
         awards._settle(state, {revision.editor_id: {"edit"}})
 
-    def visited(sender: Any, share: Any, visitor: Any, **_: Any) -> None:
+    def visited(sender: Any, share: Share, visitor: Any, **_: Any) -> None:
         awards.on_share_visit(state, share, visitor.id)
 
-    def deleted(sender: Any, post: Any, deleted: bool, **_: Any) -> None:
+    def deleted(sender: Any, post: Post, deleted: bool, **_: Any) -> None:
         awards.on_deleted(state, post, deleted)
 
-    handlers = [
-        (signals.post_liked, liked),
-        (signals.post_unliked, unliked),
-        (signals.answer_accepted, accepted),
-        (signals.answer_unaccepted, unaccepted),
-        (signals.answer_created, answered),
-        (signals.thread_created, asked),
-        (signals.post_edited, edited),
-        (signals.share_visited, visited),
-        (signals.post_deleted, deleted),
-    ]
-    for signal, handler in handlers:
-        signal.connect(handler, sender=app, weak=False)
+    signals.listen(
+        app,
+        [
+            (signals.post_liked, liked),
+            (signals.post_unliked, unliked),
+            (signals.answer_accepted, accepted),
+            (signals.answer_unaccepted, unaccepted),
+            (signals.answer_created, answered),
+            (signals.thread_created, asked),
+            (signals.post_edited, edited),
+            (signals.share_visited, visited),
+            (signals.post_deleted, deleted),
+        ],
+    )

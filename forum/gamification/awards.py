@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..extension import ForumState
-from ..models import utcnow
+from ..models import Like, Post, Share, Thread, get_row, utcnow
 from . import badges, levels
 from .ledger import Award, award, open_awards, point_rules, reverse
 from .rules import is_quick_first_answer, liked_points
+
+if TYPE_CHECKING:
+    from ..state import ForumState
 
 POST_REASONS = (
     "answer_liked",
@@ -22,12 +25,12 @@ POST_REASONS = (
 )
 
 
-def _stamp(when: Any) -> str:
+def _stamp(when: dt.datetime) -> str:
     return when.strftime("%Y%m%d%H%M%S%f")
 
 
-def _thread(state: ForumState, thread_id: int) -> Any:
-    return state.db.session.get(state.models.Thread, thread_id)
+def _thread(state: ForumState, thread_id: int) -> Thread:
+    return get_row(state.db.session, state.models.Thread, thread_id)
 
 
 def _settle(state: ForumState, changes: dict[Any, set[str]]) -> None:
@@ -40,7 +43,7 @@ def _settle(state: ForumState, changes: dict[Any, set[str]]) -> None:
     state.db.session.commit()
 
 
-def like_award(state: ForumState, post: Any, like: Any) -> Award | None:
+def like_award(state: ForumState, post: Post, like: Like) -> Award | None:
     """A like is worth points to the post's author, never to themselves."""
     if like.user_id == post.author_id:
         return None
@@ -58,20 +61,20 @@ def like_award(state: ForumState, post: Any, like: Any) -> Award | None:
     )
 
 
-def on_liked(state: ForumState, post: Any, like: Any) -> None:
+def on_liked(state: ForumState, post: Post, like: Like) -> None:
     item = like_award(state, post, like)
     if item is not None:
         award(state, item)
     _settle(state, {post.author_id: {"like"}, like.user_id: {"like_given"}})
 
 
-def on_unliked(state: ForumState, post: Any, user_id: Any) -> None:
+def on_unliked(state: ForumState, post: Post, user_id: Any) -> None:
     for event in open_awards(state, post_id=post.id, reasons=("answer_liked", "question_liked"), actor_id=user_id):
         reverse(state, event)
     _settle(state, {post.author_id: set()})
 
 
-def accept_awards(state: ForumState, thread: Any, post: Any, accepter_id: Any) -> list[Award]:
+def accept_awards(state: ForumState, thread: Thread, post: Post, accepter_id: Any) -> list[Award]:
     """The answer's author gains for solving it, and the asker a little for saying so; nobody for their own."""
     rules = point_rules(state)
     stamp = _stamp(thread.solved_at or utcnow())
@@ -105,7 +108,7 @@ def accept_awards(state: ForumState, thread: Any, post: Any, accepter_id: Any) -
     return found
 
 
-def on_accepted(state: ForumState, thread: Any, post: Any, accepter_id: Any, previous: int | None) -> None:
+def on_accepted(state: ForumState, thread: Thread, post: Post, accepter_id: Any, previous: int | None) -> None:
     touched: dict[Any, set[str]] = {post.author_id: {"accept"}, thread.author_id: {"accepted_own"}}
     if previous is not None:
         for event in open_awards(state, post_id=previous, reasons=("answer_accepted", "accepted_by_asker")):
@@ -116,7 +119,7 @@ def on_accepted(state: ForumState, thread: Any, post: Any, accepter_id: Any, pre
     _settle(state, touched)
 
 
-def on_unaccepted(state: ForumState, thread: Any, post: Any) -> None:
+def on_unaccepted(state: ForumState, thread: Thread, post: Post) -> None:
     touched: dict[Any, set[str]] = {}
     if post is not None:
         for event in open_awards(state, post_id=post.id, reasons=("answer_accepted", "accepted_by_asker")):
@@ -125,7 +128,7 @@ def on_unaccepted(state: ForumState, thread: Any, post: Any) -> None:
     _settle(state, touched)
 
 
-def on_answered(state: ForumState, thread: Any, post: Any) -> None:
+def on_answered(state: ForumState, thread: Thread, post: Post) -> None:
     Post = state.models.Post
     earlier = state.db.session.scalar(
         sa.select(sa.func.count()).where(Post.thread_id == thread.id, ~Post.is_question, Post.id < post.id)
@@ -149,8 +152,8 @@ def on_answered(state: ForumState, thread: Any, post: Any) -> None:
     _settle(state, {post.author_id: {"answer"}})
 
 
-def on_share_visit(state: ForumState, share: Any, visitor_id: Any) -> None:
-    post = state.db.session.get(state.models.Post, share.post_id)
+def on_share_visit(state: ForumState, share: Share, visitor_id: Any) -> None:
+    post = get_row(state.db.session, state.models.Post, share.post_id)
     thread = _thread(state, share.thread_id)
     if share.sharer_id != post.author_id:
         award(
@@ -169,7 +172,7 @@ def on_share_visit(state: ForumState, share: Any, visitor_id: Any) -> None:
     _settle(state, {share.sharer_id: {"share_visit"}})
 
 
-def on_deleted(state: ForumState, post: Any, deleted: bool) -> None:
+def on_deleted(state: ForumState, post: Post, deleted: bool) -> None:
     """Removing a post takes back what it earned; restoring it gives its likes back."""
     touched: dict[Any, set[str]] = {}
     if deleted:

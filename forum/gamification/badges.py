@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..extension import ForumState
 from ..models import utcnow
-from ..notifications import notify
+from ..notifications.delivery import notify
+from ..state import ForumState
 
 BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from .. import members
-from ..extension import ForumState
 from ..models import utcnow
-from ..users import ForumUser
 from .rules import ALL_TIME, month_start, week_start
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..state import ForumState
+    from ..users import ForumUser
 
 PERIODS = {"week": "w", "month": "m", "all": "a"}
 

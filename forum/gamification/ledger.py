@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..extension import ForumState
 from ..models import utcnow
-from ..upsert import upsert
+from ..models.upsert import upsert
 from .rules import CAPPED_REASONS, PointRules, buckets_for, capped_amount
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..state import ForumState
 
 LIKE_REASONS = ("answer_liked", "question_liked")
 
@@ -91,8 +94,8 @@ def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> 
         return None  # a rule the admin set to 0 writes nothing
     member_row(state, item.user_id, lock=True)
     today = _today_start(now)
-    capped_today = 0
-    from_giver = 0
+    capped_today: int | None = 0
+    from_giver: int | None = 0
     if item.reason in CAPPED_REASONS:
         capped_today = session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(Event.amount), 0)).where(

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..errors import NotAllowed
-from ..extension import ForumState
-from ..models import utcnow
-from ..notifications import notify
-from ..users import ForumUser
+from ..models import affected, utcnow
+from ..notifications.delivery import notify
 from . import badges, ledger
 from .rules import LEVEL_NAMES, PRIVILEGES, LevelRules, MemberStats, next_level
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..state import ForumState
+    from ..users import ForumUser
 
 
 def level_rules(state: ForumState) -> LevelRules:
@@ -95,11 +98,13 @@ def record_visit(state: ForumState, user_id: Any, *, today: dt.date | None = Non
     if member.last_visit == today:
         state.db.session.rollback()
         return False
-    changed = state.db.session.execute(
-        sa.update(Member)
-        .where(Member.user_id == user_id, sa.or_(Member.last_visit.is_(None), Member.last_visit != today))
-        .values(days_visited=Member.days_visited + 1, last_visit=today)
-    ).rowcount
+    changed = affected(
+        state.db.session.execute(
+            sa.update(Member)
+            .where(Member.user_id == user_id, sa.or_(Member.last_visit.is_(None), Member.last_visit != today))
+            .values(days_visited=Member.days_visited + 1, last_visit=today)
+        )
+    )
     if changed:
         badges.evaluate(state, user_id, {"visit"})
         refresh(state, user_id)

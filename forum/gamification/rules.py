@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R", "PointRules", "LevelRules")
 
 #: Reasons that the daily cap applies to (accepted answers are exempt, as on Stack Exchange).
 CAPPED_REASONS = frozenset({"answer_liked", "question_liked", "share_visit"})
@@ -33,7 +35,7 @@ class PointRules:
         return _from_config(cls, value, "FORUM_POINTS")
 
 
-def _from_config(cls: Any, value: Any, setting: str) -> Any:
+def _from_config(cls: type[R], value: Any, setting: str) -> R:
     """Defaults, the object itself, or the defaults with a dict's overrides; unknown keys are named."""
     if value is None:
         return cls()

@@ -19,7 +19,6 @@ from . import (
     curation,
     desk,
     gamification,
-    notices,
     notifications,
     people,
     reactions,

@@ -7,11 +7,11 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import categories
 from ..errors import ForumError, NotAllowed
-from ..forms import ActionForm, CategoryForm
+from ..threads import categories
 from . import blueprint
 from .common import CSRF_MESSAGE, csrf_failed, form_error, me, render, require_token, state, viewer
+from .forms import ActionForm, CategoryForm
 
 
 def _admin_only() -> None:

@@ -7,11 +7,12 @@ from typing import Any
 from flask import flash, make_response, redirect, request, url_for
 from flask_login import login_required
 
-from .. import announcements, categories
 from ..errors import ForumError, NotAllowed
-from ..forms import ActionForm
+from ..notifications import announcements
+from ..threads import categories
 from . import blueprint
 from .common import htmx, me, render, require_token, state, viewer
+from .forms import ActionForm
 
 DISMISSED_COOKIE = "forum_dismissed"
 

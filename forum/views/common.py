@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, g, render_template, request, session, url_for
 from flask_htmx import HTMX
 from flask_login import current_user, login_url
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .. import members
-from ..announcements import KIND_WORDS
-from ..categories import slugify
 from ..errors import ForumError
-from ..extension import ForumState, get_state
-from ..following import LEVEL_WORDS
-from ..models import utcnow
+from ..models import Post, Thread, utcnow
+from ..notifications.announcements import KIND_WORDS
+from ..notifications.following import LEVEL_WORDS
 from ..page_cache import CachedPage
-from ..users import ForumUser
+from ..state import ForumState, get_state
+from ..threads.categories import slugify
 from . import blueprint
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from flask_wtf import FlaskForm
+
+    from ..users import ForumUser
 
 #: Reads htmx's request headers; it holds no app, so one object serves every app.
 htmx = HTMX()
@@ -47,7 +51,7 @@ def viewer() -> ForumUser | None:
 def me() -> ForumUser:
     """The signed-in person, in views that ``login_required`` guards."""
     person = viewer()
-    if person is None:  # pragma: no cover - login_required sent guests away already
+    if person is None:  # login_required lets guests through when the host sets LOGIN_DISABLED
         abort(401)
     return person
 
@@ -80,7 +84,7 @@ def csrf_failed(form: FlaskForm) -> bool:
 
 def require_token() -> None:
     """Buttons that change something post only a CSRF token; refuse the post without a valid one."""
-    from ..forms import ActionForm
+    from .forms import ActionForm
 
     if csrf_failed(ActionForm()):
         raise ForumError(CSRF_MESSAGE)
@@ -103,6 +107,7 @@ def csrf_error(error: CSRFError) -> tuple[str, int]:
 
 FRIENDLY = {
     400: "Something in that request did not make sense to us. Go back and try again.",
+    401: "Please sign in first, then try again.",
     403: "You do not have permission to do that.",
     404: "We could not find that page. It may have been moved or removed.",
     405: "That page cannot be used that way. Go back and use the buttons on the page.",
@@ -247,7 +252,7 @@ class Links:
     def profile(self, user_id: Any) -> str:
         return f"{self.prefix}/u/{quote(str(user_id), safe='')}"
 
-    def thread(self, thread: Any) -> str:
+    def thread(self, thread: Thread) -> str:
         return f"{self.prefix}/t/{thread.id}/{slugify(thread.title, fallback='question')}"
 
     def category(self, slug: str) -> str:
@@ -264,12 +269,12 @@ def links() -> Links:
     return g.forum_links  # type: ignore[no-any-return]
 
 
-def thread_url(thread: Any, **params: Any) -> str:
+def thread_url(thread: Thread, **params: Any) -> str:
     """The address of a thread, with a readable slug."""
     return url_for("forum.thread", thread_id=thread.id, slug=slugify(thread.title, fallback="question"), **params)
 
 
-def post_url(post: Any) -> str:
+def post_url(post: Post) -> str:
     """The permanent address of one post, for sharing."""
     return links().post(post.id)
 
@@ -295,7 +300,7 @@ def unread_count() -> int:
 @blueprint.app_template_global("forum_banners")
 def forum_banners() -> list[Any]:
     """Active announcements this person has not hidden; host pages may show them too."""
-    from ..announcements import banners_for
+    from ..notifications.announcements import banners_for
 
     if "forum" not in current_app.extensions:
         return []

@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, request
 from flask_login import login_required
 
-from .. import curation, posting
+from ..threads import curation, posting
 from . import blueprint
 from .common import links, me, require_token, state, thread_url, viewer
 

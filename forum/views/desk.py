@@ -7,12 +7,14 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import escalation, outbox, posting, ticket_updates
+from ..desk import escalation, outbox
+from ..desk import updates as ticket_updates
 from ..errors import ForumError, NotAllowed
-from ..forms import ActionForm
 from ..models import utcnow
+from ..threads import posting
 from . import blueprint
 from .common import me, render, require_token, state, thread_url, viewer
+from .forms import ActionForm
 
 
 @blueprint.route("/t/<int:thread_id>/ask-it-team", methods=["GET", "POST"])

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Response, flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import categories
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification import badges, leaderboard, ledger, levels
 from ..gamification.rules import LEVEL_NAMES, PRIVILEGES
 from ..members import people, typed_user_id
+from ..threads import categories
 from . import blueprint
 from .common import me, render, require_token, state
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import request
 
-from .. import listing
 from ..errors import NotFound
-from ..forms import ActionForm
 from ..gamification import badges, leaderboard, ledger
 from ..gamification.rules import LEVEL_NAMES
 from ..members import people, typed_user_id
+from ..threads import listing
 from . import blueprint
 from .common import page_arg, render, state, viewer
+from .forms import ActionForm
 
 
 @blueprint.get("/u/<user_id>")
@@ -24,7 +24,7 @@ def profile(user_id: str) -> Any:
         raise NotFound("We could not find that person.")
     person = people(state(), [person.id])[person.id]
     tab = "answers" if request.args.get("tab") == "answers" else "questions"
-    context = dict(
+    context: dict[str, Any] = dict(
         person=person,
         tab=tab,
         points=ledger.total(state(), person.id),

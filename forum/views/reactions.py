@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import listing, posting, reactions, sharing, solutions
 from ..errors import ForumError
-from ..forms import ActionForm
+from ..threads import listing, posting, reactions, sharing, solutions
 from . import blueprint
-from .common import (
-    htmx,
-    links,
-    me,
-    page_arg,
-    render,
-    require_token,
-    state,
-    thread_url,
-    viewer,
-)
+from .common import htmx, links, me, page_arg, render, require_token, state, thread_url, viewer
+from .forms import ActionForm
+
+if TYPE_CHECKING:
+    from ..models import Post
 
 
-def _like_partial(post: Any, status: int = 200, message: str | None = None) -> Any:
+def _like_partial(post: Post, status: int = 200, message: str | None = None) -> Any:
     found = listing.post_reactions(state(), [post], viewer())
     return render(
         "forum/partials/_like_button.html", status, post=post, reactions=found, action=ActionForm(), message=message

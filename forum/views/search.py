@@ -7,9 +7,10 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 
-from .. import articles, categories, external, listing, posting, search, suggestions
 from ..errors import ForumError, NotAllowed
-from ..forms import ActionForm, ArticleForm
+from ..search import articles, external, suggestions
+from ..search import engine as search
+from ..threads import categories, listing, posting
 from . import blueprint
 from .common import (
     CSRF_MESSAGE,
@@ -24,6 +25,7 @@ from .common import (
     state,
     viewer,
 )
+from .forms import ActionForm, ArticleForm
 
 
 def hit_url(hit: Any) -> str:
@@ -190,7 +192,7 @@ def _article_form(found: Any = None) -> Any:
     try:
         saved = articles.save(
             state(),
-            viewer(),
+            me(),
             title=form.title.data,
             body=form.body.data,
             category_id=form.category_id.data,

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from markupsafe import Markup
 
-from .. import (
-    categories,
-    escalation,
-    following,
-    listing,
-    posting,
-    sharing,
-    suggestions,
-    thread_cache,
-    timeline,
-)
+from ..desk import escalation
 from ..errors import ForumError
-from ..forms import ActionForm, AnswerForm, AskForm, EditForm
 from ..gamification import leaderboard
-from ..reader_marks import ReaderMarks, thread_with_marks
+from ..notifications import following
+from ..search import suggestions
+from ..threads import cache as thread_cache
+from ..threads import categories, listing, posting, sharing, timeline
+from ..threads.reader_marks import ReaderMarks, thread_with_marks
 from . import blueprint
 from .common import (
     CSRF_MESSAGE,
@@ -39,6 +32,10 @@ from .common import (
     thread_url,
     viewer,
 )
+from .forms import ActionForm, AnswerForm, AskForm, EditForm
+
+if TYPE_CHECKING:
+    from ..models import Thread
 
 
 def _category_choices(form: AskForm | EditForm) -> None:
@@ -226,7 +223,7 @@ def ask() -> Any:
     try:
         created = posting.create_thread(
             state(),
-            viewer(),
+            me(),
             category_id=form.category_id.data,
             title=form.title.data,
             body=form.body.data,
@@ -271,7 +268,7 @@ def answer(thread_id: int) -> Any:
     return redirect(post_url(created))
 
 
-def _answer_form_response(thread: Any, form: AnswerForm, status: int) -> Any:
+def _answer_form_response(thread: Thread, form: AnswerForm, status: int) -> Any:
     if htmx:
         return render("forum/partials/_answer_form.html", status, thread=thread, form=form)
     return _thread_page(*thread_with_marks(state(), thread.id, viewer()), form, status)
@@ -299,7 +296,7 @@ def edit(post_id: int) -> Any:
     try:
         posting.edit_post(
             state(),
-            viewer(),
+            me(),
             found,
             body=form.body.data,
             title=form.title.data if found.is_question else None,

@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Response, request, url_for
 
-from .. import announcements, categories, feeds, timeline
 from ..errors import ForumError
-from ..timeline import Entry
+from ..notifications import announcements
+from ..threads import categories, feeds, timeline
+from ..threads.timeline import Entry
 from . import blueprint
 from .common import render, state
 

@@ -12,8 +12,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-from forum.migrate import user_column
 from forum.models import DEFAULT_CATEGORY
+from forum.models.migrate import user_column
 
 revision = "0001"
 down_revision = None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from forum.migrate import user_column
-from forum.search_index import create_index, drop_index
+from forum.models.migrate import user_column
+from forum.search.index import create_index, drop_index
 
 revision = "0004"
 down_revision = "0003"
@@ -69,8 +69,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_forum_suggestion_event_created", "forum_suggestion_event", ["created_at"])
     # Existing threads become searchable at once.
-    from forum.migrate import migration_state
-    from forum.search import reindex_all
+    from forum.models.migrate import migration_state
+    from forum.search.engine import reindex_all
 
     reindex_all(migration_state(), connection=op.get_bind())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from forum.migrate import user_column
+from forum.models.migrate import user_column
 
 revision = "0005"
 down_revision = "0004"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from forum.search_index import create_title_index, drop_title_index
+from forum.search.index import create_title_index, drop_title_index
 
 revision = "0007"
 down_revision = "0006"

@@ -1,0 +1,209 @@
+"""Delivering the outbox to the desk: claim a job, call the desk, and record what happened, exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from plugin_api.desk import Connector, DeskRejected, DeskUnavailable
+
+from ..errors import ForumError, NotFound
+from ..models import DeskJob, Escalation, get_row, utcnow
+from ..notifications.delivery import notify
+from .escalation import ticket_request
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..state import ForumState
+
+log = logging.getLogger("forum.desk")
+
+#: The longest wait between two tries, however many failed.
+MAX_BACKOFF = dt.timedelta(hours=1)
+
+
+def backoff(attempt: int, base_seconds: float, *, rand: Callable[[], float] = random.random) -> dt.timedelta:
+    """How long to wait after failed try number ``attempt``: doubling from ``base_seconds``, with jitter."""
+    full = min(MAX_BACKOFF.total_seconds(), base_seconds * 2 ** max(0, attempt - 1))
+    return dt.timedelta(seconds=full * (0.5 + rand() / 2))
+
+
+def lease(state: ForumState) -> dt.timedelta:
+    """How long a worker may hold a job: longer than any call to the desk can take."""
+    return dt.timedelta(seconds=float(state.setting("FORUM_DESK_TIMEOUT")) * 4 + 30)
+
+
+def claim(state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50) -> list[int]:
+    """Take up to ``limit`` due jobs for ``worker``; two workers never get the same job."""
+    now = now or utcnow()
+    J = state.models.DeskJob
+    session = state.db.session
+    free = sa.or_(J.locked_until.is_(None), J.locked_until < now)
+    candidates = list(
+        session.scalars(
+            sa.select(J.id)
+            .where(J.state == "waiting", J.next_attempt_at <= now, free)
+            .order_by(J.next_attempt_at, J.id)
+            .limit(limit)
+        )
+    )
+    session.rollback()
+    if not candidates:
+        return []
+    # One conditional UPDATE for the batch, marked with a token of this claim: a row another worker
+    # changed first no longer matches the WHERE (PostgreSQL re-checks it after waiting for that
+    # worker; SQLite writes one at a time), so no job is ever taken twice.
+    token = f"{worker[:60]}/{uuid.uuid4().hex[:12]}"
+    session.execute(
+        sa.update(J)
+        .where(J.id.in_(candidates), J.state == "waiting", free)
+        .values(locked_until=now + lease(state), locked_by=token, attempts=J.attempts + 1)
+    )
+    session.commit()
+    taken = list(session.scalars(sa.select(J.id).where(J.locked_by == token).order_by(J.next_attempt_at, J.id)))
+    session.commit()
+    return taken
+
+
+def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.datetime | None = None) -> str:
+    """Make the job's call to the desk; returns the job's new state ("done", "waiting" or "failed")."""
+    models = state.models
+    session = state.db.session
+
+    def load() -> tuple[Any, Any]:
+        return session.execute(
+            sa.select(models.DeskJob, models.Escalation)
+            .join(models.Escalation, models.Escalation.id == models.DeskJob.escalation_id)
+            .where(models.DeskJob.id == job_id)
+        ).one()
+
+    job, escalation = load()
+    try:
+        if job.action == "create":
+            _create(state, connector, job, escalation)
+        elif escalation.ticket_id is None:
+            return _later(state, job, "Waiting for the ticket to be opened first.", retry_soon=True)
+        else:
+            connector.add_comment(escalation.ticket_id, json.loads(job.payload or "{}").get("text", ""), key=job.key)
+    except Exception as error:
+        # Forget anything half-recorded; the next try asks the desk whether this one landed.
+        session.rollback()
+        job, escalation = load()
+        if isinstance(error, DeskUnavailable):
+            return _later(state, job, error.message)
+        if isinstance(error, DeskRejected):
+            return _dead(state, job, escalation, error.message)
+        log.exception("Job %s failed unexpectedly", job.id)  # a bug: keep the job, show agents what happened
+        return _later(state, job, f"It failed unexpectedly ({type(error).__name__}). The log has the details.")
+    job.state, job.done_at, job.locked_until, job.last_error = "done", now or utcnow(), None, ""
+    session.commit()
+    return "done"
+
+
+def _create(state: ForumState, connector: Connector, job: DeskJob, escalation: Escalation) -> None:
+    """Open the ticket, unless an earlier try already did (that try may have timed out after landing)."""
+    request = ticket_request(state, escalation)
+    ref = connector.find_ticket(job.key) if job.attempts > 1 else None
+    if ref is None:
+        ref = connector.create_ticket(request)
+    escalation.ticket_id, escalation.ticket_url = ref.id, ref.url
+    escalation.ticket_status = escalation.ticket_status or "new"
+    escalation.last_polled_at = None
+    thread = get_row(state.db.session, state.models.Thread, escalation.thread_id)
+    state.db.session.add(
+        state.models.TimelineEvent(
+            thread_id=thread.id,
+            kind="ticket_opened",
+            ref=f"ticket-opened-{ref.id}",
+            text=f"The IT team has it now, as ticket {ref.id}. Their replies will show up here.",
+        )
+    )
+    notify(
+        state,
+        thread.author_id,
+        "ticket_opened",
+        f"The IT team has your question “{thread.title}” now (ticket {ref.id}).",
+        thread_id=thread.id,
+    )
+
+
+def _later(state: ForumState, job: DeskJob, message: str, *, retry_soon: bool = False) -> str:
+    """Keep the job for another try, or give it up after the last allowed one."""
+    session = state.db.session
+    if retry_soon:
+        job.attempts -= 1  # waiting on another job is not a failed try
+    if not retry_soon and job.attempts >= int(state.setting("FORUM_DESK_MAX_ATTEMPTS")):
+        escalation = get_row(session, state.models.Escalation, job.escalation_id)
+        return _dead(state, job, escalation, f"Gave up after {job.attempts} tries. The last problem: {message}")
+    wait = (
+        dt.timedelta(seconds=5)
+        if retry_soon
+        else backoff(job.attempts, float(state.setting("FORUM_DESK_RETRY_SECONDS")))
+    )
+    job.next_attempt_at, job.locked_until, job.last_error = utcnow() + wait, None, message
+    session.commit()
+    return "waiting"
+
+
+def _dead(state: ForumState, job: DeskJob, escalation: Escalation, message: str) -> str:
+    """Stop trying: desk agents see the job and the reason on the admin page, and can retry it."""
+    job.state, job.locked_until, job.last_error = "failed", None, message[:2000]
+    if job.action == "create":
+        state.db.session.add(
+            state.models.TimelineEvent(
+                thread_id=escalation.thread_id,
+                kind="desk_problem",
+                ref=f"desk-problem-{job.id}-{job.attempts}",
+                text="We could not pass this to the IT team yet. A desk agent has been asked to look.",
+            )
+        )
+    state.db.session.commit()
+    log.warning("Desk job %s failed for good: %s", job.id, message)
+    return "failed"
+
+
+def retry(state: ForumState, job_id: int) -> Any:
+    """Put a failed job back in the queue, from a desk agent's button."""
+    job = state.db.session.get(state.models.DeskJob, job_id)
+    if job is None:
+        raise NotFound("We could not find that delivery.")
+    if job.state != "failed":
+        raise ForumError("That delivery is not stuck, so there is nothing to retry.", status=409)
+    job.state, job.attempts, job.next_attempt_at, job.locked_until = "waiting", 0, utcnow(), None
+    state.db.session.commit()
+    return job
+
+
+def deliver_due(state: ForumState, connector: Connector, worker: str, *, limit: int = 50) -> dict[str, int]:
+    """Claim and deliver due jobs until none are left; counts by outcome."""
+    counts = {"done": 0, "waiting": 0, "failed": 0}
+    while True:
+        taken = claim(state, worker, limit=limit)
+        for job_id in taken:
+            counts[deliver(state, connector, job_id)] += 1
+        if len(taken) < limit:
+            return counts
+
+
+def queue_summary(state: ForumState) -> dict[str, int]:
+    """How many jobs are waiting, done and failed, for the admin page."""
+    J = state.models.DeskJob
+    rows = state.db.session.execute(sa.select(J.state, sa.func.count()).group_by(J.state))
+    return {"waiting": 0, "done": 0, "failed": 0, **{name: int(count) for name, count in rows}}
+
+
+def open_jobs(state: ForumState, *, limit: int = 100) -> list[Any]:
+    """Jobs that are stuck or still waiting, the stuck ones first."""
+    J = state.models.DeskJob
+    return list(
+        state.db.session.scalars(
+            sa.select(J).where(J.state != "done").order_by(J.state == "waiting", J.next_attempt_at).limit(limit)
+        )
+    )

@@ -1,0 +1,76 @@
+"""What every forum table shares: the naming, the clock, the host's user key, and the typed base of the shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm import mapped_column
+
+TABLE_PREFIX = "forum_"
+
+#: The category a fresh install starts with, so people can post at once.
+DEFAULT_CATEGORY = {
+    "name": "General",
+    "slug": "general",
+    "description": "Anything that does not fit another category.",
+    "position": 0,
+}
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, the same on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class UserKey:
+    """Where the host keeps its users, so forum columns can point at them."""
+
+    table: str
+    column: str
+    sql_type: sa.types.TypeEngine[Any]
+
+    @classmethod
+    def from_model(cls, user_model: type) -> UserKey:
+        """Read the single-column primary key of the host's user model."""
+        mapper: sa.orm.Mapper[Any] | None = sa.inspect(user_model, raiseerr=False)
+        if mapper is None:
+            raise TypeError(
+                f"{user_model!r} is not a SQLAlchemy model. Pass the host's user model class as "
+                "Forum(db=db, user_model=YourUser)."
+            )
+        pk = mapper.primary_key
+        if len(pk) != 1:
+            raise TypeError(
+                f"{user_model.__name__} has a primary key of {len(pk)} columns. The forum needs a "
+                "user model with a single-column primary key (an integer or a string/UUID)."
+            )
+        column = pk[0]
+        return cls(table=column.table.name, column=column.name, sql_type=column.type)
+
+    def mapped(self, owner: str, name: str, *, nullable: bool = False, index: bool = True) -> Any:
+        """A column holding a host user's key, with a named foreign key."""
+        return mapped_column(
+            name,
+            self.sql_type,
+            sa.ForeignKey(f"{self.table}.{self.column}", name=f"fk_{owner}_{name}"),
+            nullable=nullable,
+            index=index,
+        )
+
+
+def affected(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (SQLAlchemy types ``execute`` as returning no count)."""
+    return int(cast("sa.CursorResult[Any]", result).rowcount)
+
+
+class Shape:
+    """The typed base of every table's shape; :func:`forum.models.build_models` maps it on the host's base."""
+
+    if TYPE_CHECKING:
+        __table__: ClassVar[sa.Table]
+
+        def __init__(self, **kwargs: Any) -> None: ...

@@ -1,0 +1,83 @@
+"""The shapes of knowledge articles, the search documents and what suggestions achieved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from .base import Shape, utcnow
+
+
+class Article(Shape):
+    """A knowledge article written by the IT team, often grown from an answer that solved something."""
+
+    __tablename__ = "forum_article"
+
+    if TYPE_CHECKING:  # made by build_models with the host's user key type
+        author_id: Mapped[Any]
+        credited_id: Mapped[Any]
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    body_source: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    category_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_category.id", name="fk_forum_article_category_id"), nullable=False
+    )
+    #: The answer it grew from, if any.
+    source_post_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("forum_post.id", name="fk_forum_article_source_post_id"), nullable=True
+    )
+    published_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+    @property
+    def is_published(self) -> bool:
+        """Drafts are only for the IT team's eyes."""
+        return self.published_at is not None
+
+
+class SearchDoc(Shape):
+    """What search sees of a thread or an article: plain text, kept in step with every change."""
+
+    __tablename__ = "forum_search_doc"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("kind", "ref_id", name="uq_forum_search_doc_kind_ref"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    #: "thread" or "article".
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    ref_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: Solved threads and articles rank above unsolved threads.
+    solved: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    category_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+
+class SuggestionEvent(Shape):
+    """What happened to suggestions: shown, opened, solved someone's problem, or a question posted anyway."""
+
+    __tablename__ = "forum_suggestion_event"
+
+    if TYPE_CHECKING:  # made by build_models with the host's user key type
+        user_id: Mapped[Any]
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.Index("ix_forum_suggestion_event_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    #: One visit to the ask page, so "posted after seeing suggestions" can be told apart.
+    attempt: Mapped[str] = mapped_column(sa.String(32), nullable=False, default="")
+    count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    doc_kind: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    doc_ref: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)

@@ -1,0 +1,24 @@
+"""INSERT … ON CONFLICT, the same call on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from ..state import ForumState
+
+
+def upsert(state: ForumState, table: sa.Table, values: dict[str, Any], keys: list[str], update: dict[str, Any]) -> None:
+    """Insert ``values``; on a clash on ``keys`` apply ``update`` (or do nothing when it is empty)."""
+    dialect = state.db.session.get_bind().dialect.name
+    flavour = postgresql if dialect == "postgresql" else sqlite  # both have on_conflict_do_*
+    statement = flavour.insert(table).values(**values)
+    if update:
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=update)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    state.db.session.execute(statement)

@@ -1,0 +1,105 @@
+"""The per-app state the forum keeps in ``app.extensions["forum"]``, and how code finds it.
+
+Services import this module, never the extension: the extension (the composition root) imports them.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+
+from .page_cache import CachedPage, TimedCache
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pluggy
+    from flask_sqlalchemy import SQLAlchemy
+
+    from .desk.connector import DeskStatus
+    from .extension import Forum
+    from .models import Models
+    from .users import UserAdapter
+
+
+@dataclass
+class ForumState:
+    """Everything the forum needs for one app, reached through :func:`get_state`."""
+
+    forum: Forum
+    db: SQLAlchemy
+    models: Models
+    users: UserAdapter
+    config: dict[str, Any]
+    plugins: pluggy.PluginManager
+    _pool: ThreadPoolExecutor | None = None
+    _desk: DeskStatus | None = None
+    _pages: TimedCache[CachedPage] | None = None
+    _thread_parts: TimedCache[Any] | None = None
+    #: Active announcements for the banner, and when this process must read them again.
+    _banners: tuple[float, list[Any]] | None = None
+    #: Values worked out once per app: statements run on every page, fixed addresses (see :meth:`once`).
+    _once: dict[Any, Any] = field(default_factory=dict)
+
+    def pool(self) -> ThreadPoolExecutor:
+        """A few threads for calls that must not hold a page up (knowledge-base plugins)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="forum")
+        return self._pool
+
+    def desk(self) -> DeskStatus:
+        """The service-desk connector, loaded once; a connector that fails to load is reported, not raised."""
+        if self._desk is None:
+            from .desk.connector import load_desk
+
+            self._desk = load_desk(self.config)
+        return self._desk
+
+    def guest_pages(self) -> TimedCache[CachedPage]:
+        """The guest page cache of this process."""
+        if self._pages is None:
+            self._pages = TimedCache(float(self.config["FORUM_GUEST_CACHE_SECONDS"]))
+        return self._pages
+
+    def thread_parts(self) -> TimedCache[Any] | None:
+        """Rendered parts of thread pages kept by this process, or ``None`` when switched off."""
+        seconds = float(self.config["FORUM_THREAD_CACHE_SECONDS"])
+        if not seconds:
+            return None
+        if self._thread_parts is None or self._thread_parts.seconds != seconds:
+            self._thread_parts = TimedCache(seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]))
+        return self._thread_parts
+
+    def once(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A value that never changes while the app runs, built the first time it is needed.
+
+        For statements run on every page (building one costs more than running a small one, so they are
+        built once and run with parameters) and for fixed addresses (``url_for`` costs tens of microseconds).
+        """
+        found = self._once.get(key)
+        if found is None:
+            found = self._once[key] = build()
+        return found
+
+    def public_url(self, path: str) -> str:
+        """A full address for ``path`` under the forum, for messages read outside the portal (tickets, e-mail, chat)."""
+        site = str(self.config.get("FORUM_SITE_URL") or "").rstrip("/")
+        return f"{site}{self.config['FORUM_URL_PREFIX']}{path}"
+
+    def setting(self, key: str) -> Any:
+        """One ``FORUM_`` setting, read live so tests and hosts may change it after ``init_app``."""
+        return self.config[key]
+
+
+def get_state(app: Flask | None = None) -> ForumState:
+    """The forum's state for ``app`` (default: the current app)."""
+    target = app if app is not None else current_app
+    try:
+        return target.extensions["forum"]  # type: ignore[no-any-return]
+    except KeyError:
+        raise RuntimeError(
+            "The forum is not set up on this app. Call forum.init_app(app) in your app factory."
+        ) from None

@@ -1,0 +1,172 @@
+"""Rendered parts of thread pages, kept between requests until the thread changes.
+
+Most of a thread page is the same for everyone who reads it, and rendering fifty answers costs far
+more than reading them. So each worker process keeps a thread's rendered timeline and post cards,
+keyed by the thread's ``version``. Every change to a thread, its posts, revisions, likes, shares,
+keywords, timeline or escalation raises that number in the same transaction (:func:`watch` sees changes made
+through the ORM, :func:`touch` is called beside the few bulk statements), so a kept part is only
+used while it is still right, in every process.
+
+The buttons under a post depend on who is looking. Posts are rendered once per kind of reader (a
+guest; or someone's roles, which posts are theirs and which they liked), with a slot where the
+reader's CSRF token goes in when the page is sent, so readers who see the same buttons share one
+rendering. People's names and levels, and times like "5 minutes ago", may lag by
+``FORUM_THREAD_CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSession
+from markupsafe import Markup
+
+from ..models import Models, Thread, models_for
+
+if TYPE_CHECKING:  # listing and sharing use this module's touch()
+    from collections.abc import Iterable
+
+    from ..state import ForumState
+    from ..users import ForumUser
+    from .listing import Page
+    from .sharing import ShareStats
+
+#: Stands where the reader's CSRF token goes. A "<" never survives in text people wrote (it is
+#: escaped or sanitised), so this cannot be confused with anything on the page.
+CSRF_SLOT = "<forum:csrf>"
+#: How many renderings of one page are kept (readers differ in roles, their own posts and their likes).
+MAX_KINDS = 8
+
+
+class CsrfSlot:
+    """Takes the place of the page's form while posts are rendered for keeping."""
+
+    def csrf_token(self, **_: Any) -> Markup:
+        return Markup(f'<input name="csrf_token" type="hidden" value="{CSRF_SLOT}">')
+
+
+@dataclass(frozen=True)
+class Named:
+    """A category or an earlier thread as the page names it."""
+
+    id: int
+    name: str
+    slug: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+@dataclass
+class ThreadParts:
+    """One page of one thread as every reader sees it, and its posts rendered per kind of reader."""
+
+    category: Named
+    tags: list[str]
+    shares: ShareStats
+    duplicate_of: Named | None
+    #: The page of answers, with post ids for items.
+    answers: Page
+    #: Who wrote each post on the page, the question included.
+    authors: dict[int, Any]
+    timeline: Markup
+    #: Whether the thread had been handed to the IT team (a new escalation raises the version).
+    handed: bool
+    #: Reader kind -> (the question's card, the answers' cards).
+    posts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
+    #: The empty answer form with the CSRF slot: the same for every signed-in reader.
+    answer_form: str | None = None
+
+    def keep_posts(self, kind: tuple[Any, ...], posts: tuple[str, str]) -> None:
+        """Keep the posts as one kind of reader sees them; a page read by very many kinds starts over."""
+        if len(self.posts) >= MAX_KINDS:
+            self.posts.clear()
+        self.posts[kind] = posts
+
+
+def key(thread: Thread, page: int, per_page: int, viewer: ForumUser | None) -> tuple[Any, ...]:
+    """Moderators also see removed posts, so they get their own parts."""
+    return (thread.id, thread.version, page, per_page, bool(viewer and viewer.is_moderator))
+
+
+def reader_kind(
+    viewer: ForumUser | None, thread: Thread, authors: dict[int, Any], liked: Iterable[int]
+) -> tuple[Any, ...]:
+    """Everything about the reader that changes how the posts on a page look."""
+    if viewer is None:
+        return ("guest",)
+    return (
+        viewer.is_moderator,
+        viewer.is_agent,
+        viewer.level >= 3,
+        viewer.id == thread.author_id,
+        frozenset(post_id for post_id, author_id in authors.items() if author_id == viewer.id),
+        frozenset(post_id for post_id in liked if post_id in authors),
+    )
+
+
+def slot_csrf(html: str, token: str) -> str:
+    """Take the reader's token out of a form rendered for them, to keep for all (forms holding no one's text)."""
+    return html.replace(token, CSRF_SLOT)
+
+
+def fill_csrf(html: str, token: str) -> Markup:
+    """Put the reader's CSRF token into posts rendered for keeping."""
+    return Markup(html.replace(CSRF_SLOT, token))
+
+
+def touch(state: ForumState, thread_ids: Iterable[int]) -> None:
+    """Raise these threads' versions, beside a bulk statement the ORM does not see (before it, for the lock order)."""
+    ids = {i for i in thread_ids if i is not None}
+    if ids:
+        Thread = state.models.Thread
+        state.db.session.execute(
+            sa.update(Thread.__table__).where(Thread.id.in_(ids)).values(version=Thread.version + 1)
+        )
+
+
+def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:
+    """Threads, and categories, whose pages the pending ORM changes alter."""
+    threads: set[int | None] = set()
+    categories: set[int] = set()
+    m = models
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            if isinstance(obj, m.Thread):
+                threads.add(obj.id)
+            elif isinstance(obj, (m.Post, m.Share, m.TimelineEvent)):
+                threads.add(obj.thread_id)
+            elif isinstance(obj, m.Escalation) and obj in session.new:  # kept parts only know "handed or not"
+                threads.add(obj.thread_id)
+            elif isinstance(obj, (m.PostRevision, m.Like)):
+                post = session.get(m.Post, obj.post_id) if obj.post_id is not None else None
+                threads.add(post.thread_id if post is not None else None)
+            elif isinstance(obj, m.ShareVisit):
+                share = session.get(m.Share, obj.share_id) if obj.share_id is not None else None
+                threads.add(share.thread_id if share is not None else None)
+            elif isinstance(obj, m.Category) and obj not in session.new:
+                categories.add(obj.id)
+    return {i for i in threads if i is not None}, categories
+
+
+def _before_flush(session: Any, *_: Any) -> None:
+    """Raise the versions first, so every transaction locks a thread row before its posts' rows (no deadlocks)."""
+    models = models_for(getattr(session, "_db", None))
+    if models is None:
+        return
+    threads, categories = _changed(models, session)
+    if threads or categories:
+        table = models.Thread.__table__
+        changed = sa.or_(table.c.id.in_(threads), table.c.category_id.in_(categories))
+        session.connection().execute(sa.update(table).where(changed).values(version=table.c.version + 1))
+
+
+def watch() -> None:
+    """Raise the version of every thread a flush of any forum's session changes (once per process)."""
+    if not sa.event.contains(FlaskSession, "before_flush", _before_flush):
+        sa.event.listen(FlaskSession, "before_flush", _before_flush)

@@ -1,0 +1,300 @@
+"""Read-only queries for the pages: a fixed, small number of SQL queries however long the lists are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from .. import members
+from ..errors import NotFound
+from ..models import get_row
+from . import reactions, sharing
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from ..models import Category, Post, Thread
+    from ..state import ForumState
+    from ..users import ForumUser
+
+TABS = ("latest", "unanswered")
+#: How a list of threads can be filtered by its solved state.
+SOLVED_FILTERS = ("all", "solved", "unsolved")
+#: How a list of threads can be sorted.
+SORTS = ("activity", "newest")
+
+
+@dataclass
+class Page:
+    """One page of a list. ``total`` is ``None`` where counting every row would cost more than it tells."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    has_next: bool
+    total: int | None = None
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages there are, when the total is known."""
+        if self.total is None:
+            return None
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def is_paged(self) -> bool:
+        """Whether there is more than one page, so page links are worth showing."""
+        return self.has_prev or self.has_next
+
+    def iter_pages(self, edge: int = 1, around: int = 2) -> Iterator[int | None]:
+        """Page numbers to link to, with ``None`` for a gap, like "1 … 4 5 6 … 20"."""
+        last = self.pages or self.page + (1 if self.has_next else 0)
+        shown = set(range(1, min(edge, last) + 1)) | set(range(max(1, last - edge + 1), last + 1))
+        shown |= set(range(max(1, self.page - around), min(last, self.page + around) + 1))
+        previous = 0
+        for number in sorted(shown):
+            if number - previous > 1:
+                yield None
+            yield number
+            previous = number
+
+
+def _page(state: ForumState, query: sa.Select[Any], page: int, per_page: int, total: int | None = None) -> Page:
+    """Fetch one page plus one row, to know whether another page follows without counting."""
+    rows = list(state.db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+    return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total)
+
+
+@dataclass
+class ThreadList:
+    """One page of threads, with their categories, keywords and people."""
+
+    page: Page
+    users: dict[Any, ForumUser]
+    categories: dict[int, Any]
+    tags: dict[int, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class PostReactions:
+    """Likes on a set of posts as one viewer sees them, and the people named."""
+
+    liked: set[int]
+    likers: dict[int, list[Any]]
+    users: dict[Any, ForumUser]
+
+    def likers_text(self, post: Post) -> str:
+        """ "Liked by Ana, Ben and 3 others", for hover and tap."""
+        names = [self.users[i].name for i in self.likers.get(post.id, []) if i in self.users]
+        if not names:
+            return "Nobody has liked this yet."
+        others = post.like_count - len(names)
+        if others > 0:
+            return f"Liked by {', '.join(names)} and {others} {'other' if others == 1 else 'others'}"
+        if len(names) == 1:
+            return f"Liked by {names[0]}"
+        return f"Liked by {', '.join(names[:-1])} and {names[-1]}"
+
+
+def post_reactions(
+    state: ForumState, posts: list[Any], viewer: ForumUser | None, *, also_people: Sequence[Any] = ()
+) -> PostReactions:
+    """Likes for these posts and everyone to name on the page, in three queries whatever the count."""
+    post_ids = [p.id for p in posts]
+    likers = reactions.first_likers(state, post_ids)
+    people = [*also_people, *(p.author_id for p in posts), *(u for ids in likers.values() for u in ids)]
+    return PostReactions(
+        liked=reactions.liked_by(state, viewer, post_ids), likers=likers, users=members.people(state, people)
+    )
+
+
+@dataclass
+class ThreadPage:
+    """A question, one page of its answers, and what the page shows beside them."""
+
+    thread: Thread
+    category: Category
+    tags: list[str]
+    question: Post
+    answers: Page
+    reactions: PostReactions
+    shares: sharing.ShareStats = field(default_factory=lambda: sharing.ShareStats(0, 0))
+    duplicate_of: Any = None
+
+    @property
+    def users(self) -> dict[Any, ForumUser]:
+        """Everyone named on the page."""
+        return self.reactions.users
+
+
+def categories_by_id(state: ForumState) -> dict[int, Any]:
+    """All categories, in the admins' order, keyed by id (there are few; one query serves a page)."""
+    Category = state.models.Category
+    rows = state.db.session.scalars(sa.select(Category).order_by(Category.position, Category.id))
+    return {c.id: c for c in rows}
+
+
+def tag_names(state: ForumState, thread_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Keyword names per thread, sorted, in one query."""
+    if not thread_ids:
+        return {}
+    Tag, link = state.models.Tag, state.models.thread_tag
+    rows = state.db.session.execute(
+        sa.select(link.c.thread_id, Tag.name)
+        .join(Tag, Tag.id == link.c.tag_id)
+        .where(link.c.thread_id.in_(thread_ids))
+        .order_by(Tag.name)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for thread_id, name in rows:
+        found[thread_id].append(name)
+    return dict(found)
+
+
+def threads(
+    state: ForumState,
+    *,
+    page: int = 1,
+    tab: str = "latest",
+    category: Category | None = None,
+    tag: str | None = None,
+    author_id: Any = None,
+    categories: dict[int, Any] | None = None,
+    solved: str = "all",
+    sort: str = "activity",
+) -> ThreadList:
+    """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author."""
+    Thread = state.models.Thread
+    query = sa.select(Thread).where(Thread.deleted_at.is_(None))
+    if tab == "unanswered":
+        query = query.where(Thread.answer_count == 0)
+    if solved == "solved":
+        query = query.where(Thread.accepted_post_id.is_not(None))
+    elif solved == "unsolved":
+        query = query.where(Thread.accepted_post_id.is_(None))
+    if category is not None:
+        query = query.where(Thread.category_id == category.id)
+    if tag:
+        Tag, link = state.models.Tag, state.models.thread_tag
+        query = query.where(
+            Thread.id.in_(sa.select(link.c.thread_id).join(Tag, Tag.id == link.c.tag_id).where(Tag.name == tag))
+        )
+    if author_id is not None:
+        query = query.where(Thread.author_id == author_id)
+    if sort == "newest":
+        query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
+    else:
+        query = query.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+    result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
+    return ThreadList(
+        page=result,
+        users=members.people(state, (t.author_id for t in result.items)),
+        categories=categories if categories is not None else categories_by_id(state),
+        tags=tag_names(state, [t.id for t in result.items]),
+    )
+
+
+def _answer_order(state: ForumState, thread: Thread) -> tuple[Any, ...]:
+    """Accepted first, then most liked, then oldest: the order people look for help in."""
+    Post = state.models.Post
+    accepted = sa.case((Post.id == thread.accepted_post_id, 0), else_=1) if thread.accepted_post_id else sa.literal(1)
+    return (accepted, Post.like_count.desc(), Post.created_at, Post.id)
+
+
+def thread_page(state: ForumState, thread: Thread, *, page: int = 1, viewer: ForumUser | None = None) -> ThreadPage:
+    """The question and one page of answers, accepted first, then most liked, then oldest."""
+    Post = state.models.Post
+    session = state.db.session
+    question = session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.is_question))
+    if question is None:
+        raise NotFound("We could not find that question. It may have been removed.")
+    query = sa.select(Post).where(Post.thread_id == thread.id, ~Post.is_question)
+    if viewer and viewer.is_moderator:
+        total = None  # moderators also see removed answers, which the counter leaves out
+    else:
+        query = query.where(Post.deleted_at.is_(None))
+        total = thread.answer_count
+    answers = _page(
+        state, query.order_by(*_answer_order(state, thread)), page, state.setting("FORUM_POSTS_PER_PAGE"), total=total
+    )
+    return ThreadPage(
+        thread=thread,
+        category=get_row(session, state.models.Category, thread.category_id),
+        tags=tag_names(state, [thread.id]).get(thread.id, []),
+        question=question,
+        answers=answers,
+        reactions=post_reactions(state, [question, *answers.items], viewer),
+        shares=sharing.thread_stats(state, thread.id),
+        duplicate_of=session.get(state.models.Thread, thread.duplicate_of_id) if thread.duplicate_of_id else None,
+    )
+
+
+def page_of_answer(state: ForumState, post: Post, viewer: ForumUser | None = None) -> int:
+    """Which page of its thread an answer is on (in the thread's answer order), for permalinks."""
+    if post.is_question:
+        return 1
+    Post = state.models.Post
+    thread = get_row(state.db.session, state.models.Thread, post.thread_id)
+    if thread.accepted_post_id == post.id:
+        return 1
+    after_this = sa.or_(
+        Post.like_count > post.like_count,
+        sa.and_(
+            Post.like_count == post.like_count,
+            sa.or_(Post.created_at < post.created_at, sa.and_(Post.created_at == post.created_at, Post.id < post.id)),
+        ),
+    )
+    if thread.accepted_post_id:
+        after_this = sa.or_(Post.id == thread.accepted_post_id, after_this)
+    query = sa.select(sa.func.count()).where(Post.thread_id == post.thread_id, ~Post.is_question, after_this)
+    if not (viewer and viewer.is_moderator):
+        query = query.where(Post.deleted_at.is_(None))
+    before = state.db.session.scalar(query) or 0
+    return int(before) // int(state.setting("FORUM_POSTS_PER_PAGE")) + 1
+
+
+def favourites(state: ForumState, user: ForumUser, *, page: int = 1) -> ThreadList:
+    """The threads a person saved, the most recently saved first."""
+    Thread, Favourite = state.models.Thread, state.models.Favourite
+    query = (
+        sa.select(Thread)
+        .join(Favourite, Favourite.thread_id == Thread.id)
+        .where(Favourite.user_id == user.id, Thread.deleted_at.is_(None))
+        .order_by(Favourite.created_at.desc(), Favourite.id.desc())
+    )
+    result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
+    return ThreadList(
+        page=result,
+        users=members.people(state, (t.author_id for t in result.items)),
+        categories=categories_by_id(state),
+        tags=tag_names(state, [t.id for t in result.items]),
+    )
+
+
+def posts_by(state: ForumState, author_id: Any, *, page: int = 1) -> Page:
+    """A person's answers, newest first, with their threads' titles."""
+    Post, Thread = state.models.Post, state.models.Thread
+    query = (
+        sa.select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == author_id, ~Post.is_question, Post.deleted_at.is_(None), Thread.deleted_at.is_(None))
+        .options(contains_eager(Post.thread))
+        .order_by(Post.created_at.desc(), Post.id.desc())
+    )
+    return _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))

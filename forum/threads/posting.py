@@ -1,0 +1,306 @@
+"""Asking, answering, editing and deleting: the rules, callable without a request."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from .. import signals
+from ..errors import ForumError, NotAllowed, NotFound
+from ..markup import render_markdown
+from ..models import Post, Thread, get_row, utcnow
+from ..search import engine as search
+from . import cache as thread_cache
+
+if TYPE_CHECKING:
+    from ..state import ForumState
+    from ..users import ForumUser
+
+TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9+#.\-]*$")
+MAX_TAG_LENGTH = 30
+
+
+def check_title(state: ForumState, title: str | None) -> str:
+    """A title long enough to say what the problem is, short enough for a list."""
+    text = " ".join((title or "").split())
+    low, high = state.setting("FORUM_MIN_TITLE_LENGTH"), state.setting("FORUM_MAX_TITLE_LENGTH")
+    if not text:
+        raise ForumError("Please write a title that sums up your problem.", field="title")
+    if len(text) < low:
+        raise ForumError(
+            f"Your title is a bit short. Use at least {low} characters, for example "
+            '"Outlook will not open on my laptop".',
+            field="title",
+        )
+    if len(text) > high:
+        raise ForumError(
+            f"Your title is {len(text)} characters long. Please keep it under {high + 1} "
+            "and put the details in the question itself.",
+            field="title",
+        )
+    return text
+
+
+def check_body(state: ForumState, body: str | None, *, what: str = "post") -> str:
+    """Some text, and not more than the configured limit."""
+    text = (body or "").strip()
+    high = state.setting("FORUM_MAX_BODY_LENGTH")
+    if not text:
+        raise ForumError(f"Your {what} is empty. Please write something first.", field="body")
+    if len(text) > high:
+        raise ForumError(
+            f"Your {what} is {len(text):,} characters long. The limit is {high:,}. "
+            "Please shorten it, or split it into a question and a follow-up answer.",
+            field="body",
+        )
+    return text
+
+
+def parse_tags(state: ForumState, raw: str | None) -> list[str]:
+    """Turn "VPN, Outlook" into ``["outlook", "vpn"]``, or say what is wrong with them."""
+    names: list[str] = []
+    for part in re.split(r"[,\s]+", (raw or "").lower()):
+        part = part.strip().lstrip("#")
+        if not part or part in names:
+            continue
+        if len(part) > MAX_TAG_LENGTH or not TAG_PATTERN.match(part):
+            raise ForumError(
+                f'"{part[:40]}" cannot be a keyword. Keywords are single words of letters and numbers '
+                f"(up to {MAX_TAG_LENGTH}), like vpn or outlook.",
+                field="tags",
+            )
+        names.append(part)
+    limit = state.setting("FORUM_MAX_TAGS")
+    if len(names) > limit:
+        raise ForumError(f"Please use at most {limit} keywords.", field="tags")
+    return sorted(names)
+
+
+def _tags_for(state: ForumState, names: list[str]) -> list[Any]:
+    """Existing tags by name, creating the missing ones (a unique index settles races)."""
+    if not names:
+        return []
+    Tag = state.models.Tag
+    session = state.db.session
+    found = {t.name: t for t in session.scalars(sa.select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in found:
+            try:
+                with session.begin_nested():
+                    tag = Tag(name=name)
+                    session.add(tag)
+                found[name] = tag
+            except sa.exc.IntegrityError:
+                found[name] = session.scalars(sa.select(Tag).where(Tag.name == name)).one()
+    return [found[n] for n in names]
+
+
+def get_category(state: ForumState, category_id: Any) -> Any:
+    """The category to post in, or a message that it does not exist."""
+    try:
+        key = int(category_id)
+    except (TypeError, ValueError):
+        key = None
+    category = state.db.session.get(state.models.Category, key) if key is not None else None
+    if category is None:
+        raise ForumError("Please pick one of the categories in the list.", field="category_id")
+    return category
+
+
+def _revision(state: ForumState, post: Post, editor: ForumUser, title: str | None) -> Any:
+    """Save the post's current text as its next version."""
+    post.revision_count = (post.revision_count or 0) + 1
+    revision = state.models.PostRevision(
+        post_id=post.id, number=post.revision_count, title=title, body_source=post.body_source, editor_id=editor.id
+    )
+    state.db.session.add(revision)
+    return revision
+
+
+def create_thread(
+    state: ForumState, author: ForumUser, *, category_id: Any, title: str, body: str, tags: str = ""
+) -> Any:
+    """Post a new question; returns the thread."""
+    m, session = state.models, state.db.session
+    clean_title = check_title(state, title)
+    clean_body = check_body(state, body, what="question")
+    tag_names = parse_tags(state, tags)
+    category = get_category(state, category_id)
+    now = utcnow()
+    thread = m.Thread(
+        category_id=category.id, author_id=author.id, title=clean_title, created_at=now, last_activity_at=now
+    )
+    thread.tags = _tags_for(state, tag_names)
+    session.add(thread)
+    session.flush()
+    post = m.Post(
+        thread_id=thread.id,
+        author_id=author.id,
+        is_question=True,
+        body_source=clean_body,
+        body_html=render_markdown(clean_body),
+        created_at=now,
+    )
+    session.add(post)
+    session.flush()
+    _revision(state, post, author, clean_title)
+    search.reindex_thread(state, thread.id)
+    session.commit()
+    signals.send(signals.thread_created, thread=thread, post=post)
+    return thread
+
+
+def get_thread(state: ForumState, thread_id: Any, viewer: ForumUser | None) -> Thread:
+    """A thread the viewer may see; deleted ones only for moderators."""
+    return visible(state.db.session.get(state.models.Thread, thread_id), viewer)
+
+
+def visible(thread: Thread | None, viewer: ForumUser | None) -> Thread:
+    """The thread (or ``None``, not found) if the viewer may see it: deleted ones only for moderators."""
+    if thread is None or (thread.is_deleted and not (viewer and viewer.is_moderator)):
+        raise NotFound("We could not find that question. It may have been removed.")
+    return thread
+
+
+def get_post(state: ForumState, post_id: Any, viewer: ForumUser | None) -> Any:
+    """A post the viewer may see; deleted ones only for moderators."""
+    post = state.db.session.get(state.models.Post, post_id)
+    if post is None or (post.is_deleted and not (viewer and viewer.is_moderator)):
+        raise NotFound("We could not find that post. It may have been removed.")
+    return post
+
+
+def add_answer(state: ForumState, author: ForumUser, thread: Thread, body: str) -> Any:
+    """Answer a question; returns the new post."""
+    if thread.is_deleted:
+        raise ForumError("This question was removed, so it cannot take new answers.", status=409)
+    clean_body = check_body(state, body, what="answer")
+    now = utcnow()
+    post = state.models.Post(
+        thread_id=thread.id,
+        author_id=author.id,
+        is_question=False,
+        body_source=clean_body,
+        body_html=render_markdown(clean_body),
+        created_at=now,
+    )
+    session = state.db.session
+    session.add(post)
+    session.flush()
+    _revision(state, post, author, None)
+    Thread = state.models.Thread
+    session.execute(
+        sa.update(Thread)
+        .where(Thread.id == thread.id)
+        .values(answer_count=Thread.answer_count + 1, last_activity_at=now)
+    )
+    search.reindex_thread(state, thread.id)
+    session.commit()
+    signals.send(signals.answer_created, thread=thread, post=post)
+    return post
+
+
+def can_edit(user: ForumUser | None, post: Post) -> bool:
+    """Authors edit their own posts; desk agents and admins edit any."""
+    return user is not None and (user.id == post.author_id or user.is_moderator)
+
+
+def edit_post(
+    state: ForumState,
+    editor: ForumUser,
+    post: Post,
+    *,
+    body: str,
+    title: str | None = None,
+    category_id: Any = None,
+    tags: str | None = None,
+) -> Any:
+    """Change a post, keeping the old text as a revision; returns the post."""
+    if not can_edit(editor, post):
+        raise NotAllowed("You can only edit your own posts.")
+    clean_body = check_body(state, body, what="question" if post.is_question else "answer")
+    # Lock the thread, then the post (the order every change takes), and read the post as it is now:
+    # two edits at the same moment both land, one after the other, each as its own revision.
+    thread_cache.touch(state, [post.thread_id])
+    state.db.session.refresh(post, with_for_update=True)
+    if post.is_deleted:
+        state.db.session.rollback()
+        raise ForumError("This post was removed. Restore it before editing.", status=409)
+    thread = get_row(state.db.session, state.models.Thread, post.thread_id)
+    new_title = None
+    if post.is_question:
+        new_title = check_title(state, title if title is not None else thread.title)
+        if category_id is not None:
+            thread.category_id = get_category(state, category_id).id
+        if tags is not None:
+            thread.tags = _tags_for(state, parse_tags(state, tags))
+        thread.title = new_title
+    if clean_body == post.body_source and (new_title is None or new_title == _last_title(state, post)):
+        state.db.session.commit()
+        return post
+    post.body_source = clean_body
+    post.body_html = render_markdown(clean_body)
+    post.edited_at = utcnow()
+    revision = _revision(state, post, editor, new_title)
+    state.db.session.flush()
+    search.reindex_thread(state, post.thread_id)
+    state.db.session.commit()
+    signals.send(signals.post_edited, post=post, revision=revision)
+    return post
+
+
+def _last_title(state: ForumState, post: Post) -> str | None:
+    Rev = state.models.PostRevision
+    return state.db.session.scalar(
+        sa.select(Rev.title).where(Rev.post_id == post.id).order_by(Rev.number.desc()).limit(1)
+    )
+
+
+def revisions(state: ForumState, post: Post) -> list[Any]:
+    """Every saved version of a post, newest first."""
+    Rev = state.models.PostRevision
+    return list(state.db.session.scalars(sa.select(Rev).where(Rev.post_id == post.id).order_by(Rev.number.desc())))
+
+
+def can_delete(user: ForumUser | None, post: Post) -> bool:
+    """Authors delete their own posts; desk agents and admins delete any."""
+    return can_edit(user, post)
+
+
+def set_deleted(state: ForumState, actor: ForumUser, post: Post, deleted: bool) -> Any:
+    """Soft-delete or restore a post; the question takes its whole thread with it."""
+    if deleted and not can_delete(actor, post):
+        raise NotAllowed("You can only delete your own posts.")
+    if not deleted and not actor.is_moderator:
+        raise NotAllowed("Only desk agents can restore removed posts. Ask them if you need it back.")
+    if post.is_deleted == deleted:
+        return post
+    session = state.db.session
+    now = utcnow()
+    post.deleted_at = now if deleted else None
+    post.deleted_by_id = actor.id if deleted else None
+    Thread = state.models.Thread
+    if post.is_question:
+        session.execute(
+            sa.update(Thread)
+            .where(Thread.id == post.thread_id)
+            .values(deleted_at=post.deleted_at, deleted_by_id=post.deleted_by_id)
+        )
+    else:
+        step = -1 if deleted else 1
+        session.execute(
+            sa.update(Thread).where(Thread.id == post.thread_id).values(answer_count=Thread.answer_count + step)
+        )
+        if deleted:  # a removed answer cannot stay the one that solved it
+            session.execute(
+                sa.update(Thread)
+                .where(Thread.id == post.thread_id, Thread.accepted_post_id == post.id)
+                .values(accepted_post_id=None, solved_at=None, accepted_by_id=None)
+            )
+    session.flush()
+    search.reindex_thread(state, post.thread_id)
+    session.commit()
+    signals.send(signals.post_deleted, post=post, deleted=deleted)
+    return post

@@ -1,0 +1,53 @@
+"""What one signed-in reader has done on a thread: liked posts, saved it or not, how they follow it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..notifications import following
+from . import posting, reactions
+
+if TYPE_CHECKING:
+    from ..state import ForumState
+    from ..users import ForumUser
+
+
+@dataclass(frozen=True)
+class ReaderMarks:
+    """The reader's own marks on one thread (a guest has none)."""
+
+    liked: frozenset[int] = frozenset()
+    favourite: bool = False
+    follow_level: str = "normal"
+
+
+def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | None) -> tuple[Any, ReaderMarks]:
+    """The thread the viewer may see and their marks on it, in the thread page's one query of its own."""
+    if viewer is None:
+        return posting.get_thread(state, thread_id, None), ReaderMarks()
+    parameters = {"user_id": viewer.id, "thread_id": thread_id}
+    row = state.db.session.execute(state.once("thread_with_marks", lambda: _query(state)), parameters).first()
+    thread = posting.visible(row[0] if row is not None else None, viewer)
+    assert row is not None  # visible() said "not found" otherwise
+    return thread, ReaderMarks(
+        liked=frozenset(int(i) for i in (row.liked or "").split(",") if i),
+        favourite=bool(row.favourite),
+        follow_level=row.follow or "normal",
+    )
+
+
+def _query(state: ForumState) -> sa.Select[Any]:
+    """Built once, with the reader and the thread as parameters."""
+    Thread = state.models.Thread
+    user_id: sa.BindParameter[Any] = sa.bindparam("user_id")
+    thread_id: sa.BindParameter[Any] = sa.bindparam("thread_id")
+    liked = reactions.liked_in_thread(state, user_id, thread_id).subquery()
+    return sa.select(
+        Thread,
+        sa.select(sa.func.aggregate_strings(sa.cast(liked.c.post_id, sa.String), ",")).scalar_subquery().label("liked"),
+        reactions.saved(state, user_id, thread_id).label("favourite"),
+        following.chosen_level(state, user_id, "thread", thread_id).scalar_subquery().label("follow"),
+    ).where(Thread.id == thread_id)
