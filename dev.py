@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Two commands for a fresh machine with only Python 3.11+: ``python3 dev.py demo`` and ``python3 dev.py test``.
 
+A third, ``python3 dev.py typecheck``, runs mypy over ``forum/`` and ``plugin_api/`` (CI runs it before the tests).
+
 Each makes its own virtualenv in ``.venv``, installs the package into it (again only when
 setup.cfg or pyproject.toml changed), then runs the demo portal or the whole test suite.
 """
@@ -39,7 +41,7 @@ def ensure_env(extra: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test"}:
+    if not argv or argv[0] not in {"demo", "test", "typecheck"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -47,6 +49,8 @@ def main(argv: list[str]) -> int:
         ensure_env("demo")
         return subprocess.call([PYTHON, "-m", "examples.portal", *rest], cwd=ROOT)
     ensure_env("test")
+    if command == "typecheck":
+        return subprocess.call([PYTHON, "-m", "mypy", *rest], cwd=ROOT)
     workers = [] if any(a.startswith("-n") for a in rest) else ["-n", "2"]
     return subprocess.call([PYTHON, "-m", "pytest", *workers, *rest], cwd=ROOT)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .desk.escalation import EscalationRules, countdown_text, escalate, escalation_due
+from .desk.escalation import escalate
+from .desk.policy import EscalationRules, countdown_text, escalation_due
 
 __all__ = ["EscalationRules", "countdown_text", "escalate", "escalation_due"]

@@ -5,11 +5,15 @@ Services import this module, never the extension: the extension (the composition
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
+
+from plugin_api.desk import Connector, ConnectorNotFound, load
 
 from .page_cache import CachedPage, TimedCache
 
@@ -19,10 +23,45 @@ if TYPE_CHECKING:
     import pluggy
     from flask_sqlalchemy import SQLAlchemy
 
-    from .desk.connector import DeskStatus
     from .extension import Forum
     from .models import Models
     from .users import UserAdapter
+
+
+log = logging.getLogger("forum.desk")
+
+
+@dataclass(frozen=True)
+class DeskStatus:
+    """The connector to use, or why there is none."""
+
+    connector: Connector | None
+    problem: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        """True when questions can be passed to the IT team."""
+        return self.connector is not None
+
+
+def load_desk(config: Mapping[str, Any]) -> DeskStatus:
+    """Build the connector from ``FORUM_DESK_*``; log and report a broken one instead of failing the portal."""
+    spec = config.get("FORUM_DESK_CONNECTOR")
+    if spec is None:
+        return DeskStatus(None, "No service desk is set up (FORUM_DESK_CONNECTOR is empty).")
+    if isinstance(spec, Connector):
+        return DeskStatus(spec)
+    try:
+        connector_class = load(spec)
+        return DeskStatus(
+            connector_class(config.get("FORUM_DESK_SETTINGS") or {}, timeout=config["FORUM_DESK_TIMEOUT"])
+        )
+    except (ConnectorNotFound, ValueError) as error:
+        problem = str(error)
+    except Exception as error:  # a connector's own bug must not take the portal down
+        problem = f"The desk connector {spec!r} could not start: {type(error).__name__}: {error}"
+    log.error("Passing questions to the IT team is off: %s", problem)
+    return DeskStatus(None, problem)
 
 
 @dataclass
@@ -53,8 +92,6 @@ class ForumState:
     def desk(self) -> DeskStatus:
         """The service-desk connector, loaded once; a connector that fails to load is reported, not raised."""
         if self._desk is None:
-            from .desk.connector import load_desk
-
             self._desk = load_desk(self.config)
         return self._desk
 

@@ -7,6 +7,7 @@ reads the ticket's progress back. Write one by subclassing :class:`Connector`; s
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import importlib
 import itertools
@@ -16,23 +17,21 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
+from .retry import Failure, GiveUp, TryLater
+
 #: The entry-point group installed packages use to offer connectors.
 ENTRY_POINT_GROUP = "forum.desk_connectors"
 
 
-class DeskError(Exception):
+class DeskError(Failure):
     """Something went wrong talking to the desk. ``message`` is safe to show to desk agents."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class DeskUnavailable(DeskError):
+class DeskUnavailable(DeskError, TryLater):
     """The desk could not be reached or was busy: the forum keeps the work and tries again later."""
 
 
-class DeskRejected(DeskError):
+class DeskRejected(DeskError, GiveUp):
     """The desk refused the request: trying again will not help, a person must look."""
 
 
@@ -123,8 +122,11 @@ class TicketNews:
     refresh: tuple[str, ...] = ()
 
 
-class Connector:
+class Connector(abc.ABC):
     """The base class of service-desk connectors. Subclass it and fill in the four methods.
+
+    :meth:`create_ticket` and :meth:`add_comment` are required; a connector without them fails to load
+    with a message that names what is missing. :meth:`find_ticket` and :meth:`changes` have defaults.
 
     The forum calls these from its background worker, never while a page is being served.
     Raise :class:`DeskUnavailable` for "try again later" (down, timeout, 5xx, 429) and
@@ -147,17 +149,17 @@ class Connector:
         self.values = {s.name: values.get(s.name, s.default) for s in self.settings}
         self.timeout = timeout
 
+    @abc.abstractmethod
     def create_ticket(self, request: TicketRequest) -> TicketRef:
         """Open a ticket. Called again with the same ``request.key`` only after :meth:`find_ticket` said None."""
-        raise NotImplementedError
 
     def find_ticket(self, key: str) -> TicketRef | None:
         """The ticket made earlier for ``key``, if a previous try landed; None if the desk cannot tell."""
         return None
 
+    @abc.abstractmethod
     def add_comment(self, ticket_id: str, text: str, key: str = "") -> None:
         """Add a note to the ticket (a new answer posted in the community); ``key`` is the same on retries."""
-        raise NotImplementedError
 
     def changes(self, ticket_id: str, cursor: str | None) -> tuple[list[TicketChange], str | None]:
         """Changes to the ticket after ``cursor`` (None: from the start), oldest first, and the new cursor."""
@@ -290,7 +292,7 @@ def available() -> dict[str, str]:
 def load(spec: Any) -> type[Connector]:
     """The connector class for ``spec``: an entry-point name, a "module:Class" path, or a class."""
     if isinstance(spec, type) and issubclass(spec, Connector):
-        return spec
+        return _complete(spec)
     if not isinstance(spec, str) or not spec:
         raise ConnectorNotFound(f"FORUM_DESK_CONNECTOR should name a connector, not {spec!r}.")
     path = available().get(spec, spec)
@@ -306,4 +308,15 @@ def load(spec: Any) -> type[Connector]:
         ) from error
     if not (isinstance(found, type) and issubclass(found, Connector)):
         raise ConnectorNotFound(f"{path} is not a desk connector (a subclass of plugin_api.desk.Connector).")
-    return found
+    return _complete(found)
+
+
+def _complete(connector: type[Connector]) -> type[Connector]:
+    """The class itself, if it fills in every method the forum needs."""
+    missing = sorted(getattr(connector, "__abstractmethods__", ()))
+    if missing:
+        raise ConnectorNotFound(
+            f"The desk connector {connector.__name__} does not fill in {', '.join(missing)}. "
+            "Add the missing methods (see plugin_api.desk.Connector)."
+        )
+    return connector

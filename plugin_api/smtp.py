@@ -8,7 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from .desk import DeskRejected, DeskUnavailable
+from .retry import GiveUp, TryLater
+
+
+class MailUnavailable(TryLater):
+    """The mail server could not be reached, or said "try later" (a 4xx reply)."""
+
+
+class MailRejected(GiveUp):
+    """The mail server refused the message or the login: a person must look."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,7 @@ class SmtpServer:
     def send(self, messages: Iterable[EmailMessage]) -> list[Exception | None]:
         """Send each message over one connection; per message, None or the reason it was refused.
 
-        A server that cannot be reached raises :class:`DeskUnavailable` for the whole batch; if the
+        A server that cannot be reached raises :class:`MailUnavailable` for the whole batch; if the
         connection breaks part way, the list is shorter than the batch and the rest should be retried.
         """
         smtp_class = smtplib.SMTP_SSL if self.security == "tls" else smtplib.SMTP
@@ -41,16 +49,16 @@ class SmtpServer:
                         smtp.send_message(message)
                         results.append(None)
                     except smtplib.SMTPRecipientsRefused as error:
-                        results.append(DeskRejected(f"The mail server refused the address: {_first(error)}"))
+                        results.append(MailRejected(f"The mail server refused the address: {_first(error)}"))
                     except smtplib.SMTPResponseException as error:
                         text = f"The mail server said {error.smtp_code}: {_text(error.smtp_error)[:200]}"
-                        results.append((DeskUnavailable if 400 <= error.smtp_code < 500 else DeskRejected)(text))
+                        results.append((MailUnavailable if 400 <= error.smtp_code < 500 else MailRejected)(text))
         except smtplib.SMTPAuthenticationError:
-            raise DeskRejected(f"The mail server {self.host} did not accept the login.") from None
+            raise MailRejected(f"The mail server {self.host} did not accept the login.") from None
         except (OSError, smtplib.SMTPException) as error:
             if results:  # the connection broke part way: messages without a result wait for the next try
                 return results
-            raise DeskUnavailable(
+            raise MailUnavailable(
                 f"We could not reach the mail server {self.host}:{self.port} ({type(error).__name__})."
             ) from None
         return results

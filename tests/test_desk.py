@@ -12,13 +12,14 @@ from hostapp import db
 from standardwebhooks.webhooks import Webhook
 
 from forum import get_state
-from forum.desk.escalation import EscalationRules, countdown_text, escalate, escalation_due
-from forum.desk.outbox import backoff
+from forum.desk.escalation import escalate
+from forum.desk.policy import EscalationRules, countdown_text, escalation_due
 from forum.models import utcnow
 from forum.threads import posting
 from forum.worker import run_once
 from plugin_api import hookimpl
 from plugin_api.desk import MemoryDesk
+from plugin_api.retry import backoff
 
 SECRET = "whsec_" + "c2VjcmV0LWZvci10aGUtZm9ydW0tdGVzdHMtMTIzNDU2Nzg="
 NOW = dt.datetime(2026, 11, 26, 12, 0)
@@ -54,7 +55,7 @@ def test_the_policy_reads_its_hours_from_the_settings():
     ],
 )
 def test_the_countdown_speaks_plainly(left, reason, words):
-    from forum.desk.escalation import Due
+    from forum.desk.policy import Due
 
     assert countdown_text(Due(NOW + left, reason), NOW) == words
 
@@ -253,7 +254,7 @@ def test_a_try_that_landed_but_was_not_recorded_is_found_not_repeated(desk_app, 
         (job_id,) = claim(state, "worker-that-dies")
         job = db.session.get(models(app).DeskJob, job_id)
         escalation = db.session.get(models(app).Escalation, job.escalation_id)
-        from forum.desk.escalation import ticket_request
+        from forum.desk.tickets import ticket_request
 
         desk.create_ticket(ticket_request(state, escalation))  # it landed, then the worker died
         db.session.execute(sa.update(models(app).DeskJob).values(locked_until=utcnow() - dt.timedelta(seconds=1)))
@@ -598,3 +599,20 @@ def test_a_connector_that_crashes_after_creating_keeps_nothing_half_done_and_mak
     make_due(app)
     assert work(app)["done"] == 1
     assert len(desk.tickets) == 1 and count(app, "TimelineEvent", kind="ticket_opened") == 1
+
+
+def test_a_connector_missing_a_required_method_fails_at_load_naming_it(people_factory):
+    from plugin_api.desk import Connector, ConnectorNotFound, TicketRef, load
+
+    class HalfDone(Connector):
+        name = "half_done"
+
+        def create_ticket(self, request):
+            return TicketRef(id="1")
+
+    with pytest.raises(ConnectorNotFound, match="HalfDone does not fill in add_comment"):
+        load(HalfDone)
+    app, client, people = people_factory(FORUM_DESK_CONNECTOR=HalfDone)
+    login(client, people.agent)
+    admin = client.get(f"{PREFIX}/admin/desk")
+    assert "does not fill in add_comment" in admin.text

@@ -5,34 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import random
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from plugin_api.desk import Connector, DeskRejected, DeskUnavailable
+from plugin_api.desk import Connector
+from plugin_api.retry import GiveUp, TryLater, backoff
 
 from ..errors import ForumError, NotFound
 from ..models import DeskJob, Escalation, get_row, utcnow
 from ..notifications.delivery import notify
-from .escalation import ticket_request
+from .tickets import ticket_request
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from ..state import ForumState
 
 log = logging.getLogger("forum.desk")
-
-#: The longest wait between two tries, however many failed.
-MAX_BACKOFF = dt.timedelta(hours=1)
-
-
-def backoff(attempt: int, base_seconds: float, *, rand: Callable[[], float] = random.random) -> dt.timedelta:
-    """How long to wait after failed try number ``attempt``: doubling from ``base_seconds``, with jitter."""
-    full = min(MAX_BACKOFF.total_seconds(), base_seconds * 2 ** max(0, attempt - 1))
-    return dt.timedelta(seconds=full * (0.5 + rand() / 2))
 
 
 def lease(state: ForumState) -> dt.timedelta:
@@ -96,9 +85,9 @@ def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.dat
         # Forget anything half-recorded; the next try asks the desk whether this one landed.
         session.rollback()
         job, escalation = load()
-        if isinstance(error, DeskUnavailable):
+        if isinstance(error, TryLater):  # DeskUnavailable, or a mail server that said "later"
             return _later(state, job, error.message)
-        if isinstance(error, DeskRejected):
+        if isinstance(error, GiveUp):
             return _dead(state, job, escalation, error.message)
         log.exception("Job %s failed unexpectedly", job.id)  # a bug: keep the job, show agents what happened
         return _later(state, job, f"It failed unexpectedly ({type(error).__name__}). The log has the details.")

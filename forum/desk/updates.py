@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from werkzeug.datastructures import Headers
 
-from plugin_api.desk import Connector, DeskError, DeskUnavailable, TicketChange
+from plugin_api.desk import Connector, TicketChange
+from plugin_api.retry import Failure, TryLater
 
 from .. import signals
 from ..errors import ForumError, NotAllowed
@@ -133,7 +134,7 @@ def poll(state: ForumState, connector: Connector, *, now: dt.datetime | None = N
         since = min(e.last_polled_at or now for e in rest) - dt.timedelta(seconds=5)
         try:
             changed = connector.changed_tickets([str(e.ticket_id) for e in rest], since)
-        except DeskError as error:  # the rest wait for the next pass; tickets already wanted are still read
+        except Failure as error:  # the rest wait for the next pass; tickets already wanted are still read
             log.warning("Could not ask the desk which tickets changed: %s", error.message)
             changed, rest = [], []
         if changed is None:
@@ -149,10 +150,10 @@ def poll(state: ForumState, connector: Connector, *, now: dt.datetime | None = N
     for escalation in wanted:
         try:
             found, cursor = connector.changes(str(escalation.ticket_id), escalation.cursor)
-        except DeskUnavailable as error:
+        except TryLater as error:
             log.warning("Could not read ticket %s: %s", escalation.ticket_id, error.message)
             continue
-        except DeskError as error:
+        except Failure as error:
             log.warning("The desk refused to show ticket %s: %s", escalation.ticket_id, error.message)
             found, cursor = [], escalation.cursor
         recorded += apply_changes(state, escalation, found)
@@ -182,7 +183,7 @@ def receive_webhook(state: ForumState, headers: Mapping[str, str] | Headers, bod
         raise ForumError("This message was already received.", status=409) from None
     try:
         news = connector.read_webhook(payload)
-    except DeskError as error:
+    except Failure as error:
         session.rollback()
         raise ForumError(error.message, status=422) from None
     E = state.models.Escalation

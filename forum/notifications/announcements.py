@@ -185,7 +185,7 @@ def tell_everyone(state: ForumState, kind: str, message: str, announcement_id: i
             key,
             sa.literal(kind),
             sa.literal(message[:300]),
-            sa.literal(actor.id, type_=key.sql_type),
+            sa.literal(actor.id, type_=key.type),
             sa.literal(announcement_id),
             sa.literal(1),
             sa.literal(now, type_=sa.DateTime),

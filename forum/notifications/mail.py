@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from plugin_api.desk import DeskError, DeskRejected, DeskUnavailable
+from plugin_api.retry import Failure, GiveUp, TryLater, backoff
 from plugin_api.smtp import SmtpServer
 
-from ..desk.outbox import backoff
 from ..models import utcnow
 from .delivery import mail_enabled
 
@@ -91,9 +90,9 @@ def send_pending(state: ForumState, *, now: dt.datetime | None = None) -> dict[s
         return counts
     try:
         results = server(state).send(message for _, message in sendable)
-    except DeskError as error:  # the whole server: every message waits for the next try
-        results = [DeskUnavailable(error.message)] * len(sendable)
-    results = list(results) + [DeskUnavailable("The mail server hung up.")] * (len(sendable) - len(results))
+    except Failure as error:  # the whole server: every message waits for the next try
+        results = [TryLater(error.message)] * len(sendable)
+    results = list(results) + [TryLater("The mail server hung up.")] * (len(sendable) - len(results))
     for (row, _), result in zip(sendable, results, strict=True):
         counts[_record(state, row, result)] += 1
     session.commit()
@@ -106,7 +105,7 @@ def _record(state: ForumState, row: Any, result: Exception | None) -> str:
         row.email_state = "sent"
         return "sent"
     row.email_attempts += 1
-    if isinstance(result, DeskRejected) or row.email_attempts >= int(state.setting("FORUM_MAIL_MAX_ATTEMPTS")):
+    if isinstance(result, GiveUp) or row.email_attempts >= int(state.setting("FORUM_MAIL_MAX_ATTEMPTS")):
         row.email_state = "failed"
         log.warning("E-mail for notice %s given up: %s", row.id, result)
         return "failed"
@@ -156,7 +155,7 @@ def send_digests(state: ForumState, *, now: dt.datetime | None = None) -> int:
     session.commit()
     try:
         results = server(state).send(message for _, _, message in batch)
-    except DeskError as error:
+    except Failure as error:
         log.warning("Digest e-mail could not go out: %s", error.message)
         return 0
     sent = 0

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-blueprint = Blueprint(
-    "forum",
-    __name__,
-    template_folder="../templates",
-    static_folder="../static",
-    static_url_path="/static",
-)
-
-from . import (
+# Importing the view modules registers their routes on the blueprint.
+from . import (  # noqa: E402
     admin,
     announcements,
     common,
@@ -26,3 +17,6 @@ from . import (
     threads,
     timelines,
 )
+from .blueprint import blueprint
+
+__all__ = ["blueprint"]

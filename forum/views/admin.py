@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from ..errors import ForumError, NotAllowed
 from ..threads import categories
-from . import blueprint
+from .blueprint import blueprint
 from .common import CSRF_MESSAGE, csrf_failed, form_error, me, render, require_token, state, viewer
 from .forms import ActionForm, CategoryForm
 

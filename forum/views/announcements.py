@@ -10,7 +10,7 @@ from flask_login import login_required
 from ..errors import ForumError, NotAllowed
 from ..notifications import announcements
 from ..threads import categories
-from . import blueprint
+from .blueprint import blueprint
 from .common import htmx, me, render, require_token, state, viewer
 from .forms import ActionForm
 

@@ -19,7 +19,7 @@ from ..notifications.following import LEVEL_WORDS
 from ..page_cache import CachedPage
 from ..state import ForumState, get_state
 from ..threads.categories import slugify
-from . import blueprint
+from .blueprint import blueprint
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -8,7 +8,7 @@ from flask import flash, redirect, request
 from flask_login import login_required
 
 from ..threads import curation, posting
-from . import blueprint
+from .blueprint import blueprint
 from .common import links, me, require_token, state, thread_url, viewer
 
 

@@ -7,12 +7,12 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 
-from ..desk import escalation, outbox
+from ..desk import escalation, outbox, policy
 from ..desk import updates as ticket_updates
 from ..errors import ForumError, NotAllowed
 from ..models import utcnow
 from ..threads import posting
-from . import blueprint
+from .blueprint import blueprint
 from .common import me, render, require_token, state, thread_url, viewer
 from .forms import ActionForm
 
@@ -22,7 +22,7 @@ from .forms import ActionForm
 def escalate(thread_id: int) -> Any:
     """Explain what will happen, then hand the question to the IT team."""
     found = posting.get_thread(state(), thread_id, viewer())
-    if not escalation.can_escalate(viewer(), found):
+    if not policy.can_escalate(viewer(), found):
         raise NotAllowed("Only the person who asked, a superuser or the IT team can pass this to the IT team.")
     if request.method == "POST":
         require_token()
@@ -91,7 +91,7 @@ def admin_desk() -> Any:
         escalations=threads,
         summary=outbox.queue_summary(state()),
         queues=state().setting("FORUM_DESK_QUEUES") or {},
-        rules=escalation.EscalationRules.from_config(state().config),
+        rules=policy.EscalationRules.from_config(state().config),
         action=ActionForm(),
         now=utcnow(),
     )

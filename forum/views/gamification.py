@@ -12,7 +12,7 @@ from ..gamification import badges, leaderboard, ledger, levels
 from ..gamification.rules import LEVEL_NAMES, PRIVILEGES
 from ..members import people, typed_user_id
 from ..threads import categories
-from . import blueprint
+from .blueprint import blueprint
 from .common import me, render, require_token, state
 
 

@@ -10,7 +10,7 @@ from flask_login import login_required
 from ..errors import ForumError, NotFound
 from ..notifications import delivery as notifications
 from ..notifications import following
-from . import blueprint
+from .blueprint import blueprint
 from .common import links, me, page_arg, render, require_token, state, unread_count
 from .forms import ActionForm
 

@@ -11,7 +11,7 @@ from ..gamification import badges, leaderboard, ledger
 from ..gamification.rules import LEVEL_NAMES
 from ..members import people, typed_user_id
 from ..threads import listing
-from . import blueprint
+from .blueprint import blueprint
 from .common import page_arg, render, state, viewer
 from .forms import ActionForm
 

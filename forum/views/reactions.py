@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from ..errors import ForumError
 from ..threads import listing, posting, reactions, sharing, solutions
-from . import blueprint
+from .blueprint import blueprint
 from .common import htmx, links, me, page_arg, render, require_token, state, thread_url, viewer
 from .forms import ActionForm
 

@@ -11,7 +11,7 @@ from ..errors import ForumError, NotAllowed
 from ..search import articles, external, suggestions
 from ..search import engine as search
 from ..threads import categories, listing, posting
-from . import blueprint
+from .blueprint import blueprint
 from .common import (
     CSRF_MESSAGE,
     csrf_failed,

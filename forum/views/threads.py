@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from markupsafe import Markup
 
-from ..desk import escalation
+from ..desk import escalation, panel
 from ..errors import ForumError
 from ..gamification import leaderboard
 from ..notifications import following
@@ -17,7 +17,7 @@ from ..search import suggestions
 from ..threads import cache as thread_cache
 from ..threads import categories, listing, posting, sharing, timeline
 from ..threads.reader_marks import ReaderMarks, thread_with_marks
-from . import blueprint
+from .blueprint import blueprint
 from .common import (
     CSRF_MESSAGE,
     csrf_failed,
@@ -126,7 +126,7 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None, status
         answers=answers,
         answer_form=_kept_answer_form(parts, found, form, action),
         favourite=marks.favourite,
-        desk=escalation.desk_panel(state(), found, person, handed_yet=parts.handed),
+        desk=panel.desk_panel(state(), found, person, handed_yet=parts.handed),
         follow_level=marks.follow_level,
         form=form,
         action=action,

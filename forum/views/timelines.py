@@ -10,7 +10,7 @@ from ..errors import ForumError
 from ..notifications import announcements
 from ..threads import categories, feeds, timeline
 from ..threads.timeline import Entry
-from . import blueprint
+from .blueprint import blueprint
 from .common import render, state
 
 
