@@ -91,10 +91,11 @@ class Forum:
         from .gamification import connect
         from .notifications import rules as notice_rules
         from .threads import cache as thread_cache
-        from .views import blueprint
+        from .views import blueprint, guest_cache
 
         connect(app)
         thread_cache.watch()
+        guest_cache.watch(app)
         escalation.connect(app)
         events.connect(app)
         notice_rules.connect(app)

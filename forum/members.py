@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from .models import utcnow
+from .models.base import MAX_BIG_ID, MAX_ID, as_id
 from .notifications import delivery as notifications
 
 if TYPE_CHECKING:
@@ -18,11 +19,22 @@ if TYPE_CHECKING:
 
 
 def typed_user_id(state: ForumState, raw: Any) -> Any:
-    """URL and form values are strings; integer (or other typed) user keys need converting."""
+    """A host user key from a URL or form value, or None when it cannot be one (a word where a number goes)."""
+    key_type = state.models.user_key.sql_type
     try:
-        return state.models.user_key.sql_type.python_type(raw)
-    except (TypeError, ValueError, NotImplementedError):
+        python_type = key_type.python_type
+    except NotImplementedError:  # a custom type: the host's own rules apply
         return raw
+    if python_type is int:
+        return as_id(raw, limit=MAX_BIG_ID if isinstance(key_type, sa.BigInteger) else MAX_ID)
+    if python_type is str:
+        text = str(raw)
+        length = getattr(key_type, "length", None)
+        return text if length is None or len(text) <= length else None
+    try:
+        return python_type(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def people(state: ForumState, ids: Iterable[Any]) -> dict[Any, ForumUser]:

@@ -15,6 +15,10 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
+#: An execution option for statements that change only what no guest page shows (a visit count):
+#: ``statement.execution_options(**{PERSONAL: True})`` leaves kept guest pages as they are.
+PERSONAL = "forum_personal"
+
 
 @dataclass(frozen=True)
 class CachedPage:

@@ -200,5 +200,7 @@ class UserAdapter:
     def get(self, user_id: Any) -> ForumUser | None:
         """Load one person, or ``None`` if the host has no such user."""
         assert self.db is not None and self.user_model is not None
+        if user_id is None:  # a key that could not be read from a URL or form
+            return None
         user = self.db.session.get(self.user_model, user_id)
         return None if user is None else self.to_forum_user(user)

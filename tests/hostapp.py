@@ -41,8 +41,13 @@ HOST_LAYOUT = """<!doctype html><html lang="en"><head><title>{% block title %}{%
 {% block content %}{% endblock %}{% block scripts %}{% endblock %}</body></html>"""
 
 
-def create_app(database_url: str, *, templates: dict[str, str] | None = None, **config: Any) -> Flask:
-    """The host's app factory, as a real portal would have it; ``templates`` are the host's own files."""
+def create_app(
+    database_url: str, *, templates: dict[str, str] | None = None, csrf_protect: bool = False, **config: Any
+) -> Flask:
+    """The host's app factory, as a real portal would have it; ``templates`` are the host's own files.
+
+    ``csrf_protect`` turns on Flask-WTF's ``CSRFProtect`` for the whole portal, as many hosts do.
+    """
     app = Flask(__name__)
     app.config.update(
         {
@@ -62,6 +67,11 @@ def create_app(database_url: str, *, templates: dict[str, str] | None = None, **
         [DictLoader({"host_layout.html": HOST_LAYOUT, **(templates or {})}), app.jinja_loader]
     )
     db.init_app(app)
+    csrf = None
+    if csrf_protect:
+        from flask_wtf.csrf import CSRFProtect
+
+        csrf = CSRFProtect(app)
     login = LoginManager(app)
     login.login_view = "login"
 
@@ -78,6 +88,9 @@ def create_app(database_url: str, *, templates: dict[str, str] | None = None, **
             login_user(member)
             return redirect(request.args.get("next") or "/")
         return render_template_string("<form method=post><input name=key><button>Log in</button></form>")
+
+    if csrf is not None:
+        csrf.exempt(login)  # the tests sign in by key; every forum form still needs its token
 
     @app.route("/logout")
     def logout() -> Any:

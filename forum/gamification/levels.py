@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from ..errors import NotAllowed
 from ..models import affected, utcnow
 from ..notifications.delivery import notify
+from ..page_cache import PERSONAL
 from . import badges, ledger
 from .rules import LEVEL_NAMES, PRIVILEGES, LevelRules, MemberStats, next_level
 
@@ -103,6 +104,7 @@ def record_visit(state: ForumState, user_id: Any, *, today: dt.date | None = Non
             sa.update(Member)
             .where(Member.user_id == user_id, sa.or_(Member.last_visit.is_(None), Member.last_visit != today))
             .values(days_visited=Member.days_visited + 1, last_visit=today)
+            .execution_options(**{PERSONAL: True})  # a visit count: no guest page changes
         )
     )
     if changed:

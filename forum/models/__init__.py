@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import mapped_column
 
 from ..errors import NotFound
-from .base import DEFAULT_CATEGORY, TABLE_PREFIX, Shape, UserKey, affected, utcnow
+from .base import DEFAULT_CATEGORY, MAX_ID, TABLE_PREFIX, Shape, UserKey, affected, as_id, utcnow
 from .desk import DeskJob, Escalation, WebhookReceipt
 from .gamification import BadgeAward, Member, PointBucket, PointEvent
 from .notifications import (
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CATEGORY",
+    "MAX_ID",
     "TABLE_PREFIX",
     "Announcement",
     "AnnouncementPerson",
@@ -68,6 +69,7 @@ __all__ = [
     "UserKey",
     "WebhookReceipt",
     "affected",
+    "as_id",
     "build_models",
     "get_row",
     "include_object",

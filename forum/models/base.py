@@ -20,6 +20,21 @@ DEFAULT_CATEGORY = {
 }
 
 
+#: The largest id the forum's tables hold (their keys are 32-bit integers on PostgreSQL).
+MAX_ID = 2**31 - 1
+#: The largest value of a 64-bit integer column (a host's BigInteger user key).
+MAX_BIG_ID = 2**63 - 1
+
+
+def as_id(raw: Any, *, limit: int = MAX_ID) -> int | None:
+    """A database id from text, or None for anything that cannot be one (words, signs, zero, too large)."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(limit)):
+        return None
+    value = int(text)
+    return value if 0 < value <= limit else None
+
+
 def utcnow() -> dt.datetime:
     """Naive UTC, the same on SQLite and PostgreSQL."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -110,7 +110,7 @@ def reader_kind(
 
 def slot_csrf(html: str, token: str) -> str:
     """Take the reader's token out of a form rendered for them, to keep for all (forms holding no one's text)."""
-    return html.replace(token, CSRF_SLOT)
+    return html.replace(token, CSRF_SLOT) if token else html
 
 
 def fill_csrf(html: str, token: str) -> Markup:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification.rules import may
-from ..models import Post, Thread, utcnow
+from ..models import Post, Thread, as_id, utcnow
 from ..notifications.delivery import notify
 from .posting import _tags_for, parse_tags
 
@@ -41,9 +41,10 @@ def mark_duplicate(state: ForumState, actor: ForumUser, thread: Thread, original
     text = (original or "").strip()
     found = _THREAD_LINK.search(text)
     number = found.group(1) if found else text.lstrip("#")
-    if not number.isdigit():
+    wanted = as_id(number)
+    if wanted is None:
         raise ForumError("Paste the link of the original question, or its number.", field="original")
-    target = state.db.session.get(state.models.Thread, int(number))
+    target = state.db.session.get(state.models.Thread, wanted)
     if target is None or target.is_deleted:
         raise ForumError("We could not find that question. Check the link and try again.", field="original")
     if target.id == thread.id:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..errors import ForumError, NotAllowed, NotFound
-from ..models import Thread, utcnow
+from ..models import Thread, as_id, utcnow
 from ..search import engine as search
 
 if TYPE_CHECKING:
@@ -25,10 +25,8 @@ def accept(state: ForumState, actor: ForumUser, thread: Thread, post_id: Any) ->
     """Mark one answer of ``thread`` as the solution, moving the mark if another had it."""
     if not can_accept(actor, thread):
         raise NotAllowed("Only the person who asked, or the IT team, can choose the answer that solved it.")
-    try:
-        post = state.db.session.get(state.models.Post, int(post_id))
-    except (TypeError, ValueError):
-        post = None
+    wanted = as_id(post_id)
+    post = state.db.session.get(state.models.Post, wanted) if wanted is not None else None
     if post is None or post.is_deleted:
         raise NotFound("We could not find that answer. It may have been removed.")
     if post.thread_id != thread.id or post.is_question:

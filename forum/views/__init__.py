@@ -10,6 +10,7 @@ from . import (  # noqa: E402
     curation,
     desk,
     gamification,
+    guest_cache,
     notifications,
     people,
     reactions,

@@ -52,7 +52,7 @@ def admin_categories() -> Any:
     )
 
 
-@blueprint.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
+@blueprint.route("/admin/categories/<forum_id:category_id>", methods=["GET", "POST"])
 @login_required
 def admin_category(category_id: int) -> Any:
     """Rename a category or change its description."""
@@ -73,7 +73,7 @@ def admin_category(category_id: int) -> Any:
     return render("forum/admin/category.html", form=form, category=found)
 
 
-@blueprint.post("/admin/categories/<int:category_id>/move")
+@blueprint.post("/admin/categories/<forum_id:category_id>/move")
 @login_required
 def admin_category_move(category_id: int) -> Any:
     """Move a category up or down the list."""

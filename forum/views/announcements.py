@@ -28,7 +28,7 @@ def announcements_page() -> Any:
     )
 
 
-@blueprint.get("/announcements/<int:announcement_id>")
+@blueprint.get("/announcements/<forum_id:announcement_id>")
 def announcement(announcement_id: int) -> Any:
     """One announcement and its timeline of updates."""
     found = announcements.get(state(), announcement_id)
@@ -85,7 +85,7 @@ def announcement_new() -> Any:
     )
 
 
-@blueprint.post("/announcements/<int:announcement_id>/updates")
+@blueprint.post("/announcements/<forum_id:announcement_id>/updates")
 @login_required
 def announcement_update(announcement_id: int) -> Any:
     """The IT team adds a step to the timeline: "Identified", "Fixed"."""
@@ -103,7 +103,7 @@ def announcement_update(announcement_id: int) -> Any:
     return redirect(url_for("forum.announcement", announcement_id=found.id))
 
 
-@blueprint.post("/announcements/<int:announcement_id>/me")
+@blueprint.post("/announcements/<forum_id:announcement_id>/me")
 @login_required
 def announcement_me(announcement_id: int) -> Any:
     """Subscribe or unsubscribe, or say "this affects me too"."""
@@ -124,7 +124,7 @@ def announcement_me(announcement_id: int) -> Any:
     return redirect(url_for("forum.announcement", announcement_id=found.id))
 
 
-@blueprint.post("/announcements/<int:announcement_id>/dismiss")
+@blueprint.post("/announcements/<forum_id:announcement_id>/dismiss")
 def announcement_dismiss(announcement_id: int) -> Any:
     """Hide the banner for this person (guests: in this browser)."""
     found = announcements.get(state(), announcement_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, g, render_template, request, session, url_for
+from flask import Response, abort, current_app, g, render_template, request, url_for
 from flask_htmx import HTMX
 from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from .. import members
@@ -16,10 +17,9 @@ from ..errors import ForumError
 from ..models import Post, Thread, utcnow
 from ..notifications.announcements import KIND_WORDS
 from ..notifications.following import LEVEL_WORDS
-from ..page_cache import CachedPage
 from ..state import ForumState, get_state
 from ..threads.categories import slugify
-from .blueprint import blueprint
+from .blueprint import InvisibleCharacter, blueprint
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -56,10 +56,18 @@ def me() -> ForumUser:
     return person
 
 
+#: No list has more pages than this; a larger page number is "not found", never an overflowing OFFSET.
+MAX_PAGE = 100_000
+
+
 def page_arg() -> int:
-    """The ``page`` query argument; nonsense means the first page."""
-    value = request.args.get("page", 1, type=int)
-    return value if value and value > 0 else 1
+    """The ``page`` query argument; nonsense means the first page, and past the last possible one, not found."""
+    raw = request.args.get("page", "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if len(raw) > len(str(MAX_PAGE)) or int(raw) > MAX_PAGE:
+        abort(404)
+    return int(raw) or 1
 
 
 def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -121,48 +129,8 @@ def http_error(error: HTTPException) -> Any:
     status = error.code or 500
     if status not in FRIENDLY:
         return error
-    return render("forum/error.html", status, message=FRIENDLY[status], code=status)
-
-
-def _guest_cache_key() -> str | None:
-    """The cache key of this request if a cached guest page may answer it, else None."""
-    if request.method != "GET" or request.endpoint in (None, "forum.static") or htmx:
-        return None
-    if not current_app.config.get("FORUM_GUEST_CACHE_SECONDS"):
-        return None
-    if getattr(current_user, "is_authenticated", False) or session.get("_flashes"):
-        return None
-    return f"{request.full_path}|{request.cookies.get('forum_dismissed', '')}"
-
-
-@blueprint.before_request
-def cached_guest_page() -> Response | None:
-    """Serve a guest the page another guest just got, if it is fresh."""
-    key = _guest_cache_key()
-    if key is None:
-        return None
-    page = state().guest_pages().get(key)
-    if page is None:
-        g.forum_cache_key = key
-        return None
-    return Response(page.body, status=200, content_type=page.content_type)
-
-
-@blueprint.after_request
-def keep_guest_page(response: Response) -> Response:
-    """Keep a page made for a guest, unless it is personal (it set a cookie) or not a plain page."""
-    if request.method not in ("GET", "HEAD") and response.status_code < 400:
-        state().guest_pages().clear()  # something changed: this process's guests see it at once
-    key = g.pop("forum_cache_key", None)
-    if (
-        key is not None
-        and response.status_code == 200
-        and response.mimetype == "text/html"
-        and not response.direct_passthrough
-        and "Set-Cookie" not in response.headers
-    ):
-        state().guest_pages().put(key, CachedPage(response.get_data(), response.content_type))
-    return response
+    message = error.description if isinstance(error, InvisibleCharacter) else FRIENDLY[status]
+    return render("forum/error.html", status, message=message, code=status)
 
 
 @blueprint.after_request
@@ -307,12 +275,28 @@ def forum_banners() -> list[Any]:
     return banners_for(state(), viewer(), request.cookies.get("forum_dismissed", ""))
 
 
-@blueprint.app_template_global("forum_csrf_token")
-def forum_csrf_token() -> str:
-    """A CSRF token for forms in partials that have no form object (the banner's Hide button)."""
+def csrf_value(form: FlaskForm | None) -> str:
+    """The token a form carries, or "" when there is no form or the host switched CSRF off (WTF_CSRF_ENABLED)."""
+    field = getattr(form, "csrf_token", None)
+    return str(field.current_token) if field is not None else ""
+
+
+def csrf_enabled() -> bool:
+    """False when the host switched Flask-WTF's CSRF check off (``WTF_CSRF_ENABLED = False``, common in tests)."""
+    return bool(current_app.config.get("WTF_CSRF_ENABLED", True))
+
+
+@blueprint.app_template_global("forum_csrf_field")
+def forum_csrf_field(form: Any = None) -> Markup:
+    """A form's hidden CSRF input (or a fresh one for buttons with no form object); nothing when CSRF is off."""
+    if not csrf_enabled():
+        return Markup("")
+    field = getattr(form, "csrf_token", None)
+    if field is not None:
+        return Markup(field(id=False))
     from flask_wtf.csrf import generate_csrf
 
-    return generate_csrf()  # type: ignore[no-any-return]
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
 
 
 @blueprint.app_context_processor

@@ -12,7 +12,7 @@ from .blueprint import blueprint
 from .common import links, me, require_token, state, thread_url, viewer
 
 
-@blueprint.post("/t/<int:thread_id>/tags")
+@blueprint.post("/t/<forum_id:thread_id>/tags")
 @login_required
 def retag(thread_id: int) -> Any:
     """Fix a question's keywords."""
@@ -23,8 +23,8 @@ def retag(thread_id: int) -> Any:
     return redirect(thread_url(thread))
 
 
-@blueprint.post("/t/<int:thread_id>/duplicate", defaults={"wanted": True}, endpoint="duplicate")
-@blueprint.post("/t/<int:thread_id>/not-duplicate", defaults={"wanted": False}, endpoint="not_duplicate")
+@blueprint.post("/t/<forum_id:thread_id>/duplicate", defaults={"wanted": True}, endpoint="duplicate")
+@blueprint.post("/t/<forum_id:thread_id>/not-duplicate", defaults={"wanted": False}, endpoint="not_duplicate")
 @login_required
 def duplicate(thread_id: int, wanted: bool) -> Any:
     """Mark a question as asked before, or undo it."""
@@ -39,8 +39,8 @@ def duplicate(thread_id: int, wanted: bool) -> Any:
     return redirect(thread_url(thread))
 
 
-@blueprint.post("/p/<int:post_id>/verify", defaults={"wanted": True}, endpoint="verify")
-@blueprint.post("/p/<int:post_id>/unverify", defaults={"wanted": False}, endpoint="unverify")
+@blueprint.post("/p/<forum_id:post_id>/verify", defaults={"wanted": True}, endpoint="verify")
+@blueprint.post("/p/<forum_id:post_id>/unverify", defaults={"wanted": False}, endpoint="unverify")
 @login_required
 def verify(post_id: int, wanted: bool) -> Any:
     """Mark an answer as a verified workaround, or take the mark off."""

@@ -17,7 +17,7 @@ from .common import me, render, require_token, state, thread_url, viewer
 from .forms import ActionForm
 
 
-@blueprint.route("/t/<int:thread_id>/ask-it-team", methods=["GET", "POST"])
+@blueprint.route("/t/<forum_id:thread_id>/ask-it-team", methods=["GET", "POST"])
 @login_required
 def escalate(thread_id: int) -> Any:
     """Explain what will happen, then hand the question to the IT team."""
@@ -39,7 +39,7 @@ def escalate(thread_id: int) -> Any:
     )
 
 
-@blueprint.post("/t/<int:thread_id>/ticket-outcome")
+@blueprint.post("/t/<forum_id:thread_id>/ticket-outcome")
 @login_required
 def ticket_outcome(thread_id: int) -> Any:
     """The asker says whether the IT team's resolution solved the problem."""
@@ -97,7 +97,7 @@ def admin_desk() -> Any:
     )
 
 
-@blueprint.post("/admin/desk/jobs/<int:job_id>/retry")
+@blueprint.post("/admin/desk/jobs/<forum_id:job_id>/retry")
 @login_required
 def admin_desk_retry(job_id: int) -> Any:
     """Try a stuck delivery again."""

@@ -24,7 +24,7 @@ def notifications_page() -> Any:
     return render("forum/notifications.html", rows=rows, more=more, page=page_arg(), actors=actors, action=ActionForm())
 
 
-@blueprint.get("/notifications/<int:notification_id>")
+@blueprint.get("/notifications/<forum_id:notification_id>")
 @login_required
 def open_notification(notification_id: int) -> Any:
     """Mark it read and go to what it is about."""
@@ -50,7 +50,7 @@ def _back(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
-@blueprint.post("/follow/<target_type>/<int:target_id>")
+@blueprint.post("/follow/<target_type>/<forum_id:target_id>")
 @login_required
 def follow(target_type: str, target_id: int) -> Any:
     """Choose watching, normal or muted for a thread, a category or a keyword."""

@@ -24,8 +24,8 @@ def _like_partial(post: Post, status: int = 200, message: str | None = None) -> 
     )
 
 
-@blueprint.post("/p/<int:post_id>/like", defaults={"wanted": True}, endpoint="like")
-@blueprint.post("/p/<int:post_id>/unlike", defaults={"wanted": False}, endpoint="unlike")
+@blueprint.post("/p/<forum_id:post_id>/like", defaults={"wanted": True}, endpoint="like")
+@blueprint.post("/p/<forum_id:post_id>/unlike", defaults={"wanted": False}, endpoint="unlike")
 @login_required
 def like_or_unlike(post_id: int, wanted: bool) -> Any:
     """Like a post, or take the like back."""
@@ -46,8 +46,8 @@ def like_or_unlike(post_id: int, wanted: bool) -> Any:
     return redirect(links().post(post.id))
 
 
-@blueprint.post("/t/<int:thread_id>/favourite", defaults={"wanted": True}, endpoint="favourite")
-@blueprint.post("/t/<int:thread_id>/unfavourite", defaults={"wanted": False}, endpoint="unfavourite")
+@blueprint.post("/t/<forum_id:thread_id>/favourite", defaults={"wanted": True}, endpoint="favourite")
+@blueprint.post("/t/<forum_id:thread_id>/unfavourite", defaults={"wanted": False}, endpoint="unfavourite")
 @login_required
 def favourite_or_not(thread_id: int, wanted: bool) -> Any:
     """Save a thread to "My favourites", or take it off."""
@@ -70,7 +70,7 @@ def favourites() -> Any:
     return render("forum/favourites.html", threads=result)
 
 
-@blueprint.post("/p/<int:post_id>/share")
+@blueprint.post("/p/<forum_id:post_id>/share")
 @login_required
 def share(post_id: int) -> Any:
     """Get a link to share, search for a colleague, or send it to one."""
@@ -105,8 +105,8 @@ def share(post_id: int) -> Any:
     return render("forum/share.html", status, **context)
 
 
-@blueprint.post("/t/<int:thread_id>/accept", defaults={"wanted": True}, endpoint="accept")
-@blueprint.post("/t/<int:thread_id>/unaccept", defaults={"wanted": False}, endpoint="unaccept")
+@blueprint.post("/t/<forum_id:thread_id>/accept", defaults={"wanted": True}, endpoint="accept")
+@blueprint.post("/t/<forum_id:thread_id>/unaccept", defaults={"wanted": False}, endpoint="unaccept")
 @login_required
 def accept_or_not(thread_id: int, wanted: bool) -> Any:
     """Mark the answer that solved it (or take the mark off) and show the thread again."""

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import login_required
 
 from ..errors import ForumError, NotAllowed
+from ..models import as_id
 from ..search import articles, external, suggestions
 from ..search import engine as search
 from ..threads import categories, listing, posting
@@ -109,7 +110,7 @@ def _answer_of(kind: str, ref_id: int) -> tuple[str, Any, Any]:
 def open_suggestion() -> Any:
     """The answer of one suggestion, shown in place so the draft question stays as it is."""
     kind = "article" if request.args.get("kind") == "article" else "thread"
-    ref_id = request.args.get("id", type=int) or 0
+    ref_id = as_id(request.args.get("id")) or 0
     title, answer_html, url = _answer_of(kind, ref_id)
     attempt = suggestions.clean_attempt(request.args.get("attempt"))
     suggestions.record(state(), "opened", attempt=attempt, user=viewer(), doc_kind=kind, doc_ref=ref_id)
@@ -132,7 +133,7 @@ def suggestion_solved() -> Any:
     """ "This solved my problem": the attempt ends without a new question, and the desk counts it."""
     require_token()
     kind = "article" if request.form.get("kind") == "article" else "thread"
-    ref_id = request.form.get("id", type=int) or 0
+    ref_id = as_id(request.form.get("id")) or 0
     title, _, url = _answer_of(kind, ref_id)
     suggestions.record(
         state(), "deflected", attempt=request.form.get("attempt", ""), user=viewer(), doc_kind=kind, doc_ref=ref_id
@@ -163,7 +164,7 @@ def articles_page() -> Any:
     )
 
 
-@blueprint.get("/articles/<int:article_id>")
+@blueprint.get("/articles/<forum_id:article_id>")
 def article(article_id: int) -> Any:
     """One knowledge article."""
     found = articles.get(state(), article_id, viewer())
@@ -218,14 +219,14 @@ def new_article() -> Any:
     return _article_form()
 
 
-@blueprint.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/articles/<forum_id:article_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_article(article_id: int) -> Any:
     """Change a knowledge article, or publish a draft."""
     return _article_form(articles.get(state(), article_id, viewer()))
 
 
-@blueprint.post("/p/<int:post_id>/promote")
+@blueprint.post("/p/<forum_id:post_id>/promote")
 @login_required
 def promote(post_id: int) -> Any:
     """Start an article from an answer that solved its question."""

@@ -21,6 +21,7 @@ from .blueprint import blueprint
 from .common import (
     CSRF_MESSAGE,
     csrf_failed,
+    csrf_value,
     form_error,
     htmx,
     me,
@@ -104,8 +105,8 @@ def tag(name: str) -> Any:
     return render("forum/tag.html", tag=name.lower(), tag_id=tag_id, threads=result, follow_level=level, **options)
 
 
-@blueprint.get("/t/<int:thread_id>", defaults={"slug": None})
-@blueprint.get("/t/<int:thread_id>/<slug>")
+@blueprint.get("/t/<forum_id:thread_id>", defaults={"slug": None})
+@blueprint.get("/t/<forum_id:thread_id>/<slug>")
 def thread(thread_id: int, slug: str | None) -> Any:
     """A question with its answers."""
     found, marks = thread_with_marks(state(), thread_id, viewer())
@@ -156,7 +157,7 @@ def _thread_parts(
             render_template("forum/partials/_posts.html", posts=view.answers.items, **context),
         )
         parts.keep_posts(kind, posts)
-    token = action.csrf_token.current_token if action is not None else ""
+    token = csrf_value(action)
     return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
 
 
@@ -166,7 +167,7 @@ def _kept_answer_form(
     """The empty answer form, kept with the thread's parts; one holding someone's text or errors is rendered as is."""
     if form is None or action is None or form.is_submitted():
         return None
-    token = action.csrf_token.current_token
+    token = csrf_value(action)
     if parts.answer_form is None:
         html = render_template("forum/partials/_answer_form.html", thread=found, form=form)
         parts.answer_form = thread_cache.slot_csrf(html, token)
@@ -194,7 +195,7 @@ def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadPar
     )
 
 
-@blueprint.get("/p/<int:post_id>")
+@blueprint.get("/p/<forum_id:post_id>")
 def post(post_id: int) -> Any:
     """A post's permanent address: counts a visit through a shared link, then goes to the right page."""
     found = posting.get_post(state(), post_id, viewer())
@@ -239,7 +240,7 @@ def ask() -> Any:
     return redirect(thread_url(created))
 
 
-@blueprint.post("/t/<int:thread_id>/answer")
+@blueprint.post("/t/<forum_id:thread_id>/answer")
 @login_required
 def answer(thread_id: int) -> Any:
     """Post an answer; with htmx the answer is added to the page without a reload."""
@@ -274,7 +275,7 @@ def _answer_form_response(thread: Thread, form: AnswerForm, status: int) -> Any:
     return _thread_page(*thread_with_marks(state(), thread.id, viewer()), form, status)
 
 
-@blueprint.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/p/<forum_id:post_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(post_id: int) -> Any:
     """Change a post; the old text is kept in its history."""
@@ -310,7 +311,7 @@ def edit(post_id: int) -> Any:
     return redirect(post_url(found))
 
 
-@blueprint.get("/p/<int:post_id>/history")
+@blueprint.get("/p/<forum_id:post_id>/history")
 def history(post_id: int) -> Any:
     """Every version of a post, newest first."""
     found = posting.get_post(state(), post_id, viewer())
@@ -320,8 +321,8 @@ def history(post_id: int) -> Any:
     return render("forum/history.html", post=found, thread=thread, revisions=revisions, users=users)
 
 
-@blueprint.post("/p/<int:post_id>/delete", defaults={"deleted": True}, endpoint="delete")
-@blueprint.post("/p/<int:post_id>/restore", defaults={"deleted": False}, endpoint="restore")
+@blueprint.post("/p/<forum_id:post_id>/delete", defaults={"deleted": True}, endpoint="delete")
+@blueprint.post("/p/<forum_id:post_id>/restore", defaults={"deleted": False}, endpoint="restore")
 @login_required
 def delete_or_restore(post_id: int, deleted: bool) -> Any:
     """Soft-delete a post, or bring it back (desk agents only)."""

@@ -78,7 +78,7 @@ def feed_tag(name: str) -> Response:
     )
 
 
-@blueprint.get("/feeds/announcements/<int:announcement_id>.atom")
+@blueprint.get("/feeds/announcements/<forum_id:announcement_id>.atom")
 def feed_announcement(announcement_id: int) -> Response:
     """One announcement's timeline of updates."""
     found = announcements.get(state(), announcement_id)

@@ -1,0 +1,112 @@
+"""The forum inside portals that are not the demo: CSRFProtect with a token in the layout, CSRF switched off,
+and a portal mounted under a path prefix (``SCRIPT_NAME=/portal``)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from helpers import PREFIX, csrf_token, login, make_thread, post_form
+from hostapp import db
+
+#: A host layout that shows a value of the session, as portals with CSRFProtect do in their own forms.
+TOKEN_LAYOUT = """<!doctype html><html lang="en"><head><title>{% block title %}{% endblock %} | Acme portal</title>
+{% block head %}{% endblock %}</head><body><form id="portal-search" method="post" action="/portal-search">
+<input type="hidden" name="csrf_token" value="{{ csrf_token() }}"></form>
+{% block content %}{% endblock %}{% block scripts %}{% endblock %}</body></html>"""
+_HOST_TOKEN = re.compile(r'id="portal-search"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def token_host(people_factory):
+    return people_factory(
+        csrf_protect=True, templates={"host_layout.html": TOKEN_LAYOUT}, FORUM_GUEST_CACHE_SECONDS=60
+    )
+
+
+def test_a_host_token_in_the_layout_is_never_kept_and_shown_to_another_guest(token_host):
+    app, _, people = token_host
+    make_thread(app, people.asker, title="Printer offline on floor 3")
+    first, second = app.test_client(), app.test_client()
+    page_one = first.get(f"{PREFIX}/")
+    page_two = second.get(f"{PREFIX}/")
+    token_one = _HOST_TOKEN.search(page_one.text).group(1)
+    token_two = _HOST_TOKEN.search(page_two.text).group(1)
+    assert token_one != token_two
+    assert "Set-Cookie" in page_two.headers  # each guest got their own session with their own token
+
+
+def test_the_first_guests_token_cannot_be_replayed_once_they_sign_in(token_host):
+    app, _, people = token_host
+    thread_id = make_thread(app, people.asker, title="Printer offline on floor 3")
+    victim, attacker = app.test_client(), app.test_client()
+    victim.get(f"{PREFIX}/t/{thread_id}")
+    seen_by_attacker = _HOST_TOKEN.search(attacker.get(f"{PREFIX}/t/{thread_id}").text).group(1)
+    login(victim, people.helper)
+    forged = victim.post(f"{PREFIX}/t/{thread_id}/answer", data={"csrf_token": seen_by_attacker, "body": "Forged."})
+    assert forged.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.text("SELECT count(*) FROM forum_post")) == 1
+
+
+def test_forms_work_with_the_hosts_csrfprotect(token_host):
+    app, client, people = token_host
+    thread_id = make_thread(app, people.asker)
+    login(client, people.helper)
+    answered = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/answer", {"body": "Restart it."})
+    assert answered.status_code == 302
+    liked = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/1/like", {})
+    assert liked.status_code in (302, 403)  # one's own question cannot be liked; the token was accepted
+    assert "Restart it." in client.get(f"{PREFIX}/t/{thread_id}").text
+
+
+def test_a_refused_guest_post_does_not_empty_the_guest_cache(people_factory):
+    app, client, people = people_factory(FORUM_GUEST_CACHE_SECONDS=60)
+    thread_id = make_thread(app, people.asker, title="Kept for guests")
+    guest = app.test_client()
+    guest.get(f"{PREFIX}/")
+    assert app.extensions["forum"].guest_pages().get(f"{PREFIX}/?|") is not None
+    refused = guest.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "No token, not signed in."})
+    assert refused.status_code in (302, 400, 401)
+    assert app.extensions["forum"].guest_pages().get(f"{PREFIX}/?|") is not None
+
+
+def test_with_csrf_switched_off_every_page_and_button_works(people_factory):
+    app, client, people = people_factory(WTF_CSRF_ENABLED=False)
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
+    login(client, people.asker)
+    assert client.get(f"{PREFIX}/ask").status_code == 200
+    page = client.get(f"{PREFIX}/t/{thread_id}")
+    assert page.status_code == 200 and "Restart it." in page.text
+    assert 'name="csrf_token"' not in page.text
+    asked = client.post(
+        f"{PREFIX}/ask",
+        data={"category_id": "1", "title": "Second monitor stays black", "body": "It says no signal."},
+    )
+    assert asked.status_code == 302
+    login(client, people.helper)
+    liked = client.post(f"{PREFIX}/p/1/like")
+    assert liked.status_code == 302
+    assert client.get(f"{PREFIX}/t/{thread_id}").status_code == 200
+
+
+def test_a_portal_under_a_path_prefix_links_and_posts_under_it(app, people):
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    app.wsgi_app = DispatcherMiddleware(NotFound(), {"/portal": app.wsgi_app})  # SCRIPT_NAME=/portal
+    thread_id = make_thread(app, people.asker)
+    client = app.test_client()
+    client.post("/portal/login", data={"key": people.helper.key})
+    page = client.get(f"/portal{PREFIX}/t/{thread_id}")
+    assert page.status_code == 200
+    assert f'action="/portal{PREFIX}/t/{thread_id}/answer"' in page.text
+    assert f'src="/portal{PREFIX}/static/forum/forum.js' in page.text
+    assert f'href="{PREFIX}/' not in page.text  # every forum link carries the prefix
+    token = csrf_token(client, f"/portal{PREFIX}/t/{thread_id}")
+    answered = client.post(f"/portal{PREFIX}/t/{thread_id}/answer", data={"csrf_token": token, "body": "Restart it."})
+    assert answered.status_code == 302
+    assert answered.headers["Location"] == f"/portal{PREFIX}/p/2"  # the new answer, under the prefix
+    guest = app.test_client()
+    sign_in = guest.get(f"/portal{PREFIX}/ask")
+    assert sign_in.status_code == 302 and sign_in.headers["Location"].startswith("/portal/login")
