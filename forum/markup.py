@@ -42,14 +42,17 @@ def _set_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:
     return attrs
 
 
-def _only_language_classes(tag: str, name: str, value: str) -> bool:
-    """Keep ``language-x`` on code blocks (for highlighting) and nothing else."""
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """The allowlist, plus two rules: ``class`` only as ``language-x`` on code blocks (for highlighting), and
+    images only from full web addresses, so an image can never ask the forum's own pages for anything."""
     if name == "class":
         return tag == "code" and all(part.startswith("language-") for part in value.split())
+    if tag == "img" and name == "src":
+        return value.strip().lower().startswith(("https://", "http://"))
     return name in ALLOWED_ATTRIBUTES.get(tag, ())
 
 
-_CALLABLE_ATTRIBUTES = {tag: partial(_only_language_classes, tag) for tag in ALLOWED_ATTRIBUTES}
+_CALLABLE_ATTRIBUTES = {tag: partial(_allowed_attribute, tag) for tag in ALLOWED_ATTRIBUTES}
 
 
 def _attribute_filter(tag: str, name: str, value: str) -> bool:

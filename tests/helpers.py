@@ -82,3 +82,9 @@ def make_thread(
 def post_form(client: FlaskClient, page_url: str, action_url: str, data: dict[str, Any], **kwargs: Any) -> Any:
     """Submit a form the way a browser does: with the CSRF token from the page it is on."""
     return client.post(action_url, data={"csrf_token": csrf_token(client, page_url), **data}, **kwargs)
+
+
+#: What a browser sends when a person opens a page (a click or a typed address), as opposed to an <img>.
+PAGE_OPEN = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Accept": "text/html"}
+#: What a browser sends for an <img src> in a post.
+IMAGE = {"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors", "Accept": "image/avif,image/webp,*/*"}

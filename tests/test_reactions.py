@@ -6,7 +6,7 @@ import random
 import re
 
 import sqlalchemy as sa
-from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import IMAGE, PAGE_OPEN, PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 
 from forum import get_state
@@ -129,12 +129,13 @@ def test_a_shared_link_counts_each_signed_in_visitor_once(app, client, people):
     again = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/share", {}, headers=HX)
     assert link in again.text  # one link per person and post
     path = link.removeprefix("http://localhost")
-    client.get(path)  # the sharer's own click does not count
+    client.get(path, headers=PAGE_OPEN)  # the sharer's own click does not count
     client.get("/logout")
-    client.get(path)  # nor does a guest's
+    client.get(path, headers=PAGE_OPEN)  # nor does a guest's
     for person in (people.agent, people.agent, people.admin):
         login(client, person)
-        landed = client.get(path)
+        assert client.get(path, headers=IMAGE).status_code == 302  # an image of the link counts nothing
+        landed = client.get(path, headers=PAGE_OPEN)
         assert landed.status_code == 302 and landed.location.endswith("#post-2")
         client.get("/logout")
     assert rows(app, "ShareVisit") == 2
@@ -174,7 +175,7 @@ def test_sharing_with_a_colleague_notifies_them(app, client, people):
     inbox = client.get(f"{PREFIX}/notifications").text
     assert "Hugo Helper shared an answer with you: Printer jams on floor 2" in inbox
     notification_url = re.search(r'href="(/help/community/notifications/\d+)"', inbox).group(1)
-    assert client.get(notification_url).location == f"{PREFIX}/p/2"
+    assert client.get(notification_url, headers=PAGE_OPEN).location == f"{PREFIX}/p/2"  # a click on it
     assert 'class="count-badge"' not in client.get(f"{PREFIX}/").text
     assert rows(app, "Notification", user_id=people.agent.key) == 1
 

@@ -13,6 +13,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from forum import Forum
+from forum.views.navigation import safe_next
 
 from .helpdesk import desk_pages
 from .helpdesk import metadata as helpdesk_tables
@@ -104,8 +105,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
                 flash("That name or password is not right. Every demo account uses the password demo.")
                 return render_template("portal_login.html", accounts=_accounts()), 400
             login_user(account)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("index"))
+            return redirect(safe_next(request.args.get("next"), url_for("index")))
         return render_template("portal_login.html", accounts=_accounts())
 
     @app.post("/logout")

@@ -201,13 +201,13 @@ def recent(state: ForumState, user: ForumUser, *, page: int = 1, per_page: int =
     return rows[:per_page], len(rows) > per_page
 
 
-def open_one(state: ForumState, user: ForumUser, notification_id: int) -> Any:
-    """Mark one notification read and return it (only the owner's own)."""
+def open_one(state: ForumState, user: ForumUser, notification_id: int, *, mark_read: bool = True) -> Any:
+    """One of the owner's own notifications, marked read unless ``mark_read`` is False."""
     N = state.models.Notification
     row = state.db.session.get(N, notification_id)
     if row is None or row.user_id != user.id:
         raise NotFound("We could not find that notification.")
-    if row.read_at is None:
+    if mark_read and row.read_at is None:
         row.read_at = utcnow()
         state.db.session.commit()
     return row

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
-from flask_login import login_required
 
 from ..errors import ForumError, NotAllowed
 from ..threads import categories
 from .blueprint import blueprint
 from .common import CSRF_MESSAGE, csrf_failed, form_error, me, render, require_token, state, viewer
 from .forms import ActionForm, CategoryForm
+from .navigation import login_required
 
 
 def _admin_only() -> None:

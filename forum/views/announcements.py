@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, make_response, redirect, request, url_for
-from flask_login import login_required
 
 from ..errors import ForumError, NotAllowed
 from ..notifications import announcements
@@ -13,6 +12,7 @@ from ..threads import categories
 from .blueprint import blueprint
 from .common import htmx, me, render, require_token, state, viewer
 from .forms import ActionForm
+from .navigation import login_required, same_site_path
 
 DISMISSED_COOKIE = "forum_dismissed"
 
@@ -132,7 +132,7 @@ def announcement_dismiss(announcement_id: int) -> Any:
     if person is not None:  # a guest's choice only touches their own cookie, so it needs no token
         require_token()
         announcements.set_person(state(), person, found, dismissed=True)
-    response = make_response("" if htmx else redirect(request.referrer or url_for("forum.home")))
+    response = make_response("" if htmx else redirect(same_site_path(request.referrer) or url_for("forum.home")))
     if person is None:
         gone = [p for p in request.cookies.get(DISMISSED_COOKIE, "").split(".") if p.isdigit()]
         response.set_cookie(

@@ -101,16 +101,23 @@ def require_token() -> None:
 CSRF_MESSAGE = "This page was open too long, so we could not save that. Please reload the page and try again."
 
 
+def error_page(message: str, status: int) -> tuple[str, int]:
+    """The error in the forum's layout; for htmx, only the sentence, in place of the button that was pressed."""
+    if htmx:
+        return render("forum/partials/_inline_error.html", status, message=message)
+    return render("forum/error.html", status, message=message, code=status)
+
+
 @blueprint.errorhandler(ForumError)
 def forum_error(error: ForumError) -> tuple[str, int]:
     """A person's request could not be done: say why, in their words."""
-    return render("forum/error.html", error.status, message=error.message, code=error.status)
+    return error_page(error.message, error.status)
 
 
 @blueprint.errorhandler(CSRFError)
 def csrf_error(error: CSRFError) -> tuple[str, int]:
     """Raised when the host uses CSRFProtect app-wide."""
-    return render("forum/error.html", 400, message=CSRF_MESSAGE, code=400)
+    return error_page(CSRF_MESSAGE, 400)
 
 
 FRIENDLY = {
@@ -130,7 +137,7 @@ def http_error(error: HTTPException) -> Any:
     if status not in FRIENDLY:
         return error
     message = error.description if isinstance(error, InvisibleCharacter) else FRIENDLY[status]
-    return render("forum/error.html", status, message=message, code=status)
+    return error_page(message, status)
 
 
 @blueprint.after_request

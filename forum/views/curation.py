@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request
-from flask_login import login_required
 
 from ..threads import curation, posting
 from .blueprint import blueprint
 from .common import links, me, require_token, state, thread_url, viewer
+from .navigation import login_required
 
 
 @blueprint.post("/t/<forum_id:thread_id>/tags")

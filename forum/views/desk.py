@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
-from flask_login import login_required
 
 from ..desk import escalation, outbox, policy
 from ..desk import updates as ticket_updates
@@ -15,6 +14,7 @@ from ..threads import posting
 from .blueprint import blueprint
 from .common import me, render, require_token, state, thread_url, viewer
 from .forms import ActionForm
+from .navigation import login_required
 
 
 @blueprint.route("/t/<forum_id:thread_id>/ask-it-team", methods=["GET", "POST"])

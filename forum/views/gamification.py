@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
-from flask_login import login_required
 
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification import badges, leaderboard, ledger, levels
@@ -14,6 +13,7 @@ from ..members import people, typed_user_id
 from ..threads import categories
 from .blueprint import blueprint
 from .common import me, render, require_token, state
+from .navigation import login_required
 
 
 def _board_options() -> tuple[str, Any]:

@@ -107,7 +107,7 @@ def _after_commit(session_: Any) -> None:
         forum.guest_pages().clear()
 
 
-def _after_rollback(session_: Any) -> None:
+def _after_rollback(session_: Any, *_: Any) -> None:
     session_.info.pop(_CHANGED, None)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
-from flask_login import login_required
 
 from ..errors import ForumError, NotFound
 from ..notifications import delivery as notifications
@@ -13,6 +12,7 @@ from ..notifications import following
 from .blueprint import blueprint
 from .common import links, me, page_arg, render, require_token, state, unread_count
 from .forms import ActionForm
+from .navigation import back, is_page_open, login_required
 
 
 @blueprint.get("/notifications")
@@ -27,8 +27,8 @@ def notifications_page() -> Any:
 @blueprint.get("/notifications/<forum_id:notification_id>")
 @login_required
 def open_notification(notification_id: int) -> Any:
-    """Mark it read and go to what it is about."""
-    row = notifications.open_one(state(), me(), notification_id)
+    """Go to what it is about, marking it read when the person opened it (an image pointing here marks nothing)."""
+    row = notifications.open_one(state(), me(), notification_id, mark_read=is_page_open())
     if row.post_id:
         return redirect(links().post(row.post_id))
     return redirect(url_for("forum.notifications_page"))
@@ -42,12 +42,6 @@ def read_all() -> Any:
     count = notifications.mark_all_read(state(), me())
     flash("All caught up." if count else "There was nothing new.", "success")
     return redirect(url_for("forum.notifications_page"))
-
-
-def _back(default: str) -> str:
-    """Where to go after a small change: the page the form was on, if it is ours."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 @blueprint.post("/follow/<target_type>/<forum_id:target_id>")
@@ -67,7 +61,7 @@ def follow(target_type: str, target_id: int) -> Any:
         "muted": "You will not hear about this any more.",
     }
     flash(words[level], "success")
-    return redirect(_back(url_for("forum.home")))
+    return redirect(back(url_for("forum.home")))
 
 
 @blueprint.get("/notifications/bell")

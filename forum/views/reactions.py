@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask import flash, redirect, request, url_for
-from flask_login import login_required
 
 from ..errors import ForumError
 from ..threads import listing, posting, reactions, sharing, solutions
 from .blueprint import blueprint
 from .common import htmx, links, me, page_arg, render, require_token, state, thread_url, viewer
 from .forms import ActionForm
+from .navigation import login_required
 
 if TYPE_CHECKING:
     from ..models import Post

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_login import login_required
 
 from ..errors import ForumError, NotAllowed
 from ..models import as_id
@@ -27,6 +26,7 @@ from .common import (
     viewer,
 )
 from .forms import ActionForm, ArticleForm
+from .navigation import login_required
 
 
 def hit_url(hit: Any) -> str:

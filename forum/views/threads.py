@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from markupsafe import Markup
 
 from ..desk import escalation, panel
@@ -34,6 +33,7 @@ from .common import (
     viewer,
 )
 from .forms import ActionForm, AnswerForm, AskForm, EditForm
+from .navigation import is_page_open, login_required
 
 if TYPE_CHECKING:
     from ..models import Thread
@@ -200,7 +200,8 @@ def post(post_id: int) -> Any:
     """A post's permanent address: counts a visit through a shared link, then goes to the right page."""
     found = posting.get_post(state(), post_id, viewer())
     thread = posting.get_thread(state(), found.thread_id, viewer())
-    sharing.record_visit(state(), request.args.get("s"), viewer())
+    if is_page_open():  # an image of a share link in a post must not earn its sharer points
+        sharing.record_visit(state(), request.args.get("s"), viewer())
     page = listing.page_of_answer(state(), found, viewer())
     target = thread_url(thread, page=page) if page > 1 else thread_url(thread)
     return redirect(f"{target}#post-{found.id}")
