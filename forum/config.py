@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_DESK_POLL_SECONDS": 60.0,
     #: The secret (whsec_...) that signs messages the desk sends to the forum's inbound webhook.
     "FORUM_DESK_WEBHOOK_SECRET": None,
+    #: The largest inbound desk message taken in, in bytes; a larger one is refused before it is read.
+    "FORUM_DESK_WEBHOOK_MAX_BYTES": 256 * 1024,
     #: The portal user who speaks for the IT team: a resolved ticket's answer is posted in their name.
     "FORUM_DESK_USER_ID": None,
     #: Hours without any answer before a question goes to the IT team by itself; ``None`` never.

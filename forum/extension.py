@@ -92,6 +92,7 @@ class Forum:
         from .notifications import rules as notice_rules
         from .threads import cache as thread_cache
         from .views import blueprint, guest_cache
+        from .views.common import csp_nonce
 
         connect(app)
         thread_cache.watch()
@@ -101,6 +102,8 @@ class Forum:
         notice_rules.connect(app)
 
         app.register_blueprint(blueprint, url_prefix=app.config["FORUM_URL_PREFIX"])
+        # For the host layout's inline scripts; a host with its own (Flask-Talisman's) keeps it.
+        app.jinja_env.globals.setdefault("csp_nonce", csp_nonce)
         csrf = app.extensions.get("csrf")
         if csrf is not None:
             csrf.exempt("forum.views.desk.desk_webhook")  # signed by the desk instead

@@ -616,3 +616,63 @@ def test_a_connector_missing_a_required_method_fails_at_load_naming_it(people_fa
     login(client, people.agent)
     admin = client.get(f"{PREFIX}/admin/desk")
     assert "does not fill in add_comment" in admin.text
+
+
+def test_the_inbound_webhook_refuses_odd_messages_plainly_and_keeps_nothing_of_them(desk_app, desk):
+    app, client, people = desk_app
+    thread_id = make_thread(app, people.asker)
+    escalate_by_hand(app, thread_id, people.asker)
+    work(app)
+    (ticket_id,) = desk.tickets
+    url = f"{PREFIX}/desk/webhook"
+
+    huge = client.post(url, data=b"x" * (300 * 1024), headers={"content-type": "application/json"})
+    assert huge.status_code == 413 and "too large" in huge.json["message"]
+
+    message_id = "m" * 130
+    not_json = "this is not json"
+    headers = {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(dt.datetime.now(dt.UTC).timestamp())),
+        "webhook-signature": Webhook(SECRET).sign(message_id, dt.datetime.now(dt.UTC), not_json),
+        "content-type": "application/json",
+    }
+    refused = client.post(url, data=not_json, headers=headers)
+    assert refused.status_code == 400 and "not JSON" in refused.json["message"]
+
+    body, headers = signed({"ticket_id": ticket_id, "note": "a\u0000b"}, "n" * 200)
+    nul = client.post(url, data=body, headers=headers)
+    assert nul.status_code == 400 and "NUL" in nul.json["message"]
+
+    first, first_headers = signed({"ticket_id": ticket_id}, "p" * 130 + "-one")
+    second, second_headers = signed({"ticket_id": ticket_id}, "p" * 130 + "-two")
+    assert client.post(url, data=first, headers=first_headers).status_code == 202
+    assert client.post(url, data=second, headers=second_headers).status_code == 202  # a different message
+    assert client.post(url, data=first, headers=first_headers).status_code == 409  # the same one again
+
+
+def test_a_switched_off_webhook_refuses_before_reading_the_body(people_factory):
+    app, client, people = people_factory(FORUM_DESK_CONNECTOR="memory")
+    response = client.post(f"{PREFIX}/desk/webhook", data=b"x" * (2 * 1024 * 1024))
+    assert response.status_code == 404 and "does not take messages" in response.json["message"]
+
+
+def test_a_ticket_change_with_a_very_long_id_shows_once(desk_app, desk):
+    from forum import get_state
+    from forum.desk import updates
+    from plugin_api.desk import TicketChange
+
+    app, client, people = desk_app
+    thread_id = make_thread(app, people.asker)
+    escalate_by_hand(app, thread_id, people.asker)
+    work(app)
+    (ticket_id,) = desk.tickets
+    change = TicketChange(
+        ticket_id=ticket_id, change_id="c" * 400, kind="reply", at=dt.datetime(2026, 1, 1), text="We fixed it."
+    )
+    with app.app_context():
+        escalation = db.session.scalar(sa.select(models(app).Escalation))
+        assert updates.apply_changes(get_state(app), escalation, [change]) == 1
+        assert updates.apply_changes(get_state(app), escalation, [change]) == 0
+    login(client, people.asker)
+    assert client.get(f"{PREFIX}/t/{thread_id}").text.count("We fixed it.") == 1

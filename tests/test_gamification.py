@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 
 import pytest
@@ -275,6 +277,22 @@ def test_admins_export_a_leaderboard_as_csv(app, client, people):
     lines = response.text.strip().splitlines()
     assert lines[0] == "rank,name,email,points,period,starts,category_id"
     assert lines[1] == "1,Hugo Helper,hugo@example.com,10,all,2000-01-01,0"
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(app, client, people):
+    with app.app_context():
+        sly = Member(full_name='=HYPERLINK("https://evil.example","Click")', email="+1@example.com")
+        db.session.add(sly)
+        db.session.commit()
+        sly_key = sly.key
+        state = get_state(app)
+        ledger.award(state, ledger.Award(user_id=sly_key, reason="answer_accepted", amount=15, cause="test:sly"))
+        db.session.commit()
+    login(client, people.admin)
+    rows = list(csv.reader(io.StringIO(client.get(f"{PREFIX}/leaderboard.csv?period=all").text)))
+    assert rows[1][1] == '\'=HYPERLINK("https://evil.example","Click")'
+    assert rows[1][2] == "'+1@example.com"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
 
 
 def test_badge_pages_show_who_earned_them_and_profiles_show_progress(app, client, people):

@@ -110,3 +110,41 @@ def test_a_portal_under_a_path_prefix_links_and_posts_under_it(app, people):
     guest = app.test_client()
     sign_in = guest.get(f"/portal{PREFIX}/ask")
     assert sign_in.status_code == 302 and sign_in.headers["Location"].startswith("/portal/login")
+
+
+NONCE_LAYOUT = """<!doctype html><html lang="en"><head><title>{% block title %}{% endblock %} | Acme portal</title>
+{% block head %}{% endblock %}<script nonce="{{ csp_nonce() }}">window.portalMenu = true;</script></head><body>
+{% block content %}{% endblock %}{% block scripts %}{% endblock %}</body></html>"""
+
+
+def test_the_host_layouts_inline_script_gets_a_fresh_nonce_that_the_policy_allows(people_factory):
+    app, client, people = people_factory(templates={"host_layout.html": NONCE_LAYOUT}, FORUM_GUEST_CACHE_SECONDS=60)
+    make_thread(app, people.asker)
+    seen = set()
+    for _ in range(2):
+        page = client.get(f"{PREFIX}/")
+        nonce = re.search(r'<script nonce="([^"]+)">', page.text).group(1)
+        policy = page.headers["Content-Security-Policy"]
+        assert f"script-src 'self' 'nonce-{nonce}'" in policy
+        assert "unsafe-inline" not in policy
+        seen.add(nonce)
+    assert len(seen) == 2  # never the same nonce twice, so such a page is never kept for other guests
+    plain = people_factory()[1].get(f"{PREFIX}/")
+    assert "nonce-" not in plain.headers["Content-Security-Policy"]
+
+
+def test_forum_pages_send_a_referrer_policy(client):
+    assert client.get(f"{PREFIX}/").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_feeds_take_their_links_from_the_site_setting_never_from_the_host_header(people_factory):
+    import feedparser
+
+    app, client, people = people_factory(FORUM_SITE_URL="https://portal.example.com")
+    make_thread(app, people.asker, title="Wifi drops in room 4")
+    feed = client.get(f"{PREFIX}/feeds/happening.atom", headers={"Host": "evil.example"})
+    assert b"evil.example" not in feed.data
+    parsed = feedparser.parse(feed.data)
+    assert parsed.bozo == 0
+    assert parsed.feed.link.startswith(f"https://portal.example.com{PREFIX}/happening")
+    assert all(e.link.startswith("https://portal.example.com/") for e in parsed.entries)

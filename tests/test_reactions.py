@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
 import sqlalchemy as sa
 from helpers import IMAGE, PAGE_OPEN, PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
@@ -326,3 +327,26 @@ def test_a_thread_page_costs_the_same_queries_with_5_or_50_liked_answers(app, cl
         page = client.get(f"{PREFIX}/t/{big}").text
     assert page.count("2 likes<") + page.count("3 likes<") == 50
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("allowance", [None, 3])
+def test_newcomers_share_as_many_posts_a_day_as_how_points_work_says(people_factory, allowance):
+    config = {} if allowance is None else {"FORUM_LEVELS": {"newcomer_daily_likes": allowance}}
+    app, client, people = people_factory(**config)
+    limit = allowance or 10
+    threads = [make_thread(app, people.asker, title=f"Question number {n} about printers") for n in range(limit + 1)]
+    login(client, people.helper)
+    assert f"Like and share up to {limit} posts a day." in client.get(f"{PREFIX}/points").text
+    for thread_id in threads[:limit]:
+        with app.app_context():
+            post_id = db.session.scalar(sa.text("SELECT id FROM forum_post WHERE thread_id = :t"), {"t": thread_id})
+        shared = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/{post_id}/share", {})
+        assert shared.status_code == 200, shared.text
+    again = post_form(client, f"{PREFIX}/t/{threads[0]}", f"{PREFIX}/p/1/share", {})
+    assert again.status_code == 200  # the same link again is not a new share
+    with app.app_context():
+        last = db.session.scalar(sa.text("SELECT id FROM forum_post WHERE thread_id = :t"), {"t": threads[-1]})
+    refused = post_form(client, f"{PREFIX}/t/{threads[-1]}", f"{PREFIX}/p/{last}/share", {})
+    assert refused.status_code == 403
+    assert f"New members can share {limit} posts a day. Come back tomorrow." in refused.text
+    assert rows(app, "Share") == limit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import uuid
@@ -57,7 +58,7 @@ def apply_changes(state: ForumState, escalation: Escalation, changes: Iterable[T
     if not changes:
         return 0
     thread = get_row(session, models.Thread, escalation.thread_id)
-    refs = [f"desk-{c.change_id}" for c in changes]
+    refs = [change_ref(c.change_id) for c in changes]
     TE = models.TimelineEvent
     seen = set(session.scalars(sa.select(TE.ref).where(TE.thread_id == thread.id, TE.ref.in_(refs))))
     fresh = []
@@ -162,19 +163,48 @@ def poll(state: ForumState, connector: Connector, *, now: dt.datetime | None = N
     return recorded
 
 
+def webhook_connector(state: ForumState) -> Connector:
+    """The connector that takes inbound messages; refused at once (before any body is read) when it is off."""
+    connector = state.desk().connector
+    if not state.setting("FORUM_DESK_WEBHOOK_SECRET") or connector is None:
+        raise ForumError("This portal does not take messages from a service desk.", status=404)
+    return connector
+
+
+def change_ref(change_id: str) -> str:
+    """The timeline's mark of one ticket change, so a change told twice shows once; long ids are hashed to fit."""
+    ref = f"desk-{change_id}"
+    return ref if len(ref) <= 120 else "desk-sha256-" + hashlib.sha256(change_id.encode()).hexdigest()
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a NUL character hides anywhere in a JSON value (no database column can hold one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def receive_webhook(state: ForumState, headers: Mapping[str, str] | Headers, body: bytes) -> int:
     """Take in a signed message from the desk; returns how many tickets it concerned. Fast: no desk calls."""
     headers = {name.lower(): value for name, value in headers.items()}  # header names ignore case
-    secret = state.setting("FORUM_DESK_WEBHOOK_SECRET")
-    connector = state.desk().connector
-    if not secret or connector is None:
-        raise ForumError("This portal does not take messages from a service desk.", status=404)
+    connector = webhook_connector(state)
+    if len(body) > int(state.setting("FORUM_DESK_WEBHOOK_MAX_BYTES")):
+        raise ForumError("The message is too large. Send one ticket change at a time.", status=413)
     try:
-        payload = Webhook(secret).verify(body, headers)
+        payload = Webhook(state.setting("FORUM_DESK_WEBHOOK_SECRET")).verify(body, headers)
+    except json.JSONDecodeError:
+        raise ForumError("The signature checked out, but the message is not JSON. Send a JSON object.") from None
     except (WebhookVerificationError, ValueError) as error:
         raise NotAllowed(f"The message's signature or time did not check out ({error}).") from None
+    if _has_nul(payload):
+        raise ForumError("The message contains a NUL character, which cannot be stored. Leave it out.")
     session = state.db.session
-    message_id = str(headers.get("webhook-id", ""))[:120]
+    # Stored hashed: any length of id fits, and two long ids that share a beginning stay apart.
+    message_id = hashlib.sha256(str(headers.get("webhook-id", "")).encode()).hexdigest()
     session.add(state.models.WebhookReceipt(id=message_id, received_at=utcnow()))
     try:
         session.flush()

@@ -58,6 +58,17 @@ def top(
     return [Row(rank=i + 1, user=people[user_id], points=int(points)) for i, (user_id, points) in enumerate(rows)]
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that would start a formula gets a leading apostrophe, so a spreadsheet shows it as typed."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_export(state: ForumState, period: str, *, category_id: int = 0, starts: dt.date | None = None) -> str:
     """The whole board for a period as CSV, for handing out goodies."""
     begin = starts or period_start(period)
@@ -65,9 +76,8 @@ def csv_export(state: ForumState, period: str, *, category_id: int = 0, starts: 
     writer = csv.writer(out)
     writer.writerow(["rank", "name", "email", "points", "period", "starts", "category_id"])
     for row in top(state, period, category_id=category_id, limit=10_000, starts=begin):
-        writer.writerow(
-            [row.rank, row.user.name, row.user.email or "", row.points, period, begin.isoformat(), category_id]
-        )
+        cells = [row.rank, row.user.name, row.user.email or "", row.points, period, begin.isoformat(), category_id]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()
 
 

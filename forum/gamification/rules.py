@@ -159,14 +159,19 @@ def next_level(rules: LevelRules, current: int, stats: MemberStats, *, locked: b
     return max(current, earned)
 
 
-#: What each level may do, in plain words (shown on the "How points work" page).
-PRIVILEGES = {
-    NEWCOMER: "Ask and answer questions. Like and share up to 10 posts a day.",
-    MEMBER: "Like and share as much as you like.",
-    REGULAR: "Fix the keywords on any question, and mark a question as a duplicate of another.",
-    SUPERUSER: "Ask the IT team to take over a question for someone, and mark an answer as a verified workaround.",
-    CHAMPION: "Help keep the community tidy: edit, remove and restore posts, like the IT team does.",
-}
+def privileges(rules: LevelRules) -> dict[int, str]:
+    """What each level may do, in plain words, for the "How points work" page; Newcomers' figure is the rule's."""
+    return {
+        NEWCOMER: f"Ask and answer questions. Like and share up to {rules.newcomer_daily_likes} posts a day.",
+        MEMBER: "Like and share as much as you like.",
+        REGULAR: "Fix the keywords on any question, and mark a question as a duplicate of another.",
+        SUPERUSER: "Ask the IT team to take over a question for someone, and mark an answer as a verified workaround.",
+        CHAMPION: "Help keep the community tidy: edit, remove and restore posts, like the IT team does.",
+    }
+
+
+#: What each level may do with the default rules (see :func:`privileges`).
+PRIVILEGES = privileges(LevelRules())
 
 
 def may(level: int, privilege: str) -> bool:

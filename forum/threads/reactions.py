@@ -24,20 +24,27 @@ def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> None:
         raise NotFound("That question was removed, so its posts cannot be liked.")
     if actor.id == post.author_id:
         raise NotAllowed("You can't like your own post. Likes are how other people say thanks.")
-    if actor.level == 0 and not actor.is_moderator:
-        from ..gamification.levels import level_rules
+    Like = state.models.Like
+    check_daily_allowance(state, actor, Like.user_id, Like.created_at, "like")
 
-        limit = level_rules(state).newcomer_daily_likes
-        Like = state.models.Like
-        today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-        given = state.db.session.scalar(
-            sa.select(sa.func.count()).where(Like.user_id == actor.id, Like.created_at >= today)
+
+def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: Any, verb: str) -> None:
+    """Newcomers may like, and share, ``newcomer_daily_likes`` posts a day: the figure "How points work" shows.
+
+    ``who`` and ``when`` are the giver's and the time's columns of the likes or the shares.
+    """
+    if actor.level > 0 or actor.is_moderator:
+        return
+    from ..gamification.levels import level_rules
+
+    limit = level_rules(state).newcomer_daily_likes
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    given = state.db.session.scalar(sa.select(sa.func.count()).where(who == actor.id, when >= today))
+    if (given or 0) >= limit:
+        raise NotAllowed(
+            f"New members can {verb} {limit} posts a day. Come back tomorrow. "
+            "Keep taking part and you will soon be a Member, with no limit."
         )
-        if (given or 0) >= limit:
-            raise NotAllowed(
-                f"New members can like {limit} posts a day. Come back tomorrow. "
-                "Keep taking part and you will soon be a Member, with no limit."
-            )
 
 
 def like(state: ForumState, actor: ForumUser, post: Post) -> bool:

@@ -12,6 +12,7 @@ from .. import signals
 from ..errors import ForumError, NotFound
 from ..members import typed_user_id
 from ..notifications.delivery import notify
+from .reactions import check_daily_allowance
 
 if TYPE_CHECKING:
     from ..models import Post
@@ -36,6 +37,7 @@ def share(state: ForumState, actor: ForumUser, post: Post, *, recipient_id: Any 
     Share, session = state.models.Share, state.db.session
     found = session.scalar(sa.select(Share).where(Share.post_id == post.id, Share.sharer_id == actor.id))
     if found is None:
+        check_daily_allowance(state, actor, Share.sharer_id, Share.created_at, "share")
         try:
             with session.begin_nested():
                 found = Share(token=secrets.token_urlsafe(12), thread_id=thread.id, post_id=post.id, sharer_id=actor.id)

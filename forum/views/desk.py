@@ -63,7 +63,12 @@ def ticket_outcome(thread_id: int) -> Any:
 def desk_webhook() -> Any:
     """Signed messages from the desk about ticket changes (Standard Webhooks). Answers at once."""
     try:
-        count = ticket_updates.receive_webhook(state(), request.headers, request.get_data())
+        ticket_updates.webhook_connector(state())  # switched off: refuse before reading anything
+        limit = int(state().setting("FORUM_DESK_WEBHOOK_MAX_BYTES"))
+        if (request.content_length or 0) > limit:
+            raise ForumError("The message is too large. Send one ticket change at a time.", status=413)
+        body = request.stream.read(limit + 1)  # a body sent without a length still stops one byte past the limit
+        count = ticket_updates.receive_webhook(state(), request.headers, body)
     except ForumError as error:
         return {"ok": False, "message": error.message}, error.status
     return {"ok": True, "tickets": count}, 202

@@ -8,7 +8,7 @@ from flask import Response, flash, redirect, request, url_for
 
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification import badges, leaderboard, ledger, levels
-from ..gamification.rules import LEVEL_NAMES, PRIVILEGES
+from ..gamification.rules import LEVEL_NAMES, privileges
 from ..members import people, typed_user_id
 from ..threads import categories
 from .blueprint import blueprint
@@ -70,7 +70,7 @@ def points_page() -> Any:
         rules=ledger.point_rules(state()),
         level_rules=levels.level_rules(state()),
         level_names=LEVEL_NAMES,
-        privileges=PRIVILEGES,
+        privileges=privileges(levels.level_rules(state())),
     )
 
 

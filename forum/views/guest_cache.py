@@ -1,9 +1,9 @@
 """The guest page cache: a page made for one guest is sent to the next for a few seconds.
 
 A page is kept only when nothing of the visitor's went into it or out with it: the session was empty and
-stayed untouched (a host layout calling ``csrf_token()`` writes one into it), and no one, the host's own
-``after_request`` handlers included, set a cookie. That is decided when the response is finished, after
-Flask has saved the session. It is served only to visitors with an empty session.
+stayed untouched (a host layout calling ``csrf_token()`` writes one into it), no CSP nonce went into it, and
+no one, the host's own ``after_request`` handlers included, set a cookie. That is decided when the response
+is finished, after Flask has saved the session. It is served only to visitors with an empty session.
 
 Kept pages are forgotten when a transaction that changed what guests see commits, not when someone posts:
 a refused or empty guest POST changes nothing, so it clears nothing.
@@ -74,6 +74,7 @@ def keep_guest_page(sender: Flask, response: Response, **_: Any) -> None:
         and "Set-Cookie" not in response.headers
         and not session.modified
         and not session
+        and "forum_csp_nonce" not in g
     ):
         get_state(sender).guest_pages().put(key, CachedPage(response.get_data(), response.content_type))
 

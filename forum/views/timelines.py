@@ -28,14 +28,16 @@ def happening() -> Any:
     return render("forum/happening.html", entries=entries, kinds=kinds, all_kinds=timeline.HAPPENING_KINDS)
 
 
-def _site() -> str:
-    return request.host_url.rstrip("/")
+def _absolute(path: str) -> str:
+    """A full address from ``FORUM_SITE_URL``, never from the request's Host header (a proxy may cache feeds)."""
+    inside = path.removeprefix(request.script_root).removeprefix(state().setting("FORUM_URL_PREFIX"))
+    return state().public_url(inside)
 
 
 def _feed(title: str, subtitle: str, page_url: str, entries: list[Entry]) -> Response:
-    body = feeds.atom(
-        title=title, subtitle=subtitle, site=_site(), self_url=request.url, page_url=page_url, entries=entries
-    )
+    site = str(state().setting("FORUM_SITE_URL") or "").rstrip("/")
+    self_url = _absolute(request.full_path.rstrip("?"))
+    body = feeds.atom(title=title, subtitle=subtitle, site=site, self_url=self_url, page_url=page_url, entries=entries)
     return Response(body, mimetype="application/atom+xml")
 
 
@@ -46,7 +48,7 @@ def feed_happening() -> Response:
     return _feed(
         f"{title}: what's happening",
         "Announcements, solved questions, new articles and superusers.",
-        url_for("forum.happening", _external=True),
+        _absolute(url_for("forum.happening")),
         timeline.happening(state(), kinds=_kinds()),
     )
 
@@ -61,7 +63,7 @@ def feed_category(slug: str) -> Response:
     return _feed(
         f"{found.name}: {state().setting('FORUM_TITLE')}",
         found.description or found.name,
-        url_for("forum.category", slug=slug, _external=True),
+        _absolute(url_for("forum.category", slug=slug)),
         entries,
     )
 
@@ -99,6 +101,6 @@ def feed_announcement(announcement_id: int) -> Response:
     return _feed(
         found.title,
         announcements.KIND_WORDS.get(found.kind, "Announcement"),
-        url_for("forum.announcement", announcement_id=found.id, _external=True),
+        _absolute(url_for("forum.announcement", announcement_id=found.id)),
         entries,
     )
