@@ -246,6 +246,31 @@ def test_like_favourite_share_and_accept_update_in_place(demo, browser):
         context.close()
 
 
+def test_a_like_after_signing_out_in_another_tab_goes_to_the_login_page_and_back(demo, browser):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        url, page = _thread_with_answer(page, browser, demo, "Teams calls drop after exactly one minute")
+        other_tab = context.new_page()
+        other_tab.goto(f"{demo}/")
+        other_tab.get_by_role("button", name="Log out").click()
+        other_tab.wait_for_url(f"{demo}/")
+        other_tab.close()
+
+        page.locator("#answers .post.answer").first.get_by_role("button", name=re.compile("^Like")).click()
+        page.wait_for_url(re.compile(r".*/login\?next=.*"))
+        assert page.locator("#answers").count() == 0  # the whole page went to the login page, not the button
+        assert page.get_by_role("button", name="Log in").is_visible()
+        shot(page, "signed-out-like-goes-to-login")
+        page.get_by_label("User name").fill("ana")
+        page.get_by_label("Password").fill("demo")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(url)
+        assert page.get_by_role("heading", level=1).inner_text() == "Teams calls drop after exactly one minute"
+    finally:
+        context.close()
+
+
 def test_like_favourite_share_and_accept_without_javascript(demo, browser):
     context = browser.new_context(java_script_enabled=False)
     try:
