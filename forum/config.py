@@ -81,6 +81,11 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_BELL_SECONDS": 30,
     #: Seconds a page rendered for a guest is served to other guests (0 turns this off). Signed-in people always
     #: get a fresh page.
+    #: A Redis that every web process shares (``redis://127.0.0.1:6379/0``): a change made through one process
+    #: then retires every process's kept guest pages and banners at once. ``None``: each process on its own.
+    "FORUM_REDIS_URL": None,
+    #: The start of the forum's Redis keys, for a Redis that several portals share.
+    "FORUM_REDIS_PREFIX": "forum:",
     "FORUM_GUEST_CACHE_SECONDS": 10,
     #: Seconds the rendered answers and timeline of a thread page are kept while the thread does not change
     #: (any change to it shows at once; people's names and levels, and "5 minutes ago", may lag this long).

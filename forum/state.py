@@ -15,7 +15,7 @@ from flask import Flask, current_app
 
 from plugin_api.desk import Connector, ConnectorNotFound, load
 
-from .page_cache import CachedPage, TimedCache
+from .page_cache import CachedPage, ChangeCounter, RedisChangeCounter, TimedCache
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,8 +78,9 @@ class ForumState:
     _desk: DeskStatus | None = None
     _pages: TimedCache[CachedPage] | None = None
     _thread_parts: TimedCache[Any] | None = None
-    #: Active announcements for the banner, and when this process must read them again.
-    _banners: tuple[float, list[Any]] | None = None
+    #: Active announcements for the banner, when this process must read them again, and the change number.
+    _banners: tuple[float, int, list[Any]] | None = None
+    _changes: ChangeCounter | None = None
     #: Values worked out once per app: statements run on every page, fixed addresses (see :meth:`once`).
     _once: dict[Any, Any] = field(default_factory=dict)
 
@@ -100,6 +101,14 @@ class ForumState:
         if self._pages is None:
             self._pages = TimedCache(float(self.config["FORUM_GUEST_CACHE_SECONDS"]))
         return self._pages
+
+    def changes(self) -> ChangeCounter:
+        """Counts changes guests see: this process's own, or every process's through ``FORUM_REDIS_URL``."""
+        if self._changes is None:
+            url = self.config.get("FORUM_REDIS_URL")
+            prefix = self.config.get("FORUM_REDIS_PREFIX", "forum:")
+            self._changes = RedisChangeCounter(url, f"{prefix}changes") if url else ChangeCounter()
+        return self._changes
 
     def thread_parts(self) -> TimedCache[Any] | None:
         """Rendered parts of thread pages kept by this process, or ``None`` when switched off."""

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import os
 import signal
-import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from .desk.escalation import auto_escalate
 from .desk.outbox import deliver_due
 from .desk.updates import forget_old_receipts, poll
+from .models import affected, utcnow
+from .models.upsert import upsert
+from .models.work import worker_name
 from .notifications.mail import send_digests, send_pending
+from .page_cache import PERSONAL
 
 if TYPE_CHECKING:
     from .state import ForumState
@@ -21,29 +28,77 @@ if TYPE_CHECKING:
 log = logging.getLogger("forum.desk")
 
 
-def worker_name() -> str:
-    """Who holds a job, for the admin page: host and process."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+#: How long one worker may hold a once-at-a-time task; it lets go as soon as the task is done.
+TASK_LEASE = dt.timedelta(minutes=10)
+
+
+def hold(state: ForumState, task: str, holder: str, *, now: dt.datetime | None = None) -> bool:
+    """Take the lease on ``task`` (or keep it); False while another worker holds it. Any process, any host."""
+    now = now or utcnow()
+    Lease = state.models.TaskLease
+    upsert(state, Lease.__table__, {"name": task, "holder": "", "until": now - dt.timedelta(seconds=1)}, ["name"], {})
+    taken = affected(
+        state.db.session.execute(
+            sa.update(Lease)
+            .where(Lease.name == task, sa.or_(Lease.until < now, Lease.holder == holder))
+            .values(holder=holder, until=now + TASK_LEASE)
+            .execution_options(**{PERSONAL: True})
+        )
+    )
+    state.db.session.commit()
+    return bool(taken)
+
+
+def release(state: ForumState, task: str, holder: str) -> None:
+    """Let go of ``task`` so the next pass of any worker may take it at once."""
+    Lease = state.models.TaskLease
+    state.db.session.execute(
+        sa.update(Lease)
+        .where(Lease.name == task, Lease.holder == holder)
+        .values(until=utcnow() - dt.timedelta(seconds=1))
+        .execution_options(**{PERSONAL: True})
+    )
+    state.db.session.commit()
+
+
+@contextmanager
+def once_at_a_time(state: ForumState, task: str, holder: str) -> Iterator[bool]:
+    """``with once_at_a_time(state, "digests", me) as mine:``: ``mine`` is True for one worker at a time."""
+    mine = hold(state, task, holder)
+    try:
+        yield mine
+    finally:
+        if mine:
+            state.db.session.rollback()
+            release(state, task, holder)
 
 
 def run_once(
     state: ForumState, worker: str | None = None, *, parts: tuple[str, ...] = ("desk", "mail")
 ) -> dict[str, Any]:
-    """One pass over the desk and the mail; what it did, counted. Safe to run in several processes at once."""
+    """One pass over the desk and the mail; what it did, counted. Safe to run in many processes at once.
+
+    Deliveries and e-mails are claimed one batch at a time, so workers share them out; the tasks that read or
+    scan everything (the automatic hand-over, polling the desk, digests) run in one worker at a time.
+    """
     result: dict[str, Any] = {}
+    worker = worker or worker_name()
     desk = state.desk()
     if "desk" in parts and desk.connector is not None:
-        worker = worker or worker_name()
-        result["escalated"] = auto_escalate(state)
+        with once_at_a_time(state, "escalate", worker) as mine:
+            result["escalated"] = auto_escalate(state) if mine else 0
         result.update(deliver_due(state, desk.connector, worker))
-        result["news"] = poll(state, desk.connector)
-        forget_old_receipts(state)
+        with once_at_a_time(state, "poll", worker) as mine:
+            result["news"] = poll(state, desk.connector) if mine else 0
+            if mine:
+                forget_old_receipts(state)
     elif "desk" in parts:
         result["problem"] = desk.problem
     if "mail" in parts:
-        mailed = send_pending(state)
+        mailed = send_pending(state, worker=worker)
         result["mail_sent"], result["mail_waiting"] = mailed["sent"], mailed["waiting"]
-        result["digests"] = send_digests(state)
+        with once_at_a_time(state, "digests", worker) as mine:
+            result["digests"] = send_digests(state) if mine else 0
     return result
 
 

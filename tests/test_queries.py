@@ -36,6 +36,7 @@ def test_list_pages_run_a_fixed_number_of_queries(app, client, people):
         client.get(f"{PREFIX}/")
     for i in range(20):
         make_thread(app, [people.helper, people.agent][i % 2], title=f"Long list question {i}", tags=f"t{i}, mail")
+    client.get(f"{PREFIX}/")  # the changes retired the kept banner list: read it again first
     with count_queries(app) as many:
         client.get(f"{PREFIX}/")
     assert len(many) == len(few)

@@ -14,7 +14,7 @@ from plugin_api.desk import Connector
 from plugin_api.retry import GiveUp, TryLater, backoff
 
 from ..errors import ForumError, NotFound
-from ..models import DeskJob, Escalation, get_row, utcnow
+from ..models import DeskJob, Escalation, affected, get_row, utcnow
 from ..notifications.delivery import notify
 from .tickets import ticket_request
 
@@ -25,31 +25,40 @@ log = logging.getLogger("forum.desk")
 
 
 def lease(state: ForumState) -> dt.timedelta:
-    """How long a worker may hold a job: longer than any call to the desk can take."""
+    """How long a worker may hold a job: longer than any one call to the desk can take."""
     return dt.timedelta(seconds=float(state.setting("FORUM_DESK_TIMEOUT")) * 4 + 30)
 
 
-def claim(state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50) -> list[int]:
-    """Take up to ``limit`` due jobs for ``worker``; two workers never get the same job."""
+def batch_size(state: ForumState) -> int:
+    """Jobs claimed at once: few enough that the last starts well inside the lease, so no lease runs out mid-batch."""
+    timeout = max(0.1, float(state.setting("FORUM_DESK_TIMEOUT")))
+    return max(1, min(50, int((lease(state).total_seconds() - 30) / timeout / 2)))
+
+
+def claim_batch(
+    state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50
+) -> tuple[str, list[int]]:
+    """Take up to ``limit`` due jobs for ``worker``; two workers never get the same job. Returns the claim's token.
+
+    On PostgreSQL the due rows are picked ``FOR UPDATE SKIP LOCKED``, so workers claiming at the same moment take
+    different jobs instead of queueing for the same ones; the conditional UPDATE keeps SQLite (one writer) right too.
+    """
     now = now or utcnow()
     J = state.models.DeskJob
     session = state.db.session
     free = sa.or_(J.locked_until.is_(None), J.locked_until < now)
-    candidates = list(
-        session.scalars(
-            sa.select(J.id)
-            .where(J.state == "waiting", J.next_attempt_at <= now, free)
-            .order_by(J.next_attempt_at, J.id)
-            .limit(limit)
-        )
+    due = (
+        sa.select(J.id)
+        .where(J.state == "waiting", J.next_attempt_at <= now, free)
+        .order_by(J.next_attempt_at, J.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    session.rollback()
-    if not candidates:
-        return []
-    # One conditional UPDATE for the batch, marked with a token of this claim: a row another worker
-    # changed first no longer matches the WHERE (PostgreSQL re-checks it after waiting for that
-    # worker; SQLite writes one at a time), so no job is ever taken twice.
     token = f"{worker[:60]}/{uuid.uuid4().hex[:12]}"
+    candidates = list(session.scalars(due))
+    if not candidates:
+        session.rollback()
+        return token, []
     session.execute(
         sa.update(J)
         .where(J.id.in_(candidates), J.state == "waiting", free)
@@ -58,13 +67,47 @@ def claim(state: ForumState, worker: str, *, now: dt.datetime | None = None, lim
     session.commit()
     taken = list(session.scalars(sa.select(J.id).where(J.locked_by == token).order_by(J.next_attempt_at, J.id)))
     session.commit()
-    return taken
+    return token, taken
 
 
-def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.datetime | None = None) -> str:
-    """Make the job's call to the desk; returns the job's new state ("done", "waiting" or "failed")."""
+def claim(state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50) -> list[int]:
+    """The ids of the jobs :func:`claim_batch` took."""
+    return claim_batch(state, worker, now=now, limit=limit)[1]
+
+
+def _renew(state: ForumState, job_id: int, token: str | None) -> bool:
+    """Extend this worker's lease just before it calls the desk; False when another worker holds the job now."""
+    J = state.models.DeskJob
+    held = J.locked_by == token if token is not None else sa.true()
+    renewed = affected(
+        state.db.session.execute(
+            sa.update(J).where(J.id == job_id, J.state == "waiting", held).values(locked_until=utcnow() + lease(state))
+        )
+    )
+    state.db.session.commit()
+    return bool(renewed)
+
+
+def _still_held(state: ForumState, job: DeskJob, token: str | None) -> bool:
+    """Re-read who holds the job (locking its row) before recording a result: only the holder records."""
+    if token is None:
+        return True
+    state.db.session.refresh(job, attribute_names=["locked_by"], with_for_update=True)
+    return job.locked_by == token
+
+
+def deliver(
+    state: ForumState, connector: Connector, job_id: int, *, now: dt.datetime | None = None, token: str | None = None
+) -> str:
+    """Make the job's call to the desk; returns the job's new state ("done", "waiting" or "failed").
+
+    With the ``token`` of the claim that took the job, the call is made and its result recorded only while this
+    worker still holds the job; otherwise the result is "lost" (another worker has it) and nothing is written.
+    """
     models = state.models
     session = state.db.session
+    if not _renew(state, job_id, token):
+        return "lost"
 
     def load() -> tuple[Any, Any]:
         return session.execute(
@@ -78,7 +121,7 @@ def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.dat
         if job.action == "create":
             _create(state, connector, job, escalation)
         elif escalation.ticket_id is None:
-            return _later(state, job, "Waiting for the ticket to be opened first.", retry_soon=True)
+            return _settle(state, job, token, _later(state, job, "Waiting for the ticket to be opened first.", True))
         else:
             connector.add_comment(escalation.ticket_id, json.loads(job.payload or "{}").get("text", ""), key=job.key)
     except Exception as error:
@@ -86,14 +129,26 @@ def deliver(state: ForumState, connector: Connector, job_id: int, *, now: dt.dat
         session.rollback()
         job, escalation = load()
         if isinstance(error, TryLater):  # DeskUnavailable, or a mail server that said "later"
-            return _later(state, job, error.message)
+            return _settle(state, job, token, _later(state, job, error.message))
         if isinstance(error, GiveUp):
-            return _dead(state, job, escalation, error.message)
+            return _settle(state, job, token, _dead(state, job, escalation, error.message))
         log.exception("Job %s failed unexpectedly", job.id)  # a bug: keep the job, show agents what happened
-        return _later(state, job, f"It failed unexpectedly ({type(error).__name__}). The log has the details.")
+        message = f"It failed unexpectedly ({type(error).__name__}). The log has the details."
+        return _settle(state, job, token, _later(state, job, message))
     job.state, job.done_at, job.locked_until, job.last_error = "done", now or utcnow(), None, ""
-    session.commit()
-    return "done"
+    return _settle(state, job, token, "done")
+
+
+def _settle(state: ForumState, job: DeskJob, token: str | None, outcome: str) -> str:
+    """Commit what this try recorded, if this worker still holds the job; else keep nothing of it."""
+    if not _still_held(state, job, token):
+        state.db.session.rollback()
+        log.warning("Desk job %s was taken over by another worker; its result here is not recorded.", job.id)
+        return "lost"
+    state.db.session.commit()
+    if outcome == "failed":
+        log.warning("Desk job %s failed for good: %s", job.id, job.last_error)
+    return outcome
 
 
 def _create(state: ForumState, connector: Connector, job: DeskJob, escalation: Escalation) -> None:
@@ -123,8 +178,8 @@ def _create(state: ForumState, connector: Connector, job: DeskJob, escalation: E
     )
 
 
-def _later(state: ForumState, job: DeskJob, message: str, *, retry_soon: bool = False) -> str:
-    """Keep the job for another try, or give it up after the last allowed one."""
+def _later(state: ForumState, job: DeskJob, message: str, retry_soon: bool = False) -> str:
+    """Keep the job for another try, or give it up after the last allowed one (the caller commits)."""
     session = state.db.session
     if retry_soon:
         job.attempts -= 1  # waiting on another job is not a failed try
@@ -137,12 +192,11 @@ def _later(state: ForumState, job: DeskJob, message: str, *, retry_soon: bool = 
         else backoff(job.attempts, float(state.setting("FORUM_DESK_RETRY_SECONDS")))
     )
     job.next_attempt_at, job.locked_until, job.last_error = utcnow() + wait, None, message
-    session.commit()
     return "waiting"
 
 
 def _dead(state: ForumState, job: DeskJob, escalation: Escalation, message: str) -> str:
-    """Stop trying: desk agents see the job and the reason on the admin page, and can retry it."""
+    """Stop trying: desk agents see the job and the reason on the admin page, and can retry it (the caller commits)."""
     job.state, job.locked_until, job.last_error = "failed", None, message[:2000]
     if job.action == "create":
         state.db.session.add(
@@ -153,8 +207,6 @@ def _dead(state: ForumState, job: DeskJob, escalation: Escalation, message: str)
                 text="We could not pass this to the IT team yet. A desk agent has been asked to look.",
             )
         )
-    state.db.session.commit()
-    log.warning("Desk job %s failed for good: %s", job.id, message)
     return "failed"
 
 
@@ -170,14 +222,15 @@ def retry(state: ForumState, job_id: int) -> Any:
     return job
 
 
-def deliver_due(state: ForumState, connector: Connector, worker: str, *, limit: int = 50) -> dict[str, int]:
-    """Claim and deliver due jobs until none are left; counts by outcome."""
-    counts = {"done": 0, "waiting": 0, "failed": 0}
+def deliver_due(state: ForumState, connector: Connector, worker: str, *, limit: int | None = None) -> dict[str, int]:
+    """Claim and deliver due jobs, a small batch at a time, until none are left; counts by outcome."""
+    counts = {"done": 0, "waiting": 0, "failed": 0, "lost": 0}
+    size = limit or batch_size(state)
     while True:
-        taken = claim(state, worker, limit=limit)
+        token, taken = claim_batch(state, worker, limit=size)
         for job_id in taken:
-            counts[deliver(state, connector, job_id)] += 1
-        if len(taken) < limit:
+            counts[deliver(state, connector, job_id, token=token)] += 1
+        if len(taken) < size:
             return counts
 
 

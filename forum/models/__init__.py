@@ -30,6 +30,7 @@ from .notifications import (
 )
 from .search import Article, SearchDoc, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
+from .work import TaskLease
 
 if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
@@ -64,6 +65,7 @@ __all__ = [
     "ShareVisit",
     "SuggestionEvent",
     "Tag",
+    "TaskLease",
     "Thread",
     "TimelineEvent",
     "UserKey",
@@ -108,6 +110,7 @@ _MailDigest = MailDigest
 _Announcement = Announcement
 _AnnouncementUpdate = AnnouncementUpdate
 _AnnouncementPerson = AnnouncementPerson
+_TaskLease = TaskLease
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class Models:
     Announcement: type[_Announcement]
     AnnouncementUpdate: type[_AnnouncementUpdate]
     AnnouncementPerson: type[_AnnouncementPerson]
+    TaskLease: type[_TaskLease]
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -177,6 +181,7 @@ class Models:
             self.Announcement.__table__,
             self.AnnouncementUpdate.__table__,
             self.AnnouncementPerson.__table__,
+            self.TaskLease.__table__,
         ]
 
 
@@ -330,6 +335,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         AnnouncementPerson,
         user_id=key.mapped("forum_announcement_person", "user_id", index=False),
     )
+    task_lease = model("ForumTaskLease", TaskLease)
     models = Models(
         Category=category,
         Tag=tag,
@@ -358,6 +364,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         Announcement=announcement,
         AnnouncementUpdate=announcement_update,
         AnnouncementPerson=announcement_person,
+        TaskLease=task_lease,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .base import Shape, utcnow
 
+UNREAD = sa.text("read_at IS NULL")
+
 
 class Notification(Shape):
     """Something a person should hear about, shown in their notifications."""
@@ -26,6 +28,8 @@ class Notification(Shape):
             sa.Index("ix_forum_notification_user_created", "user_id", "created_at"),
             sa.Index("ix_forum_notification_email", "email_state", "email_next_at"),
             sa.Index("ix_forum_notification_group", "user_id", "group_key"),
+            # The bell's count reads only unread rows: it stays one small index lookup however many were read.
+            sa.Index("ix_forum_notification_unread", "user_id", postgresql_where=UNREAD, sqlite_where=UNREAD),
         )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
@@ -48,10 +52,12 @@ class Notification(Shape):
         sa.ForeignKey("forum_announcement.id", name="fk_forum_notification_announcement_id"),
         nullable=True,
     )
-    #: E-mail for this notice: None (none wanted), "pending", "digest", "sent" or "failed".
+    #: E-mail for this notice: None (none wanted), "pending", "sending", "digest", "sent" or "failed".
     email_state: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     email_attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     email_next_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: The worker sending this e-mail now ("sending" until ``email_next_at``, its lease); only it records the result.
+    email_claim: Mapped[str | None] = mapped_column(sa.String(60), nullable=True)
 
 
 class Follow(Shape):

@@ -145,7 +145,6 @@ def publish(
             announcement_id=announcement.id,
         )
     session.commit()
-    forget_banner(state)
     signals.send(signals.announcement_published, announcement=announcement, user=actor)
     return announcement
 
@@ -257,7 +256,6 @@ def add_update(
         announcement_id=announcement.id,
     )
     session.commit()
-    forget_banner(state)
     signals.send(signals.announcement_updated, announcement=announcement, update=update, user=actor)
     return update
 
@@ -323,9 +321,9 @@ def listing(state: ForumState, *, limit: int = 50) -> list[Any]:
 
 def active(state: ForumState, now: dt.datetime | None = None) -> list[Banner]:
     """Announcements that are not over, cached for a few seconds per process (pages ask on every view)."""
-    cached = state._banners
-    if now is None and cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    cached, changes = state._banners, state.changes().current()
+    if now is None and cached is not None and cached[0] > time.monotonic() and cached[1] == changes:
+        return cached[2]
     when = now or utcnow()
     A = state.models.Announcement
     rows = state.db.session.execute(
@@ -335,14 +333,9 @@ def active(state: ForumState, now: dt.datetime | None = None) -> list[Banner]:
         .limit(5)
     ).all()
     banners = [Banner(*row) for row in rows]
-    if now is None:
-        state._banners = (time.monotonic() + BANNER_SECONDS, banners)
+    if now is None and changes is not None:
+        state._banners = (time.monotonic() + BANNER_SECONDS, changes, banners)
     return banners
-
-
-def forget_banner(state: ForumState) -> None:
-    """Drop this process's cached banner list after a change."""
-    state._banners = None
 
 
 def banners_for(state: ForumState, user: ForumUser | None, dismissed_cookie: str = "") -> list[Banner]:

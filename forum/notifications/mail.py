@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections import defaultdict
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -15,6 +16,8 @@ from plugin_api.retry import Failure, GiveUp, TryLater, backoff
 from plugin_api.smtp import SmtpServer
 
 from ..models import utcnow
+from ..models.work import worker_name
+from ..page_cache import PERSONAL
 from .delivery import mail_enabled
 
 if TYPE_CHECKING:
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("forum.mail")
 
-BATCH = 200
+#: E-mails claimed and sent over one connection at a time.
+BATCH = 50
 
 
 def server(state: ForumState) -> SmtpServer:
@@ -64,28 +68,58 @@ def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str
     return message
 
 
-def send_pending(state: ForumState, *, now: dt.datetime | None = None) -> dict[str, int]:
-    """Send the e-mails people asked to get at once; failures wait and are tried again, with backoff."""
-    if not mail_enabled(state):
-        return {"sent": 0, "waiting": 0, "failed": 0}
+def lease(state: ForumState) -> dt.timedelta:
+    """How long a worker holds the e-mails it claimed: longer than one batch can take to hand to the server."""
+    return dt.timedelta(seconds=float(state.setting("FORUM_MAIL_TIMEOUT")) * 4 + 30 + BATCH * 0.2)
+
+
+def claim_mail(state: ForumState, worker: str, *, now: dt.datetime | None = None) -> tuple[str, list[Any]]:
+    """Take a batch of due e-mails for this worker: two workers never send the same one.
+
+    A claimed notice is "sending" until its lease ends; if its worker died, another takes it after that.
+    PostgreSQL picks the rows ``FOR UPDATE SKIP LOCKED``; the conditional UPDATE keeps SQLite right too.
+    """
     now = now or utcnow()
     N = state.models.Notification
     session = state.db.session
-    rows = list(
-        session.scalars(
-            sa.select(N).where(N.email_state == "pending", N.email_next_at <= now).order_by(N.id).limit(BATCH)
-        )
+    due = sa.and_(N.email_state.in_(("pending", "sending")), N.email_next_at <= now)
+    token = f"{worker[:40]}/{uuid.uuid4().hex[:12]}"
+    ids = list(
+        session.scalars(sa.select(N.id).where(due).order_by(N.id).limit(BATCH).with_for_update(skip_locked=True))
     )
+    if not ids:
+        session.rollback()
+        return token, []
+    session.execute(
+        sa.update(N)
+        .where(N.id.in_(ids), due)
+        .values(email_state="sending", email_claim=token, email_next_at=now + lease(state))
+        .execution_options(**{PERSONAL: True})
+    )
+    session.commit()
+    return token, list(session.scalars(sa.select(N).where(N.email_claim == token).order_by(N.id)))
+
+
+def send_pending(state: ForumState, *, now: dt.datetime | None = None, worker: str = "") -> dict[str, int]:
+    """Send the e-mails people asked to get at once; failures wait and are tried again, with backoff.
+
+    Each e-mail goes out once however many workers run: it is claimed first, and its result is recorded only
+    by the worker that holds it. (A worker that dies after the server took a message and before it recorded
+    that is the one case where, after the lease, the message is sent again: SMTP cannot be asked what it got.)
+    """
+    if not mail_enabled(state):
+        return {"sent": 0, "waiting": 0, "failed": 0}
+    token, rows = claim_mail(state, worker or worker_name(), now=now)
     people = state.users.get_many(r.user_id for r in rows)
     sendable, counts = [], {"sent": 0, "waiting": 0, "failed": 0}
     for row in rows:
         person = people[row.user_id]
         if not person.email:
-            row.email_state = "failed"
+            _record(state, row, token, GiveUp("This person has no e-mail address."))
             counts["failed"] += 1
             continue
         sendable.append((row, _message(state, person, row.message, [row.message, "", f"Open it: {_link(state, row)}"])))
-    session.commit()
+    state.db.session.commit()
     if not sendable:
         return counts
     try:
@@ -94,23 +128,34 @@ def send_pending(state: ForumState, *, now: dt.datetime | None = None) -> dict[s
         results = [TryLater(error.message)] * len(sendable)
     results = list(results) + [TryLater("The mail server hung up.")] * (len(sendable) - len(results))
     for (row, _), result in zip(sendable, results, strict=True):
-        counts[_record(state, row, result)] += 1
-    session.commit()
+        counts[_record(state, row, token, result)] += 1
+    state.db.session.commit()
     return counts
 
 
-def _record(state: ForumState, row: Any, result: Exception | None) -> str:
-    """Mark one notice's e-mail sent, waiting for another try, or failed."""
+def _record(state: ForumState, row: Any, token: str, result: Exception | None) -> str:
+    """Record one notice's e-mail as sent, waiting for another try, or failed, while this worker holds it."""
+    N = state.models.Notification
+    values: dict[str, Any]
     if result is None:
-        row.email_state = "sent"
-        return "sent"
-    row.email_attempts += 1
-    if isinstance(result, GiveUp) or row.email_attempts >= int(state.setting("FORUM_MAIL_MAX_ATTEMPTS")):
-        row.email_state = "failed"
+        outcome, values = "sent", {"email_state": "sent"}
+    elif isinstance(result, GiveUp) or row.email_attempts + 1 >= int(state.setting("FORUM_MAIL_MAX_ATTEMPTS")):
         log.warning("E-mail for notice %s given up: %s", row.id, result)
-        return "failed"
-    row.email_next_at = utcnow() + backoff(row.email_attempts, 60.0)
-    return "waiting"
+        outcome, values = "failed", {"email_state": "failed", "email_attempts": row.email_attempts + 1}
+    else:
+        outcome = "waiting"
+        values = {
+            "email_state": "pending",
+            "email_attempts": row.email_attempts + 1,
+            "email_next_at": utcnow() + backoff(row.email_attempts + 1, 60.0),
+        }
+    state.db.session.execute(
+        sa.update(N)
+        .where(N.id == row.id, N.email_claim == token)
+        .values(email_claim=None, **values)
+        .execution_options(**{PERSONAL: True})
+    )
+    return outcome
 
 
 def send_digests(state: ForumState, *, now: dt.datetime | None = None) -> int:

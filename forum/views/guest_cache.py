@@ -5,8 +5,11 @@ stayed untouched (a host layout calling ``csrf_token()`` writes one into it), no
 no one, the host's own ``after_request`` handlers included, set a cookie. That is decided when the response
 is finished, after Flask has saved the session. It is served only to visitors with an empty session.
 
-Kept pages are forgotten when a transaction that changed what guests see commits, not when someone posts:
-a refused or empty guest POST changes nothing, so it clears nothing.
+Kept pages retire when a transaction that changed what guests see commits (not when someone posts: a refused
+or empty guest POST changes nothing, so it retires nothing). The commit bumps the change counter: this
+process's own, so other processes' pages expire after ``FORUM_GUEST_CACHE_SECONDS``; or, with
+``FORUM_REDIS_URL``, one in Redis that every process reads before it serves a kept page, so none is stale.
+Kept pages go out with ``Cache-Control: public, max-age=0, s-maxage=N``, for a proxy or CDN to keep as long.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ PERSONAL_TABLES = frozenset(
         "forum_desk_job",
         "forum_announcement_person",
         "forum_follow",
+        "forum_task_lease",
     }
 )
 _CHANGED = "forum_guest_pages_changed"
@@ -56,18 +60,27 @@ def cached_guest_page() -> Response | None:
     key = _key()
     if key is None:
         return None
+    changes = state().changes().current()
     page = state().guest_pages().get(key)
-    if page is None:
-        g.forum_cache_key = key
+    if page is None or changes is None or page.changes != changes:
+        g.forum_cache_key, g.forum_cache_changes = key, changes
         return None
-    return Response(page.body, status=200, content_type=page.content_type)
+    response = Response(page.body, status=200, content_type=page.content_type)
+    response.headers["Cache-Control"] = _shared_cache_control()
+    return response
+
+
+def _shared_cache_control() -> str:
+    """A reverse proxy or CDN may keep a guest page as long as this process does; browsers ask again."""
+    return f"public, max-age=0, s-maxage={int(float(current_app.config['FORUM_GUEST_CACHE_SECONDS']))}"
 
 
 def keep_guest_page(sender: Flask, response: Response, **_: Any) -> None:
     """Keep the finished page, unless anything of the visitor's is in it or went out with it."""
-    key = g.pop("forum_cache_key", None)
+    key, changes = g.pop("forum_cache_key", None), g.pop("forum_cache_changes", None)
     if (
         key is not None
+        and changes is not None
         and response.status_code == 200
         and response.mimetype == "text/html"
         and not response.direct_passthrough
@@ -76,7 +89,8 @@ def keep_guest_page(sender: Flask, response: Response, **_: Any) -> None:
         and not session
         and "forum_csp_nonce" not in g
     ):
-        get_state(sender).guest_pages().put(key, CachedPage(response.get_data(), response.content_type))
+        get_state(sender).guest_pages().put(key, CachedPage(response.get_data(), response.content_type, changes))
+        response.headers["Cache-Control"] = _shared_cache_control()
 
 
 def _tables_changed(session_: Any) -> set[str]:
@@ -105,7 +119,7 @@ def _after_commit(session_: Any) -> None:
         return
     forum = current_app.extensions.get("forum")
     if forum is not None:
-        forum.guest_pages().clear()
+        forum.changes().bump()
 
 
 def _after_rollback(session_: Any, *_: Any) -> None:
