@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
-from typing import TYPE_CHECKING, Any
+import uuid
+from typing import TYPE_CHECKING, Any, cast
+
+import sqlalchemy as sa
 
 from plugin_api.events import ForumEvent
+from plugin_api.outgoing import OutgoingPost, send
+from plugin_api.retry import Failure, TryLater, backoff
 
 from . import signals
+from .errors import NotFound
+from .models import get_row, utcnow
+from .models.upsert import upsert
+from .models.work import claim_rows, renew, still_held
 from .state import ForumState, get_state
 
 if TYPE_CHECKING:
@@ -19,7 +30,10 @@ log = logging.getLogger("forum.plugins")
 
 
 def emit(state: ForumState, event: ForumEvent) -> int:
-    """Call every plugin's ``forum_event``; returns how many failed (each failure is logged)."""
+    """Call every plugin's ``forum_event``, and keep the posts their ``forum_outgoing`` asks for in the outbox.
+
+    Returns how many plugins failed (each failure is logged; the others still run).
+    """
     failed = 0
     for impl in state.plugins.hook.forum_event.get_hookimpls():
         try:
@@ -27,7 +41,92 @@ def emit(state: ForumState, event: ForumEvent) -> int:
         except Exception:
             failed += 1
             log.exception("The plugin %s failed on the %s event; the others still ran.", impl.plugin_name, event.name)
+    for impl in state.plugins.hook.forum_outgoing.get_hookimpls():
+        try:
+            posts = cast("list[OutgoingPost]", impl.function(event=event) or [])
+        except Exception:
+            failed += 1
+            log.exception("The plugin %s failed on the %s event; the others still ran.", impl.plugin_name, event.name)
+            continue
+        keep_outgoing(state, impl.plugin_name, posts)
     return failed
+
+
+def keep_outgoing(state: ForumState, plugin: str, posts: list[OutgoingPost]) -> None:
+    """Put a plugin's posts in the outbox, each once (a post's key is unique); the worker sends them."""
+    if not posts:
+        return
+    Out = state.models.OutgoingPost
+    for post in posts:
+        key = (post.key or uuid.uuid4().hex)[:120]
+        values = {"key": key, "plugin": plugin[:80], "url": post.url, "payload": json.dumps(post.body)}
+        upsert(state, Out.__table__, {**values, **_NEW}, ["key"], {})
+    state.db.session.commit()
+
+
+#: A new post waits for its first try at once.
+_NEW = {"state": "waiting", "attempts": 0, "locked_by": "", "last_error": ""}
+
+
+def outgoing_lease(state: ForumState) -> dt.timedelta:
+    """How long a worker may hold an outgoing post: longer than one call can take."""
+    return dt.timedelta(seconds=float(state.setting("FORUM_DESK_TIMEOUT")) * 4 + 30)
+
+
+def deliver_outgoing(state: ForumState, worker: str, *, limit: int = 20) -> dict[str, int]:
+    """Send due outgoing posts, each once however many workers run; counts by outcome."""
+    counts = {"sent": 0, "waiting": 0, "failed": 0, "lost": 0}
+    session, Out = state.db.session, state.models.OutgoingPost
+    lease = outgoing_lease(state)
+    timeout = float(state.setting("FORUM_DESK_TIMEOUT"))
+    while True:
+        token, taken = claim_rows(session, Out, worker, lease=lease, limit=limit)
+        for row_id in taken:
+            if not renew(session, Out, row_id, token, lease):
+                counts["lost"] += 1
+                continue
+            row = get_row(session, Out, row_id)
+            try:
+                send(row.url, json.loads(row.payload), timeout=timeout)
+                row.state, row.done_at, row.locked_until, row.last_error = "done", utcnow(), None, ""
+                outcome = "sent"
+            except Failure as error:
+                outcome = _outgoing_later(state, row, error)
+            if still_held(session, row, token):
+                session.commit()
+                counts[outcome] += 1
+            else:
+                session.rollback()
+                counts["lost"] += 1
+        if len(taken) < limit:
+            return counts
+
+
+def refused_posts(state: ForumState, *, limit: int = 50) -> list[Any]:
+    """Plugin posts given up for good, newest first, for the desk admin page."""
+    Out = state.models.OutgoingPost
+    query = sa.select(Out).where(Out.state == "failed").order_by(Out.id.desc()).limit(limit)
+    return list(state.db.session.scalars(query))
+
+
+def retry_outgoing(state: ForumState, post_id: int) -> None:
+    """Put a refused post back in the outbox, from a desk agent's button."""
+    row = state.db.session.get(state.models.OutgoingPost, post_id)
+    if row is None or row.state != "failed":
+        raise NotFound("We could not find that post, or it is no longer stuck.")
+    row.state, row.attempts, row.next_attempt_at, row.locked_until = "waiting", 0, utcnow(), None
+    state.db.session.commit()
+
+
+def _outgoing_later(state: ForumState, row: Any, error: Failure) -> str:
+    """Try again with backoff, or give up (a refusal, or the last allowed try): desk agents see it and can retry."""
+    row.last_error, row.locked_until = error.message[:2000], None
+    if isinstance(error, TryLater) and row.attempts < int(state.setting("FORUM_DESK_MAX_ATTEMPTS")):
+        row.next_attempt_at = utcnow() + backoff(row.attempts, float(state.setting("FORUM_DESK_RETRY_SECONDS")))
+        return "waiting"
+    row.state = "failed"
+    log.warning("A post of the plugin %s to %s was given up: %s", row.plugin, row.url, error.message)
+    return "failed"
 
 
 def connect(app: Flask) -> None:

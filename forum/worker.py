@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from .desk.escalation import auto_escalate
 from .desk.outbox import deliver_due
 from .desk.updates import forget_old_receipts, poll
+from .events import deliver_outgoing
 from .models import affected, utcnow
 from .models.upsert import upsert
 from .models.work import worker_name
@@ -99,6 +100,8 @@ def run_once(
         result["mail_sent"], result["mail_waiting"] = mailed["sent"], mailed["waiting"]
         with once_at_a_time(state, "digests", worker) as mine:
             result["digests"] = send_digests(state) if mine else 0
+    if "mail" in parts or "desk" in parts:
+        result["posts"] = deliver_outgoing(state, worker)["sent"]
     return result
 
 

@@ -1,20 +1,20 @@
 """Team chat: posts announcements and new questions to a Slack or Microsoft Teams incoming webhook.
 
 Enable it with ``FORUM_PLUGINS = [ChatWebhook("https://hooks.slack.com/services/...")]`` (or
-``style="teams"``). Messages go out from a background thread, so a slow chat never slows a page;
-a failed post is logged and dropped (chat is a courtesy copy: the forum keeps everything).
+``style="teams"``). Messages go through the forum's outbox (the ``forum_outgoing`` hook): the worker sends
+each once, retries a chat that is down, and lists one that refused for good on the desk admin page, so a
+slow chat never slows a page and a restart loses nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-
-import httpx
 
 from .events import ForumEvent
 from .hookspecs import hookimpl
+from .outgoing import OutgoingPost, send
+from .retry import Failure
 
 log = logging.getLogger("forum.chat")
 
@@ -64,31 +64,22 @@ class ChatWebhook:
         if style not in ("slack", "teams"):
             raise ValueError('ChatWebhook style must be "slack" or "teams".')
         self.url, self.style, self.events, self.timeout = url, style, events, timeout
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="forum-chat")
 
     @hookimpl
-    def forum_event(self, event: ForumEvent) -> None:
+    def forum_outgoing(self, event: ForumEvent) -> list[OutgoingPost]:
         text = message_text(event) if event.name in self.events else None
-        if text is not None:
-            self._pool.submit(self.post, payload(event, text, self.style))
+        if text is None:
+            return []
+        return [OutgoingPost(self.url, payload(event, text, self.style))]
 
     def post(self, body: dict[str, Any]) -> bool:
-        """Send one message; False (and a log line) when the chat did not take it."""
+        """Send one message now; False (and a log line) when the chat did not take it."""
         try:
-            response = httpx.post(self.url, json=body, timeout=self.timeout, follow_redirects=False)
-            if response.is_success:
-                return True
-            log.warning("The chat webhook answered HTTP %s", response.status_code)
-        except httpx.HTTPError as error:
-            log.warning("The chat webhook could not be reached (%s)", type(error).__name__)
-        return False
-
-    def flush(self) -> None:
-        """Wait until every queued message went out (for tests and shutdown)."""
-        self._pool.submit(lambda: None).result()
-
-    def __del__(self) -> None:
-        self._pool.shutdown(wait=False)
+            send(self.url, body, timeout=self.timeout)
+            return True
+        except Failure as error:
+            log.warning("The chat webhook did not take the message: %s", error.message)
+            return False
 
 
 __all__ = ["ChatWebhook", "message_text", "payload"]

@@ -36,3 +36,12 @@ def forum_event(event: Any) -> None:
     Called in the request or worker that made the change; keep it quick (queue slow work).
     An error here is logged and never reaches the person, nor stops other plugins.
     """
+
+
+@hookspec
+def forum_outgoing(event: Any) -> list[Any]:
+    """Return :class:`plugin_api.outgoing.OutgoingPost` items to send for a :class:`plugin_api.events.ForumEvent`.
+
+    The forum keeps them in its outbox and its workers send each once, retrying a service that is down;
+    use it for anything that must not be lost (a chat post), instead of calling out from ``forum_event``.
+    """

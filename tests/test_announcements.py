@@ -16,6 +16,7 @@ from forum import get_state
 from forum.desk.escalation import escalate
 from forum.notifications import announcements
 from forum.threads import posting, solutions
+from forum.worker import run_once
 from plugin_api.chat import ChatWebhook
 from plugin_api.desk import MemoryDesk
 
@@ -264,8 +265,8 @@ def test_new_questions_and_announcements_reach_team_chat(people_factory):
                 body="Use the office network.",
                 services="VPN",
             )
-        slack.flush()
-        teams.flush()
+        with app.app_context():  # the worker sends what the plugins put in the outbox
+            assert run_once(get_state(app), "test-worker", parts=("mail",))["posts"] == 4
         wait_for(lambda: len(ChatSink.received) == 4)
     finally:
         server.shutdown()
@@ -291,3 +292,56 @@ def test_a_long_run_of_answers_is_shortened_in_the_timeline(app, client, people)
     aside = page[page.index('class="thread-timeline"') : page.index("</aside>")]
     assert aside.count("Hugo Helper answered") == 4 and "8 more answers" in aside
     assert 'href="#post-4">8 more answers' in aside
+
+
+class FlakyChat(BaseHTTPRequestHandler):
+    """A chat that is down (503) until told otherwise, then takes messages; or refuses them (400)."""
+
+    answer = 503
+    received: list = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if FlakyChat.answer == 200:
+            FlakyChat.received.append(body)
+        self.send_response(FlakyChat.answer)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_chat_that_is_down_gets_its_messages_later_exactly_once_and_a_refusal_is_kept_for_agents(people_factory):
+    from forum.models import utcnow
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyChat)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    FlakyChat.answer, FlakyChat.received = 503, []
+    try:
+        chat = ChatWebhook(f"http://127.0.0.1:{server.server_address[1]}/slack")
+        app, client, people = people_factory(FORUM_PLUGINS=[chat], FORUM_DESK_RETRY_SECONDS=0.01)
+        make_thread(app, people.asker, title="Where do I find the new VPN app?")
+        with app.app_context():
+            state = get_state(app)
+            assert run_once(state, "worker-1", parts=("mail",))["posts"] == 0  # the chat is down: it waits
+            Out = state.models.OutgoingPost
+            row = db.session.scalar(sa.select(Out))
+            assert row.state == "waiting" and "503" in row.last_error
+            FlakyChat.answer = 200
+            db.session.execute(sa.update(Out).values(next_attempt_at=utcnow()))
+            db.session.commit()
+            assert run_once(state, "worker-2", parts=("mail",))["posts"] == 1
+            assert run_once(state, "worker-1", parts=("mail",))["posts"] == 0  # never twice
+            assert len(FlakyChat.received) == 1
+
+            FlakyChat.answer = 400
+        make_thread(app, people.asker, title="Printer on floor 2 is offline")
+        with app.app_context():
+            assert run_once(state, "worker-1", parts=("mail",))["posts"] == 0
+            refused = db.session.scalar(sa.select(Out).where(Out.state == "failed"))
+            assert refused is not None and "400" in refused.last_error
+        login(client, people.agent)
+        admin = client.get(f"{PREFIX}/admin/desk").text
+        assert "Posts to other services that were refused" in admin and "HTTP 400" in admin
+    finally:
+        server.shutdown()

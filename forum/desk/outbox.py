@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -14,7 +13,8 @@ from plugin_api.desk import Connector
 from plugin_api.retry import GiveUp, TryLater, backoff
 
 from ..errors import ForumError, NotFound
-from ..models import DeskJob, Escalation, affected, get_row, utcnow
+from ..models import DeskJob, Escalation, get_row, utcnow
+from ..models.work import claim_rows, renew, still_held
 from ..notifications.delivery import notify
 from .tickets import ticket_request
 
@@ -38,62 +38,13 @@ def batch_size(state: ForumState) -> int:
 def claim_batch(
     state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50
 ) -> tuple[str, list[int]]:
-    """Take up to ``limit`` due jobs for ``worker``; two workers never get the same job. Returns the claim's token.
-
-    On PostgreSQL the due rows are picked ``FOR UPDATE SKIP LOCKED``, so workers claiming at the same moment take
-    different jobs instead of queueing for the same ones; the conditional UPDATE keeps SQLite (one writer) right too.
-    """
-    now = now or utcnow()
-    J = state.models.DeskJob
-    session = state.db.session
-    free = sa.or_(J.locked_until.is_(None), J.locked_until < now)
-    due = (
-        sa.select(J.id)
-        .where(J.state == "waiting", J.next_attempt_at <= now, free)
-        .order_by(J.next_attempt_at, J.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    token = f"{worker[:60]}/{uuid.uuid4().hex[:12]}"
-    candidates = list(session.scalars(due))
-    if not candidates:
-        session.rollback()
-        return token, []
-    session.execute(
-        sa.update(J)
-        .where(J.id.in_(candidates), J.state == "waiting", free)
-        .values(locked_until=now + lease(state), locked_by=token, attempts=J.attempts + 1)
-    )
-    session.commit()
-    taken = list(session.scalars(sa.select(J.id).where(J.locked_by == token).order_by(J.next_attempt_at, J.id)))
-    session.commit()
-    return token, taken
+    """Take up to ``limit`` due jobs for ``worker``; two workers never get the same job. Returns the claim's token."""
+    return claim_rows(state.db.session, state.models.DeskJob, worker, lease=lease(state), limit=limit, now=now)
 
 
 def claim(state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50) -> list[int]:
     """The ids of the jobs :func:`claim_batch` took."""
     return claim_batch(state, worker, now=now, limit=limit)[1]
-
-
-def _renew(state: ForumState, job_id: int, token: str | None) -> bool:
-    """Extend this worker's lease just before it calls the desk; False when another worker holds the job now."""
-    J = state.models.DeskJob
-    held = J.locked_by == token if token is not None else sa.true()
-    renewed = affected(
-        state.db.session.execute(
-            sa.update(J).where(J.id == job_id, J.state == "waiting", held).values(locked_until=utcnow() + lease(state))
-        )
-    )
-    state.db.session.commit()
-    return bool(renewed)
-
-
-def _still_held(state: ForumState, job: DeskJob, token: str | None) -> bool:
-    """Re-read who holds the job (locking its row) before recording a result: only the holder records."""
-    if token is None:
-        return True
-    state.db.session.refresh(job, attribute_names=["locked_by"], with_for_update=True)
-    return job.locked_by == token
 
 
 def deliver(
@@ -106,7 +57,7 @@ def deliver(
     """
     models = state.models
     session = state.db.session
-    if not _renew(state, job_id, token):
+    if not renew(state.db.session, models.DeskJob, job_id, token, lease(state)):
         return "lost"
 
     def load() -> tuple[Any, Any]:
@@ -141,7 +92,7 @@ def deliver(
 
 def _settle(state: ForumState, job: DeskJob, token: str | None, outcome: str) -> str:
     """Commit what this try recorded, if this worker still holds the job; else keep nothing of it."""
-    if not _still_held(state, job, token):
+    if not still_held(state.db.session, job, token):
         state.db.session.rollback()
         log.warning("Desk job %s was taken over by another worker; its result here is not recorded.", job.id)
         return "lost"

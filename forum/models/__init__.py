@@ -30,7 +30,7 @@ from .notifications import (
 )
 from .search import Article, SearchDoc, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
-from .work import TaskLease
+from .work import OutgoingPost, TaskLease
 
 if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
@@ -66,6 +66,7 @@ __all__ = [
     "SuggestionEvent",
     "Tag",
     "TaskLease",
+    "OutgoingPost",
     "Thread",
     "TimelineEvent",
     "UserKey",
@@ -111,6 +112,7 @@ _Announcement = Announcement
 _AnnouncementUpdate = AnnouncementUpdate
 _AnnouncementPerson = AnnouncementPerson
 _TaskLease = TaskLease
+_OutgoingPost = OutgoingPost
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class Models:
     AnnouncementUpdate: type[_AnnouncementUpdate]
     AnnouncementPerson: type[_AnnouncementPerson]
     TaskLease: type[_TaskLease]
+    OutgoingPost: type[_OutgoingPost]
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -182,6 +185,7 @@ class Models:
             self.AnnouncementUpdate.__table__,
             self.AnnouncementPerson.__table__,
             self.TaskLease.__table__,
+            self.OutgoingPost.__table__,
         ]
 
 
@@ -336,6 +340,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         user_id=key.mapped("forum_announcement_person", "user_id", index=False),
     )
     task_lease = model("ForumTaskLease", TaskLease)
+    outgoing_post = model("ForumOutgoingPost", OutgoingPost)
     models = Models(
         Category=category,
         Tag=tag,
@@ -365,6 +370,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         AnnouncementUpdate=announcement_update,
         AnnouncementPerson=announcement_person,
         TaskLease=task_lease,
+        OutgoingPost=outgoing_post,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

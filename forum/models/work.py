@@ -1,15 +1,18 @@
-"""Background work across processes: the shape of a task lease, and the name a worker process goes by."""
+"""Background work across processes: task leases, plugins' outgoing posts, and the name a worker goes by."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import socket
+import uuid
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from .base import Shape
+from ..page_cache import PERSONAL
+from .base import Shape, utcnow
 
 
 class TaskLease(Shape):
@@ -25,3 +28,86 @@ class TaskLease(Shape):
 def worker_name() -> str:
     """Who holds a job or a lease, for the admin page and the logs: host and process."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class OutgoingPost(Shape):
+    """A post a plugin asked the forum to send (a chat message), waiting, sent, or given up, like a desk job."""
+
+    __tablename__ = "forum_outgoing"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.UniqueConstraint("key", name="uq_forum_outgoing_key"),
+            sa.Index("ix_forum_outgoing_due", "state", "next_attempt_at"),
+        )
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    plugin: Mapped[str] = mapped_column(sa.String(80), nullable=False, default="")
+    url: Mapped[str] = mapped_column(sa.String(2000), nullable=False)
+    payload: Mapped[str] = mapped_column(sa.Text, nullable=False, default="{}")
+    #: "waiting", "done" or "failed" (a desk agent may retry it from the desk admin page).
+    state: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="waiting")
+    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    locked_by: Mapped[str] = mapped_column(sa.String(80), nullable=False, default="")
+    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+
+def claim_rows(
+    session: Any, model: Any, worker: str, *, lease: dt.timedelta, limit: int, now: dt.datetime | None = None
+) -> tuple[str, list[int]]:
+    """Take up to ``limit`` due rows of an outbox (desk jobs, outgoing posts) for ``worker``; returns the token.
+
+    PostgreSQL picks the due rows ``FOR UPDATE SKIP LOCKED``, so workers claiming at the same moment take different
+    rows; the conditional UPDATE (a row another worker changed first no longer matches) keeps SQLite right too.
+    """
+    now = now or utcnow()
+    free = sa.or_(model.locked_until.is_(None), model.locked_until < now)
+    due = (
+        sa.select(model.id)
+        .where(model.state == "waiting", model.next_attempt_at <= now, free)
+        .order_by(model.next_attempt_at, model.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    token = f"{worker[:60]}/{uuid.uuid4().hex[:12]}"
+    candidates = list(session.scalars(due))
+    if not candidates:
+        session.rollback()
+        return token, []
+    session.execute(
+        sa.update(model)
+        .where(model.id.in_(candidates), model.state == "waiting", free)
+        .values(locked_until=now + lease, locked_by=token, attempts=model.attempts + 1)
+        .execution_options(**{PERSONAL: True})
+    )
+    session.commit()
+    taken = list(session.scalars(sa.select(model.id).where(model.locked_by == token).order_by(model.next_attempt_at)))
+    session.commit()
+    return token, taken
+
+
+def renew(session: Any, model: Any, row_id: int, token: str | None, lease: dt.timedelta) -> bool:
+    """Extend the holder's lease just before it calls out; False when another worker holds the row now."""
+    held = model.locked_by == token if token is not None else sa.true()
+    result = session.execute(
+        sa.update(model)
+        .where(model.id == row_id, model.state == "waiting", held)
+        .values(locked_until=utcnow() + lease)
+        .execution_options(**{PERSONAL: True})
+    )
+    session.commit()
+    return bool(result.rowcount)
+
+
+def still_held(session: Any, row: Any, token: str | None) -> bool:
+    """Re-read who holds the row (locking it) before recording a result: only the holder records."""
+    if token is None:
+        return True
+    session.refresh(row, attribute_names=["locked_by"], with_for_update=True)
+    return bool(row.locked_by == token)

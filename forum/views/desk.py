@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
+from .. import events
 from ..desk import escalation, outbox, policy
 from ..desk import updates as ticket_updates
 from ..errors import ForumError, NotAllowed
@@ -99,6 +100,7 @@ def admin_desk() -> Any:
         rules=policy.EscalationRules.from_config(state().config),
         action=ActionForm(),
         now=utcnow(),
+        refused_posts=events.refused_posts(state()),
     )
 
 
@@ -110,4 +112,15 @@ def admin_desk_retry(job_id: int) -> Any:
     require_token()
     outbox.retry(state(), job_id)
     flash("It will be tried again in a moment.", "success")
+    return redirect(url_for("forum.admin_desk"))
+
+
+@blueprint.post("/admin/desk/posts/<forum_id:post_id>/retry")
+@login_required
+def admin_outgoing_retry(post_id: int) -> Any:
+    """Send a refused plugin post again."""
+    _agents_only()
+    require_token()
+    events.retry_outgoing(state(), post_id)
+    flash("It will be sent again in a moment.", "success")
     return redirect(url_for("forum.admin_desk"))
