@@ -9,6 +9,7 @@ from collections import defaultdict
 from email.message import EmailMessage
 from email.utils import formataddr
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -52,9 +53,16 @@ def _link(state: ForumState, row: Any) -> str:
     return state.public_url("/notifications")
 
 
-def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str]) -> EmailMessage:
-    """A plain-text e-mail with a way to change what one receives."""
+def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str], *, about: str = "") -> EmailMessage:
+    """A plain-text e-mail with a way to change what one receives.
+
+    ``about`` names what it is for ("notice-42"): the Message-ID is then the same on every try, so mail systems
+    (and people's inboxes) can tell a message sent again after a crash from a new one.
+    """
     message = EmailMessage()
+    if about:
+        domain = urlsplit(str(state.setting("FORUM_SITE_URL") or "")).hostname or "forum.invalid"
+        message["Message-ID"] = f"<{about}@{domain}>"
     message["From"] = formataddr((state.setting("FORUM_TITLE"), state.setting("FORUM_MAIL_SENDER")))
     message["To"] = formataddr((person.name, person.email or ""))
     message["Subject"] = subject
@@ -118,7 +126,8 @@ def send_pending(state: ForumState, *, now: dt.datetime | None = None, worker: s
             _record(state, row, token, GiveUp("This person has no e-mail address."))
             counts["failed"] += 1
             continue
-        sendable.append((row, _message(state, person, row.message, [row.message, "", f"Open it: {_link(state, row)}"])))
+        lines = [row.message, "", f"Open it: {_link(state, row)}"]
+        sendable.append((row, _message(state, person, row.message, lines, about=f"forum-notice-{row.id}")))
     state.db.session.commit()
     if not sendable:
         return counts

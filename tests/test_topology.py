@@ -1,0 +1,315 @@
+"""Production's shape with real processes: two gunicorn web processes, three ``flask forum desk run`` workers,
+one PostgreSQL, a slow signed-webhook desk with no lookup, a real SMTP server, a team chat; and Redis.
+
+Every ticket is POSTed once, every notice e-mailed once, every chat post delivered once, nothing left waiting;
+with Redis, a change made through one web process shows at once on a guest page the other one kept.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from conftest import postgres_database, postgres_reason
+from helpers import PREFIX
+from hostapp import Member, create_app, db
+from servers import fake_desk, free_port, wait_for
+
+from forum import get_state
+from forum.notifications.delivery import save_preferences
+
+pytestmark = pytest.mark.slow
+TESTS = Path(__file__).resolve().parent
+SECRET = "whsec_" + "dG9wb2xvZ3ktdGVzdC1zZWNyZXQtMTIzNDU2Nzg="
+QUESTIONS = int(os.environ.get("FORUM_TEST_TOPOLOGY_QUESTIONS", "60"))
+
+
+def redis_reason() -> str | None:
+    """Why the Redis tests cannot run here, or None."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            if not conn.recv(16).startswith(b"+PONG"):
+                return "something answers on 127.0.0.1:6379, but it is not Redis"
+    except OSError as error:
+        return f"no Redis answers on 127.0.0.1:6379 ({error})"
+    return None
+
+
+class ChatSink(BaseHTTPRequestHandler):
+    received: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with ChatSink.lock:
+            ChatSink.received.append(body)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+def _env(**values: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(TESTS), **values}
+
+
+@contextmanager
+def processes(commands: list[tuple[list[str], dict[str, str]]]) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Start each command as its own OS process; stop them all at the end, whatever happened."""
+    started = [
+        subprocess.Popen(cmd, env=env, cwd=TESTS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for cmd, env in commands
+    ]
+    try:
+        yield started
+    finally:
+        for proc in started:
+            proc.terminate()
+        for proc in started:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def gunicorn(port: int, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    return ([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "topology_app:app"], env)
+
+
+def worker(env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    args = ["forum", "worker", "--interval", "0.3"]
+    return ([sys.executable, "-m", "flask", "--app", "topology_app:app", *args], env)
+
+
+def wait_until_up(base: str) -> None:
+    def up() -> bool:
+        try:
+            return httpx.get(f"{base}{PREFIX}/", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(up, timeout=30)
+
+
+def sign_in(base: str, key: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+    assert client.post("/login", data={"key": key}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    reason = postgres_reason()
+    if reason:
+        pytest.skip(reason)
+    with postgres_database() as url:
+        app = create_app(url)
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield url
+
+
+def _people(app: Any) -> tuple[Member, Member]:
+    with app.app_context():
+        asker = Member(full_name="Ana Asker", email="ana@example.com")
+        helper = Member(full_name="Hugo Helper", email="hugo@example.com")
+        db.session.add_all([asker, helper])
+        db.session.commit()
+        state = get_state(app)
+        everything = {"answer": "email", "ticket": "email", "reply": "email", "accepted": "email"}
+        for person in (asker, helper):
+            save_preferences(state, state.users.to_forum_user(person), everything)
+        db.session.commit()
+        for person in (asker, helper):
+            db.session.refresh(person)
+            db.session.expunge(person)
+        return asker, helper
+
+
+def _count(app: Any, sql: str) -> int:
+    with app.app_context():
+        return int(db.session.scalar(sa.text(sql)) or 0)
+
+
+def test_two_web_processes_and_three_workers_do_every_job_exactly_once(pg_url):
+    app = create_app(pg_url, WTF_CSRF_ENABLED=False)
+    asker, helper = _people(app)
+    chat = ThreadingHTTPServer(("127.0.0.1", 0), ChatSink)
+    threading.Thread(target=chat.serve_forever, daemon=True).start()
+    ChatSink.received = []
+    inbox, smtp_port = Inbox(), free_port()
+    from aiosmtpd.controller import Controller
+
+    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    try:
+        with fake_desk() as (desk_url, desk):
+            desk.delay = 0.5  # the desk takes its time answering each ticket (it has made it already)
+            env = _env(
+                FORUM_TEST_DATABASE=pg_url,
+                FORUM_TEST_DESK_URL=desk_url,
+                FORUM_TEST_DESK_SECRET=SECRET,
+                FORUM_TEST_DESK_TIMEOUT="2",
+                FORUM_TEST_SMTP_PORT=str(smtp_port),
+                FORUM_TEST_CHAT_URL=f"http://127.0.0.1:{chat.server_address[1]}/chat",
+                FORUM_TEST_CSRF="0",
+            )
+            ports = [free_port(), free_port()]
+            with processes([gunicorn(p, env) for p in ports]):
+                bases = [f"http://127.0.0.1:{p}" for p in ports]
+                for base in bases:
+                    wait_until_up(base)
+                asking, answering = sign_in(bases[0], asker.key), sign_in(bases[1], helper.key)
+                threads = []
+                for n in range(QUESTIONS):
+                    made = asking.post(
+                        f"{PREFIX}/ask",
+                        data={"category_id": "1", "title": f"Printer number {n:03d} is offline", "body": "It says so."},
+                    )
+                    assert made.status_code == 302, made.text
+                    thread_id = int(made.headers["Location"].split("/t/")[1].split("/")[0])
+                    threads.append(thread_id)
+                    assert (
+                        answering.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Restart it."}).status_code
+                        == 302
+                    )
+                    handed = asking.post(f"{PREFIX}/t/{thread_id}/ask-it-team", data={})
+                    assert handed.status_code == 302, handed.text
+                with processes([worker(env) for _ in range(3)]) as workers:
+
+                    def left() -> dict[str, int]:
+                        return {
+                            "desk jobs not done": _count(
+                                app, "SELECT count(*) FROM forum_desk_job WHERE state <> 'done'"
+                            ),
+                            "e-mails waiting": _count(
+                                app,
+                                "SELECT count(*) FROM forum_notification WHERE email_state IN ('pending', 'sending')",
+                            ),
+                            "chat posts waiting": _count(
+                                app, "SELECT count(*) FROM forum_outgoing WHERE state <> 'done'"
+                            ),
+                        }
+
+                    def settle(jobs: int) -> None:
+                        def done() -> bool:
+                            made = _count(app, "SELECT count(*) FROM forum_desk_job")
+                            return made >= jobs and not any(left().values())
+
+                        try:
+                            wait_for(done, timeout=180, every=0.5)
+                        except AssertionError:
+                            for w in workers:
+                                w.terminate()
+                            outputs = [w.communicate(timeout=30)[0].decode()[-2000:] for w in workers]
+                            raise AssertionError(f"left over: {left()}; the workers said: {outputs}") from None
+
+                    settle(QUESTIONS)
+                    for thread_id in threads:  # the second wave, while the workers run
+                        second = answering.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Any luck?"})
+                        assert second.status_code == 302
+                    settle(2 * QUESTIONS)
+                    time.sleep(2)  # another pass of every worker: nothing more may go out
+                    assert all(w.poll() is None for w in workers)
+    finally:
+        smtp.stop()
+        chat.shutdown()
+
+    created = [r for r, h in zip(desk.requests, desk.headers, strict=True) if "title" in r]
+    comments = [r for r in desk.requests if "title" not in r]
+    assert len(created) == QUESTIONS  # every ticket POSTed exactly once, no lookup needed
+    assert len({r["key"] for r in created}) == QUESTIONS
+    assert len(comments) == QUESTIONS and len({(c["ticket_id"], c["text"]) for c in comments}) == QUESTIONS
+    message_ids = [m["Message-ID"] for m in inbox.messages]
+    sent = _count(app, "SELECT count(*) FROM forum_notification WHERE email_state = 'sent'")
+    assert sent >= 2 * QUESTIONS  # at least an answer and the ticket for each asker
+    assert len(message_ids) == len(set(message_ids)) == sent  # every notice e-mailed exactly once
+    texts = [m["text"] for m in ChatSink.received]
+    assert len(texts) == len(set(texts)) == QUESTIONS  # one chat post per new question, exactly once
+    assert _count(app, "SELECT count(*) FROM forum_outgoing WHERE state = 'done'") == QUESTIONS
+
+
+def test_with_redis_a_change_through_one_web_process_shows_at_once_on_the_others_kept_page(pg_url):
+    reason = redis_reason()
+    if reason:
+        pytest.skip(reason)
+    app = create_app(pg_url)
+    asker, helper = _people(app)
+    prefix = f"forum-test-{uuid.uuid4().hex[:8]}:"
+    env = _env(
+        FORUM_TEST_DATABASE=pg_url,
+        FORUM_TEST_REDIS_URL="redis://127.0.0.1:6379/0",
+        FORUM_TEST_REDIS_PREFIX=prefix,
+        FORUM_TEST_GUEST_CACHE_SECONDS="300",
+        FORUM_TEST_CSRF="0",
+    )
+    ports = [free_port(), free_port()]
+    with processes([gunicorn(p, env) for p in ports]):
+        reader, writer = (f"http://127.0.0.1:{p}" for p in ports)
+        wait_until_up(reader)
+        wait_until_up(writer)
+        asking = sign_in(writer, asker.key)
+        made = asking.post(
+            f"{PREFIX}/ask", data={"category_id": "1", "title": "Wifi drops in room 4", "body": "Often."}
+        )
+        thread_id = int(made.headers["Location"].split("/t/")[1].split("/")[0])
+        guest = f"{reader}{PREFIX}/t/{thread_id}"
+        first = httpx.get(guest)
+        assert "Often." in first.text and first.headers["Cache-Control"] == "public, max-age=0, s-maxage=300"
+        assert httpx.get(guest).text == first.text  # kept by the reader process
+        answering = sign_in(writer, helper.key)
+        assert answering.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Forget the network."}).status_code == 302
+        assert "Forget the network." in httpx.get(guest).text  # at once, though the reader kept the page
+    import redis
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/0").delete(f"{prefix}changes")
+
+
+def test_without_redis_another_processs_change_shows_within_the_guest_cache_seconds(people_factory):
+    from helpers import make_thread
+
+    app, client, people = people_factory(FORUM_GUEST_CACHE_SECONDS=1)
+    other = create_app(app.config["SQLALCHEMY_DATABASE_URI"], FORUM_GUEST_CACHE_SECONDS=1)  # its own state
+    thread_id = make_thread(app, people.asker, title="Monitor flickers after lunch")
+    guest = app.test_client()
+    assert "Turn off night light." not in guest.get(f"{PREFIX}/t/{thread_id}").text
+    make_thread  # noqa: B018 (the answer below comes from the other app, as from another process)
+    from helpers import forum_user
+
+    from forum.threads import posting
+
+    with other.app_context():
+        state = get_state(other)
+        thread = db.session.get(state.models.Thread, thread_id)
+        posting.add_answer(state, forum_user(other, people.helper), thread, "Turn off night light.")
+    assert "Turn off night light." not in guest.get(f"{PREFIX}/t/{thread_id}").text  # this process kept its page
+    time.sleep(1.1)  # FORUM_GUEST_CACHE_SECONDS, the bound the README states
+    assert "Turn off night light." in guest.get(f"{PREFIX}/t/{thread_id}").text
