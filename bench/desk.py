@@ -131,6 +131,31 @@ def delivered(app) -> int:
         return int(db.session.scalar(sa.select(sa.func.count()).where(E.ticket_id.is_not(None))))
 
 
+def bare_connector_rate(intake: str, sample: int) -> float:
+    """Tickets per second from the signed-webhook connector posting in a loop: no outbox, no database."""
+    from plugin_api.connectors.webhook import SignedWebhook
+    from plugin_api.desk import TicketRequest
+
+    connector = SignedWebhook({"url": f"{intake}/tickets", "secret": SECRET})
+    started = time.perf_counter()
+    for i in range(sample):
+        connector.create_ticket(
+            TicketRequest(
+                key=uuid.uuid4().hex,
+                thread_id=i,
+                title=f"Question {i}",
+                question="It prints blank pages.",
+                answers=(),
+                tags=(),
+                link="http://portal/t/1",
+                requester_name="Asker",
+                requester_email="asker@example.com",
+                queue="General",
+            )
+        )
+    return sample / (time.perf_counter() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
@@ -141,32 +166,12 @@ def main() -> None:
     from examples.portal.app import create_app
     from forum import get_state
     from forum.worker import run_once
-    from plugin_api.connectors.webhook import SignedWebhook
-    from plugin_api.desk import TicketRequest
 
     with gunicorn("bench.intake:app", workers=2) as intake, database(args.database) as url:
         app = create_app(url, **settings(intake))
 
         # baseline: the connector alone, posting the same kind of ticket in a loop
-        connector = SignedWebhook({"url": f"{intake}/tickets", "secret": SECRET})
-        sample = min(n, 2000)
-        started = time.perf_counter()
-        for i in range(sample):
-            connector.create_ticket(
-                TicketRequest(
-                    key=uuid.uuid4().hex,
-                    thread_id=i,
-                    title=f"Question {i}",
-                    question="It prints blank pages.",
-                    answers=(),
-                    tags=(),
-                    link="http://portal/t/1",
-                    requester_name="Asker",
-                    requester_email="asker@example.com",
-                    queue="General",
-                )
-            )
-        bare = sample / (time.perf_counter() - started)
+        bare = bare_connector_rate(intake, min(n, 2000))
 
         # one worker, in this process
         queue(app, n, 0)

@@ -18,14 +18,13 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, database, free_port, gunicorn, wrk  # noqa: E402
-from bench.desk import SECRET, delivered, queue, settings  # noqa: E402
+from bench.desk import bare_connector_rate, delivered, queue, settings  # noqa: E402
 
 DESK_LATENCY = 0.05
 BELL_NOTIFICATIONS = 10_000
@@ -126,8 +125,6 @@ def main() -> None:
     from examples.portal.app import create_app, db
     from forum import get_state
     from forum.notifications.mail import server
-    from plugin_api.connectors.webhook import SignedWebhook
-    from plugin_api.desk import TicketRequest
 
     class Inbox:
         def __init__(self) -> None:
@@ -153,25 +150,7 @@ def main() -> None:
                 "PORTAL_DATABASE_URL": url,
                 **{f"PORTAL_{k}": json.dumps(v) for k, v in {**settings(intake), **mail}.items()},
             }
-            connector = SignedWebhook({"url": f"{intake}/tickets", "secret": SECRET})
-            sample = min(args.tickets, 100)
-            started = time.perf_counter()
-            for i in range(sample):
-                connector.create_ticket(
-                    TicketRequest(
-                        key=uuid.uuid4().hex,
-                        thread_id=i,
-                        title=f"Question {i}",
-                        question="It prints blank pages.",
-                        answers=(),
-                        tags=(),
-                        link="http://portal/t/1",
-                        requester_name="Asker",
-                        requester_email="asker@example.com",
-                        queue="General",
-                    )
-                )
-            bare = sample / (time.perf_counter() - started)
+            bare = bare_connector_rate(intake, min(args.tickets, 100))
             rows.append(("deliveries", "bare connector loop (baseline)", bare, 1.0, ""))
             offset = 0
             one = None

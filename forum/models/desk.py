@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .base import Shape, utcnow
+from .queued import Queued
 
 
 class Escalation(Shape):
@@ -45,7 +46,7 @@ class Escalation(Shape):
     poll_due_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
 
-class DeskJob(Shape):
+class DeskJob(Queued):
     """The outbox: one call to make to the desk, written with the change that needs it, kept until it lands."""
 
     __tablename__ = "forum_desk_job"
@@ -68,16 +69,6 @@ class DeskJob(Shape):
     action: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     key: Mapped[str] = mapped_column(sa.String(60), nullable=False)
     payload: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    #: "waiting", "done" or "failed" (the dead letter: a person must look).
-    state: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="waiting")
-    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
-    #: A worker holds the job until then; after it, another may take over (the first one died).
-    locked_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
-    locked_by: Mapped[str] = mapped_column(sa.String(80), nullable=False, default="")
-    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
-    done_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
 
 class WebhookReceipt(Shape):

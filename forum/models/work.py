@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..page_cache import PERSONAL
 from .base import Shape, utcnow
+from .queued import Queued
 
 
 class TaskLease(Shape):
@@ -30,7 +31,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class OutgoingPost(Shape):
+class OutgoingPost(Queued):
     """A post a plugin asked the forum to send (a chat message), waiting, sent, or given up, like a desk job."""
 
     __tablename__ = "forum_outgoing"
@@ -47,15 +48,6 @@ class OutgoingPost(Shape):
     plugin: Mapped[str] = mapped_column(sa.String(80), nullable=False, default="")
     url: Mapped[str] = mapped_column(sa.String(2000), nullable=False)
     payload: Mapped[str] = mapped_column(sa.Text, nullable=False, default="{}")
-    #: "waiting", "done" or "failed" (a desk agent may retry it from the desk admin page).
-    state: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="waiting")
-    attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
-    locked_by: Mapped[str] = mapped_column(sa.String(80), nullable=False, default="")
-    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
-    done_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
 
 def claim_rows(
