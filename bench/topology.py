@@ -7,7 +7,7 @@ loopback (aiosmtpd), beside handing the same messages to it from one loop. Each 
 The bell: requests per second for one signed-in person's unread count, beside hello world, and what 1,000 open
 tabs polling every ``FORUM_BELL_SECONDS`` cost.
 
-    .venv/bin/python bench/topology.py [--database postgresql|sqlite] [--tickets 400] [--mails 2000]
+    .venv/bin/python bench/topology.py [--database postgresql|sqlite] [--tickets 1000] [--mails 2000]
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def bell_cost(app, url: str) -> str:  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
-    parser.add_argument("--tickets", type=int, default=400)
+    parser.add_argument("--tickets", type=int, default=1000)
     parser.add_argument("--mails", type=int, default=2000)
     args = parser.parse_args()
     from aiosmtpd.controller import Controller

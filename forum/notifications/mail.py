@@ -115,9 +115,19 @@ def send_pending(state: ForumState, *, now: dt.datetime | None = None, worker: s
     by the worker that holds it. (A worker that dies after the server took a message and before it recorded
     that is the one case where, after the lease, the message is sent again: SMTP cannot be asked what it got.)
     """
+    counts = {"sent": 0, "waiting": 0, "failed": 0}
     if not mail_enabled(state):
-        return {"sent": 0, "waiting": 0, "failed": 0}
-    token, rows = claim_mail(state, worker or worker_name(), now=now)
+        return counts
+    while True:
+        token, rows = claim_mail(state, worker or worker_name(), now=now)
+        for outcome, number in _send_batch(state, token, rows).items():
+            counts[outcome] += number
+        if len(rows) < BATCH:
+            return counts
+
+
+def _send_batch(state: ForumState, token: str, rows: list[Any]) -> dict[str, int]:
+    """Hand one claimed batch to the mail server over one connection, and record each result."""
     people = state.users.get_many(r.user_id for r in rows)
     sendable, counts = [], {"sent": 0, "waiting": 0, "failed": 0}
     for row in rows:
@@ -136,8 +146,19 @@ def send_pending(state: ForumState, *, now: dt.datetime | None = None, worker: s
     except Failure as error:  # the whole server: every message waits for the next try
         results = [TryLater(error.message)] * len(sendable)
     results = list(results) + [TryLater("The mail server hung up.")] * (len(sendable) - len(results))
+    sent = [row.id for (row, _), result in zip(sendable, results, strict=True) if result is None]
+    if sent:  # the common case, in one statement
+        N = state.models.Notification
+        state.db.session.execute(
+            sa.update(N)
+            .where(N.id.in_(sent), N.email_claim == token)
+            .values(email_state="sent", email_claim=None)
+            .execution_options(**{PERSONAL: True})
+        )
+        counts["sent"] += len(sent)
     for (row, _), result in zip(sendable, results, strict=True):
-        counts[_record(state, row, token, result)] += 1
+        if result is not None:
+            counts[_record(state, row, token, result)] += 1
     state.db.session.commit()
     return counts
 
