@@ -270,8 +270,18 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
             session.add(state.models.BadgeAward(user_id=user_id, badge=rule.slug, awarded_at=when))
     except sa.exc.IntegrityError:
         return False
-    notify(state, user_id, "badge", f"You earned the {rule.name} badge: {rule.description} Thank you for helping!")
+    notify(state, user_id, "badge", badge_words(rule))
     return True
+
+
+#: Triggers that mean someone else was helped: only badges earned through them say thank you.
+HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit"})
+
+
+def badge_words(rule: BadgeRule) -> str:
+    """The notice for a new badge: thanks for badges earned by helping, plain congratulations for the rest."""
+    ending = "Thank you for helping!" if rule.triggers & HELPING else "Well done!"
+    return f"You earned the {rule.name} badge: {rule.description} {ending}"
 
 
 def backfill(state: ForumState, user_ids: Iterable[Any]) -> int:

@@ -232,6 +232,13 @@ def preferences(state: ForumState, user: ForumUser) -> dict[str, str]:
     return {kind: chosen.get(kind, spec.default) for kind, spec in KINDS.items()}
 
 
+def channels_offered(state: ForumState, user: ForumUser) -> dict[str, str]:
+    """The choices that can reach this person: no e-mail choices while the portal sends none, or has no address."""
+    if mail_enabled(state) and user.email:
+        return CHANNELS
+    return {value: words for value, words in CHANNELS.items() if value in ("portal", "off")}
+
+
 def save_preferences(state: ForumState, user: ForumUser, wanted: dict[str, str]) -> None:
     """Store the choices from the settings page; an unknown kind or channel changes nothing."""
     for kind, channel in wanted.items():

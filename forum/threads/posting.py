@@ -105,7 +105,7 @@ def get_category(state: ForumState, category_id: Any) -> Any:
         key = None
     category = state.db.session.get(state.models.Category, key) if key is not None else None
     if category is None:
-        raise ForumError("Please pick one of the categories in the list.", field="category_id")
+        raise ForumError("Please pick the category that fits your question best from the list.", field="category_id")
     return category
 
 

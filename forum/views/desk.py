@@ -37,6 +37,7 @@ def escalate(thread_id: int) -> Any:
         desk=desk,
         action=ActionForm(),
         already=escalation.for_thread(state(), found.id),
+        asker=state().users.get(found.author_id),
     )
 
 

@@ -95,7 +95,7 @@ def notification_settings() -> Any:
         form=form,
         current=current,
         kinds=notifications.KINDS,
-        channels=notifications.CHANNELS,
+        channels=notifications.channels_offered(state(), me()),
         mail=notifications.mail_enabled(state()),
         email=me().email,
     )

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 
 
 def _category_choices(form: AskForm | EditForm) -> None:
-    form.category_id.choices = [(str(c.id), c.name) for c in categories.ordered(state())]
+    choices = [(str(c.id), c.name) for c in categories.ordered(state())]
+    # A new question starts with no category chosen, so nobody's question lands in the first one by accident.
+    form.category_id.choices = [("", "Choose a category"), *choices] if isinstance(form, AskForm) else choices
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str:

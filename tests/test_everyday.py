@@ -1,0 +1,86 @@
+"""Everyday polish: page titles, the ask form's category, whose name the IT team sees, and only the
+notification choices that can reach someone."""
+
+from __future__ import annotations
+
+import re
+
+from helpers import PREFIX, login, make_thread, post_form
+
+
+def test_a_thread_pages_title_is_the_question_and_nothing_else(app, client, people):
+    thread_id = make_thread(app, people.asker, title="Outlook will not open today")
+    page = client.get(f"{PREFIX}/t/{thread_id}").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title == "Outlook will not open today · Community help | Acme portal"
+
+
+def test_a_new_question_starts_with_no_category_and_asks_for_one(app, client, people):
+    login(client, people.asker)
+    form = client.get(f"{PREFIX}/ask").text
+    assert re.search(r'<select id="category_id" name="category_id"><option value="">Choose a category</option>', form)
+    refused = post_form(
+        client, f"{PREFIX}/ask", f"{PREFIX}/ask", {"title": "Printer on floor 3 is offline", "body": "It says so."}
+    )
+    assert refused.status_code == 400
+    assert "Please pick the category that fits your question best from the list." in refused.text
+    chosen = client.get(f"{PREFIX}/ask?category=general").text
+    assert re.search(r'<option (selected value="1"|value="1" selected)>General</option>', chosen)
+
+
+def test_the_ask_it_team_page_names_whose_details_the_it_team_sees(people_factory):
+    app, client, people = people_factory(FORUM_DESK_CONNECTOR="memory")
+    thread_id = make_thread(app, people.asker)
+    login(client, people.asker)
+    assert "The IT team can see your name and e-mail address" in client.get(f"{PREFIX}/t/{thread_id}/ask-it-team").text
+    login(client, people.agent)
+    page = client.get(f"{PREFIX}/t/{thread_id}/ask-it-team").text
+    assert "The IT team can see the name and e-mail address of Ana Asker, who asked" in page
+    assert "your name" not in page
+
+
+def test_without_mail_the_settings_offer_only_what_reaches_people(people_factory):
+    app, client, people = people_factory(FORUM_MAIL_SERVER=None)
+    login(client, people.asker)
+    page = client.get(f"{PREFIX}/notifications/settings").text
+    assert "This portal does not send e-mail yet" in page
+    assert "by e-mail" not in page and "daily e-mail" not in page
+    assert 'value="portal" checked' in page
+    with_mail = people_factory(FORUM_MAIL_SERVER="127.0.0.1")
+    login(with_mail[1], with_mail[2].asker)
+    assert "In the portal and by e-mail at once" in with_mail[1].get(f"{PREFIX}/notifications/settings").text
+
+
+def test_badge_notices_thank_people_only_for_helping(app, client, people):
+    from forum.gamification.badges import DEFAULT_BADGES, badge_words
+
+    by_slug = {rule.slug: rule for rule in DEFAULT_BADGES}
+    assert badge_words(by_slug["first-question"]).endswith("Well done!")
+    assert badge_words(by_slug["frequent-visitor"]).endswith("Well done!")
+    assert badge_words(by_slug["solved-it"]).endswith("Thank you for helping!")
+    make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
+    login(client, people.asker)
+    assert "You earned the First question badge: Asked a first question. Well done!" in client.get(
+        f"{PREFIX}/notifications"
+    ).text
+
+
+def test_a_finished_announcement_offers_nothing_to_report(app, client, people):
+    from helpers import forum_user
+    from hostapp import db
+
+    from forum import get_state
+    from forum.models import utcnow
+    from forum.notifications import announcements
+
+    with app.app_context():
+        found = announcements.publish(
+            get_state(app), forum_user(app, people.agent), kind="outage", title="VPN is down", body="We are on it."
+        )
+        found.closed_at = utcnow()
+        db.session.commit()
+        announcement_id = found.id
+    login(client, people.asker)
+    page = client.get(f"{PREFIX}/announcements/{announcement_id}").text
+    assert "This is over" in page
+    assert "It does not affect me" not in page and "This affects me too" not in page
