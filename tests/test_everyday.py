@@ -23,7 +23,7 @@ def test_a_new_question_starts_with_no_category_and_asks_for_one(app, client, pe
         client, f"{PREFIX}/ask", f"{PREFIX}/ask", {"title": "Printer on floor 3 is offline", "body": "It says so."}
     )
     assert refused.status_code == 400
-    assert "Please pick the category that fits your question best from the list." in refused.text
+    assert "Please pick one of the categories in the list." in refused.text
     chosen = client.get(f"{PREFIX}/ask?category=general").text
     assert re.search(r'<option (selected value="1"|value="1" selected)>General</option>', chosen)
 
@@ -84,3 +84,35 @@ def test_a_finished_announcement_offers_nothing_to_report(app, client, people):
     page = client.get(f"{PREFIX}/announcements/{announcement_id}").text
     assert "This is over" in page
     assert "It does not affect me" not in page and "This affects me too" not in page
+
+
+def test_restoring_a_removed_solution_solves_the_question_again_with_its_points(app, client, people):
+    from helpers import forum_user
+    from hostapp import db
+
+    from forum import get_state
+    from forum.gamification import ledger
+    from forum.threads import posting, solutions
+
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the print spooler.")])
+    with app.app_context():
+        state = get_state(app)
+        thread = db.session.get(state.models.Thread, thread_id)
+        answer = db.session.scalar(db.select(state.models.Post).where(~state.models.Post.is_question))
+        solutions.accept(state, forum_user(app, people.asker), thread, answer.id)
+        earned = ledger.total(state, people.helper.key)
+        posting.set_deleted(state, forum_user(app, people.agent), answer, True)
+        db.session.refresh(thread)
+        assert thread.accepted_post_id is None and ledger.total(state, people.helper.key) < earned
+        posting.set_deleted(state, forum_user(app, people.agent), answer, False)
+        db.session.refresh(thread)
+        assert thread.accepted_post_id == answer.id and thread.accepted_by_id == people.asker.key
+        assert ledger.total(state, people.helper.key) == earned
+        assert ledger.verify(state) == []
+    login(client, people.asker)
+    page = client.get(f"{PREFIX}/t/{thread_id}").text
+    assert "Solved" in page and "This answer solved it" in page
+    assert "The answer that solved this was removed, so the question is open again." in page
+    assert "The answer that solved this is back, so the question is solved again." in page
+    notices = client.get(f"{PREFIX}/notifications").text
+    assert "The answer that solved your question “Outlook will not open today” was removed" in notices

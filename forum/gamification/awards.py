@@ -173,7 +173,8 @@ def on_share_visit(state: ForumState, share: Share, visitor_id: Any) -> None:
 
 
 def on_deleted(state: ForumState, post: Post, deleted: bool) -> None:
-    """Removing a post takes back what it earned; restoring it gives its likes back."""
+    """Removing a post takes back what it earned; restoring it gives back its likes' points and what it had earned
+    by itself (a quick first answer, visits through its shares). Acceptance comes back through its own signal."""
     touched: dict[Any, set[str]] = {}
     if deleted:
         for event in open_awards(state, post_id=post.id, reasons=POST_REASONS):
@@ -187,4 +188,32 @@ def on_deleted(state: ForumState, post: Post, deleted: bool) -> None:
             if item is not None:
                 award(state, Award(**{**item.__dict__, "cause": f"{item.cause}:restored:{now}"}))
                 touched.setdefault(item.user_id, set())
+        for event in taken_back(state, post.id, ("quick_first_answer", "share_visit")):
+            copy = Award(
+                user_id=event.user_id,
+                reason=event.reason,
+                amount=event.amount,
+                cause=f"{event.cause.split(':restored:')[0]}:restored:{now}",
+                actor_id=event.actor_id,
+                thread_id=event.thread_id,
+                post_id=event.post_id,
+                category_id=event.category_id,
+            )
+            award(state, copy)
+            touched.setdefault(event.user_id, set())
     _settle(state, touched)
+
+
+def taken_back(state: ForumState, post_id: int, reasons: tuple[str, ...]) -> list[Any]:
+    """The post's awards of these reasons that were taken back and have no standing copy (one per person and giver)."""
+    standing = {(e.reason, e.user_id, e.actor_id) for e in open_awards(state, post_id=post_id, reasons=reasons)}
+    Event = state.models.PointEvent
+    found: dict[tuple[Any, ...], Any] = {}
+    query = sa.select(Event).where(
+        Event.post_id == post_id, Event.reason.in_(reasons), Event.amount > 0, ~Event.cause.like("%:undo")
+    )
+    for event in state.db.session.scalars(query.order_by(Event.id)):
+        key = (event.reason, event.user_id, event.actor_id)
+        if key not in standing:
+            found[key] = event
+    return list(found.values())

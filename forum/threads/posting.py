@@ -13,6 +13,7 @@ from ..markup import render_markdown
 from ..models import Post, Thread, get_row, utcnow
 from ..search import engine as search
 from . import cache as thread_cache
+from . import solutions
 
 if TYPE_CHECKING:
     from ..state import ForumState
@@ -105,7 +106,7 @@ def get_category(state: ForumState, category_id: Any) -> Any:
         key = None
     category = state.db.session.get(state.models.Category, key) if key is not None else None
     if category is None:
-        raise ForumError("Please pick the category that fits your question best from the list.", field="category_id")
+        raise ForumError("Please pick one of the categories in the list.", field="category_id")
     return category
 
 
@@ -293,14 +294,12 @@ def set_deleted(state: ForumState, actor: ForumUser, post: Post, deleted: bool) 
         session.execute(
             sa.update(Thread).where(Thread.id == post.thread_id).values(answer_count=Thread.answer_count + step)
         )
-        if deleted:  # a removed answer cannot stay the one that solved it
-            session.execute(
-                sa.update(Thread)
-                .where(Thread.id == post.thread_id, Thread.accepted_post_id == post.id)
-                .values(accepted_post_id=None, solved_at=None, accepted_by_id=None)
-            )
+        if deleted:  # a removed answer cannot stay the one that solved it; remember who had chosen it
+            solutions.forget_removed(state, actor, get_row(session, Thread, post.thread_id), post)
     session.flush()
     search.reindex_thread(state, post.thread_id)
     session.commit()
     signals.send(signals.post_deleted, post=post, deleted=deleted)
+    if not deleted and not post.is_question:
+        solutions.bring_back(state, get_row(session, Thread, post.thread_id), post)
     return post

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from .. import signals
 from ..errors import ForumError, NotAllowed, NotFound
-from ..models import Thread, as_id, utcnow
+from ..models import Post, Thread, as_id, utcnow
+from ..notifications.delivery import notify
 from ..search import engine as search
+from ..users import ForumUser
 
 if TYPE_CHECKING:
     from ..state import ForumState
-    from ..users import ForumUser
 
 
 def can_accept(user: ForumUser | None, thread: Thread) -> bool:
@@ -66,3 +68,66 @@ def unaccept(state: ForumState, actor: ForumUser, thread: Thread) -> None:
     state.db.session.commit()
     state.db.session.refresh(thread)
     signals.send(signals.answer_unaccepted, thread=thread, post=post, user=actor)
+
+
+#: The timeline's words when the answer that solved a question is removed, and when it comes back.
+REMOVED = "The answer that solved this was removed, so the question is open again."
+RESTORED = "The answer that solved this is back, so the question is solved again."
+
+
+def forget_removed(state: ForumState, actor: ForumUser, thread: Thread, post: Post) -> None:
+    """A removed answer stops being the solution; the timeline remembers who had chosen it, for a restore.
+
+    Part of the removal's transaction; the asker is told when someone else removed it.
+    """
+    if thread.accepted_post_id != post.id:
+        return
+    chosen_by = thread.accepted_by_id
+    thread.accepted_post_id, thread.solved_at, thread.accepted_by_id = None, None, None
+    state.db.session.add(
+        state.models.TimelineEvent(
+            thread_id=thread.id,
+            kind="solution_removed",
+            ref=f"solution-removed-{post.id}-{uuid.uuid4().hex[:8]}",
+            actor_id=chosen_by,
+            text=REMOVED,
+        )
+    )
+    if actor.id != thread.author_id:
+        notify(
+            state,
+            thread.author_id,
+            "answer",
+            f"The answer that solved your question “{thread.title}” was removed, so it is open again.",
+            thread_id=thread.id,
+        )
+
+
+def bring_back(state: ForumState, thread: Thread, post: Post) -> bool:
+    """A restored answer that was the solution when it was removed becomes the solution again, chosen by the
+    same person, with its points given back through the ledger; False when something else solved it meanwhile."""
+    TE = state.models.TimelineEvent
+    removal = state.db.session.scalar(
+        sa.select(TE)
+        .where(TE.thread_id == thread.id, TE.kind == "solution_removed", TE.ref.like(f"solution-removed-{post.id}-%"))
+        .order_by(TE.created_at.desc(), TE.id.desc())
+        .limit(1)
+    )
+    if removal is None or thread.accepted_post_id is not None or thread.is_deleted:
+        return False
+    restored_ref = f"solution-restored-{removal.id}"
+    if state.db.session.scalar(sa.select(TE.id).where(TE.thread_id == thread.id, TE.ref == restored_ref)):
+        return False  # this removal was undone once already; what happened since (an un-accept, say) stands
+    chooser = state.users.get(removal.actor_id) or ForumUser(id=removal.actor_id, name="Someone")
+    Thread_ = state.models.Thread
+    state.db.session.execute(
+        sa.update(Thread_)
+        .where(Thread_.id == thread.id, Thread_.accepted_post_id.is_(None))
+        .values(accepted_post_id=post.id, solved_at=utcnow(), accepted_by_id=chooser.id, version=Thread_.version + 1)
+    )
+    state.db.session.add(TE(thread_id=thread.id, kind="solution_restored", ref=restored_ref, text=RESTORED))
+    search.reindex_thread(state, thread.id)
+    state.db.session.commit()
+    state.db.session.refresh(thread)
+    signals.send(signals.answer_accepted, thread=thread, post=post, user=chooser, previous=None)
+    return True

@@ -97,7 +97,8 @@ def thread_timeline(
         if r.kind in said:
             entries.append(Entry(r.at, r.kind, f"{name(r.who)} {said[r.kind]}", f"#post-{r.post_id}", name(r.who)))
         else:
-            entries.append(Entry(r.at, r.kind, desk_words.get(r.kind) or r.text or "", "#it-team"))
+            where = "#answers" if r.kind.startswith("solution_") else "#it-team"
+            entries.append(Entry(r.at, r.kind, desk_words.get(r.kind) or r.text or "", where))
     if thread.accepted_post_id and thread.solved_at:
         entries.append(
             Entry(
