@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from browser import chromium, log_in, serve, shot
+from servers import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -267,6 +268,35 @@ def test_a_like_after_signing_out_in_another_tab_goes_to_the_login_page_and_back
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(url)
         assert page.get_by_role("heading", level=1).inner_text() == "Teams calls drop after exactly one minute"
+    finally:
+        context.close()
+
+
+def focused(page: Any) -> str:
+    """The text of the control that has keyboard focus ("" when focus fell back to the page itself)."""
+    script = "(e => e && e.matches('button, a[href], input, select, textarea') ? e.textContent : '')(document.activeElement)"
+    return str(page.evaluate(script))
+
+
+def test_keyboard_focus_stays_on_the_pressed_control_and_the_change_is_announced(demo, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        url, page = _thread_with_answer(page, browser, demo, "Headset microphone is too quiet in calls")
+        answer = page.locator("#answers .post.answer").first
+        answer.get_by_role("button", name=re.compile("^Like")).focus()
+        page.keyboard.press("Enter")
+        answer.get_by_role("button", name=re.compile("^Liked")).wait_for()
+        wait_for(lambda: "Liked" in focused(page))
+        assert "Liked" in page.locator("#forum-live").inner_text()
+        page.keyboard.press("Enter")  # the same key again works: focus never fell to the page
+        answer.get_by_role("button", name=re.compile("^Like ")).wait_for()
+        wait_for(lambda: re.search(r"\bLike\b", focused(page)) and "Liked" not in focused(page))
+        page.get_by_role("button", name="Save to favourites").focus()
+        page.keyboard.press("Space")
+        page.get_by_role("button", name="Saved to favourites").wait_for()
+        wait_for(lambda: "Saved" in focused(page))
+        shot(page, "keyboard-focus-kept-phone")
     finally:
         context.close()
 

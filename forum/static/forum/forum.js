@@ -34,6 +34,31 @@
     if (!navigator.share) { return; }
     root.querySelectorAll("[data-share-url][hidden]").forEach(function (b) { b.hidden = false; });
   }
+  /* Keyboard and screen-reader users keep their place: when htmx replaces the control that was pressed
+     (Like becomes Liked, Save becomes Saved), focus moves to its replacement and the change is announced. */
+  var pressed = null;
+  function describe(el) {
+    return (el && (el.getAttribute("aria-label") || el.textContent || "")).replace(/\s+/g, " ").trim();
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    var source = event.detail && event.detail.elt;
+    pressed = active && active !== document.body && source && source.contains(active) ? active : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!pressed) { return; }
+    var was = pressed;
+    pressed = null;
+    if (document.contains(was)) { return; }
+    var area = event.detail && (event.detail.elt && document.contains(event.detail.elt) ? event.detail.elt : event.detail.target);
+    var next = area && area.querySelector("button, a[href], input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])");
+    if (!next && area && area.matches && area.matches("button, a[href]")) { next = area; }
+    var live = document.getElementById("forum-live");
+    var alert = area && area.querySelector("[role=alert]");
+    if (next) { next.focus(); }
+    if (live) { live.textContent = describe(alert || next || area); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { reveal(document); });
   document.addEventListener("htmx:load", function (event) { reveal(event.target); });
 })();
