@@ -116,3 +116,40 @@ def test_restoring_a_removed_solution_solves_the_question_again_with_its_points(
     assert "The answer that solved this is back, so the question is solved again." in page
     notices = client.get(f"{PREFIX}/notifications").text
     assert "The answer that solved your question “Outlook will not open today” was removed" in notices
+
+
+def test_deleting_asks_first_and_the_author_can_undo_for_a_while(app, client, people):
+    from hostapp import db
+
+    from forum.models import utcnow
+
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the print spooler.")])
+    login(client, people.helper)
+    page = client.get(f"{PREFIX}/t/{thread_id}").text
+    assert f'href="{PREFIX}/p/2/delete">Delete</a>' in page  # a link to a question, not an instant delete
+    confirm = client.get(f"{PREFIX}/p/2/delete")
+    assert confirm.status_code == 200 and "Delete this answer?" in confirm.text
+    assert "You can undo it for 10 minutes." in confirm.text
+    deleted = post_form(client, f"{PREFIX}/p/2/delete", f"{PREFIX}/p/2/delete", {}, follow_redirects=True)
+    assert "Restart the print spooler." not in deleted.text
+    assert f'action="{PREFIX}/p/2/undo-delete"' in deleted.text and ">Undo</button>" in deleted.text
+    undone = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/undo-delete", {}, follow_redirects=True)
+    assert "It is back." in undone.text and "Restart the print spooler." in undone.text
+
+    post_form(client, f"{PREFIX}/p/2/delete", f"{PREFIX}/p/2/delete", {})
+    login(client, people.asker)  # someone else cannot undo it
+    assert post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/undo-delete", {}).status_code == 403
+    login(client, people.helper)
+    with app.app_context():
+        db.session.execute(db.text("UPDATE forum_post SET deleted_at = :t WHERE id = 2"), {"t": utcnow().replace(year=2020)})
+        db.session.commit()
+    late = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/undo-delete", {})
+    assert late.status_code == 403 and "too late to undo" in late.text
+
+
+def test_an_agent_removing_someone_elses_post_gets_no_undo_button_for_it(app, client, people):
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the print spooler.")])
+    login(client, people.agent)
+    removed = post_form(client, f"{PREFIX}/p/2/delete", f"{PREFIX}/p/2/delete", {}, follow_redirects=True)
+    assert "undo-delete" not in removed.text and "The answer was removed." in removed.text
+    assert thread_id

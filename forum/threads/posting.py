@@ -270,12 +270,33 @@ def can_delete(user: ForumUser | None, post: Post) -> bool:
     return can_edit(user, post)
 
 
+def can_undo_delete(state: ForumState, user: ForumUser | None, post: Post) -> bool:
+    """People may take back deleting their own post for ``FORUM_UNDO_SECONDS``; a removal by someone else stays."""
+    if user is None or post.deleted_at is None or post.deleted_by_id != user.id or post.author_id != user.id:
+        return False
+    return (utcnow() - post.deleted_at).total_seconds() <= float(state.setting("FORUM_UNDO_SECONDS"))
+
+
+def undo_delete(state: ForumState, actor: ForumUser, post_id: Any) -> Post:
+    """Bring back a post its author deleted a moment ago."""
+    post = state.db.session.get(state.models.Post, post_id)
+    if post is None or not post.is_deleted:
+        raise NotFound("We could not find that post, or it is not deleted.")
+    if not can_undo_delete(state, actor, post):
+        raise NotAllowed("It is too late to undo that here. A desk agent can still bring the post back for you.")
+    return _set_deleted(state, actor, post, False)
+
+
 def set_deleted(state: ForumState, actor: ForumUser, post: Post, deleted: bool) -> Any:
     """Soft-delete or restore a post; the question takes its whole thread with it."""
     if deleted and not can_delete(actor, post):
         raise NotAllowed("You can only delete your own posts.")
     if not deleted and not actor.is_moderator:
         raise NotAllowed("Only desk agents can restore removed posts. Ask them if you need it back.")
+    return _set_deleted(state, actor, post, deleted)
+
+
+def _set_deleted(state: ForumState, actor: ForumUser, post: Post, deleted: bool) -> Post:
     if post.is_deleted == deleted:
         return post
     session = state.db.session

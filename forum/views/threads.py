@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ..desk import escalation, panel
-from ..errors import ForumError
+from ..errors import ForumError, NotAllowed
 from ..gamification import leaderboard
 from ..notifications import following
 from ..search import suggestions
@@ -324,6 +324,28 @@ def history(post_id: int) -> Any:
     return render("forum/history.html", post=found, thread=thread, revisions=revisions, users=users)
 
 
+@blueprint.get("/p/<forum_id:post_id>/delete")
+@login_required
+def confirm_delete(post_id: int) -> Any:
+    """Ask before deleting: a plain page, so it works without JavaScript and on a phone."""
+    found = posting.get_post(state(), post_id, viewer())
+    if not posting.can_delete(viewer(), found):
+        raise NotAllowed("You can only delete your own posts.")
+    thread = posting.get_thread(state(), found.thread_id, viewer())
+    seconds = int(state().setting("FORUM_UNDO_SECONDS"))
+    return render("forum/delete.html", post=found, thread=thread, action=ActionForm(), undo_minutes=seconds // 60)
+
+
+@blueprint.post("/p/<forum_id:post_id>/undo-delete")
+@login_required
+def undo_delete(post_id: int) -> Any:
+    """Take back deleting one's own post, for a few minutes after."""
+    require_token()
+    found = posting.undo_delete(state(), me(), post_id)
+    flash("It is back.", "success")
+    return redirect(post_url(found))
+
+
 @blueprint.post("/p/<forum_id:post_id>/delete", defaults={"deleted": True}, endpoint="delete")
 @blueprint.post("/p/<forum_id:post_id>/restore", defaults={"deleted": False}, endpoint="restore")
 @login_required
@@ -332,6 +354,8 @@ def delete_or_restore(post_id: int, deleted: bool) -> Any:
     found = posting.get_post(state(), post_id, viewer())
     require_token()
     posting.set_deleted(state(), me(), found, deleted)
+    if deleted and posting.can_undo_delete(state(), me(), found):
+        flash(f"{found.id}", "undo")  # the flash area shows an Undo button for it
     if found.is_question:
         if deleted and not me().is_moderator:
             flash("Your question was deleted. A desk agent can bring it back if you need it.", "success")
