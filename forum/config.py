@@ -93,6 +93,8 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_THREAD_CACHE_SECONDS": 60,
     #: How many rendered thread parts each worker process keeps (the least recently used go first).
     "FORUM_THREAD_CACHE_SIZE": 200,
+    #: Whether the forum's bar shows its own "Log in" link to guests; turn it off when your layout shows one.
+    "FORUM_BAR_LOGIN_LINK": True,
     #: Seconds during which people can undo deleting their own post, as mail apps let them.
     "FORUM_UNDO_SECONDS": 600,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).

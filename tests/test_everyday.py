@@ -153,3 +153,17 @@ def test_an_agent_removing_someone_elses_post_gets_no_undo_button_for_it(app, cl
     removed = post_form(client, f"{PREFIX}/p/2/delete", f"{PREFIX}/p/2/delete", {}, follow_redirects=True)
     assert "undo-delete" not in removed.text and "The answer was removed." in removed.text
     assert thread_id
+
+
+def test_inside_a_host_layout_the_forum_adds_no_second_main_or_banner(app, client, people):
+    make_thread(app, people.asker)
+    page = client.get(f"{PREFIX}/").text  # the test host's layout
+    assert "<main" not in page and "<header" not in page
+    assert 'id="forum-main"' in page and '<nav aria-label="Community">' in page
+
+
+def test_the_standalone_layout_has_its_own_main_and_banner(people_factory):
+    app, client, people = people_factory(FORUM_BASE_TEMPLATE="forum/layout.html")
+    page = client.get(f"{PREFIX}/").text
+    assert page.count("<main") == 1 and '<main id="forum-main"' in page
+    assert page.count("<header") == 1 and '<header class="forum-bar">' in page

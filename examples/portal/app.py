@@ -70,6 +70,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         # "request_tracker", "webhook" or "email" here, with FORUM_DESK_SETTINGS.
         FORUM_DESK_CONNECTOR="examples.portal.helpdesk:PortalDesk",
         FORUM_SITE_URL="http://127.0.0.1:5000",
+        FORUM_BAR_LOGIN_LINK=False,  # the portal's own header has "Log in"
         FORUM_DESK_POLL_SECONDS=5,  # the desk is in the same database, so reading it often costs little
     )
     app.config.from_prefixed_env("PORTAL")  # e.g. PORTAL_FORUM_POSTS_PER_PAGE=50

@@ -337,6 +337,7 @@ def forum_context() -> dict[str, Any]:
         "forum_viewer": viewer(),
         "forum_title": current_app.config["FORUM_TITLE"],
         "forum_base_template": current_app.config["FORUM_BASE_TEMPLATE"],
+        "forum_landmarks": current_app.config["FORUM_BASE_TEMPLATE"] == "forum/layout.html",
         "thread_url": thread_url,
         "post_url": post_url,
         "links": links(),
