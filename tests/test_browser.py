@@ -494,3 +494,17 @@ def test_on_a_touch_screen_every_button_on_a_thread_is_at_least_44_px(demo, brow
         shot(page, "thread-touch-targets-phone")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/desk", "/community/admin/suggestions", "/community/admin/desk", "/community/points"])
+def test_agent_pages_do_not_scroll_sideways_on_a_phone(demo, browser, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        log_in(page, demo, "dana")
+        page.goto(f"{demo}{path}")
+        wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, f"{path} scrolls sideways by {wide} px"
+        shot(page, "phone" + path.replace("/", "-"))
+    finally:
+        context.close()

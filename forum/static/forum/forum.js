@@ -59,6 +59,19 @@
     if (live) { live.textContent = describe(alert || next || area); }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  /* Admin tables reflow on a phone: each cell learns its column's name from the table's headings. */
+  function label(root) {
+    root.querySelectorAll("table.admin").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (names[i] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", names[i]); }
+        });
+      });
+      if (names.length) { table.classList.add("reflow"); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); label(document); });
   document.addEventListener("htmx:load", function (event) { reveal(event.target); });
 })();
