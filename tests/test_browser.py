@@ -508,3 +508,30 @@ def test_agent_pages_do_not_scroll_sideways_on_a_phone(demo, browser, path):
         shot(page, "phone" + path.replace("/", "-"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_on_a_phone_the_menu_folds_away_and_the_question_is_in_the_first_screen(demo, browser, js):
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=js)
+    wide = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=js)
+    try:
+        page = phone.new_page()
+        log_in(page, demo, "ana")
+        page.goto(f"{demo}/community/")
+        page.locator(".thread-row a").first.click()
+        heading = page.get_by_role("heading", level=1)
+        box = heading.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 740, box
+        latest = page.get_by_role("navigation", name="Community").get_by_role("link", name="Latest")
+        assert not latest.is_visible()
+        page.locator("#forum-menu > summary").click()
+        assert latest.is_visible()
+        shot(page, f"phone-thread-menu-open-{'js' if js else 'no-js'}")
+        desk = wide.new_page()
+        log_in(desk, demo, "ana")
+        desk.goto(f"{demo}/community/")
+        assert desk.get_by_role("navigation", name="Community").get_by_role("link", name="Latest").is_visible()
+        assert not desk.locator("#forum-menu > summary").is_visible()
+    finally:
+        phone.close()
+        wide.close()

@@ -72,6 +72,12 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { reveal(document); label(document); });
+  /* Browsers without ::details-content keep the menu open on wide screens this way. */
+  function openMenuWhenWide() {
+    var menu = document.getElementById("forum-menu");
+    if (menu && window.matchMedia("(min-width: 700px)").matches) { menu.open = true; }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); label(document); openMenuWhenWide(); });
   document.addEventListener("htmx:load", function (event) { reveal(event.target); });
 })();
