@@ -18,7 +18,7 @@ from . import signals
 from .errors import NotFound
 from .models import get_row, utcnow
 from .models.upsert import upsert
-from .models.work import claim_rows, renew, still_held
+from .models.work import call_lease, drain, renew, still_held
 from .state import ForumState, get_state
 
 if TYPE_CHECKING:
@@ -68,38 +68,38 @@ def keep_outgoing(state: ForumState, plugin: str, posts: list[OutgoingPost]) -> 
 _NEW = {"state": "waiting", "attempts": 0, "locked_by": "", "last_error": ""}
 
 
-def outgoing_lease(state: ForumState) -> dt.timedelta:
-    """How long a worker may hold an outgoing post: longer than one call can take."""
-    return dt.timedelta(seconds=float(state.setting("FORUM_DESK_TIMEOUT")) * 4 + 30)
-
-
 def deliver_outgoing(state: ForumState, worker: str, *, limit: int = 20) -> dict[str, int]:
     """Send due outgoing posts, each once however many workers run; counts by outcome."""
-    counts = {"sent": 0, "waiting": 0, "failed": 0, "lost": 0}
+    Out = state.models.OutgoingPost
+    lease = call_lease(state.setting("FORUM_DESK_TIMEOUT"))
+    sent = drain(
+        state.db.session,
+        Out,
+        worker,
+        lambda row_id, token: _send_one(state, row_id, token, lease),
+        lease=lease,
+        limit=limit,
+    )
+    return {"sent": 0, "waiting": 0, "failed": 0, "lost": 0, **sent}
+
+
+def _send_one(state: ForumState, row_id: int, token: str, lease: dt.timedelta) -> str:
+    """Send one claimed post, and record the result while this worker still holds it."""
     session, Out = state.db.session, state.models.OutgoingPost
-    lease = outgoing_lease(state)
-    timeout = float(state.setting("FORUM_DESK_TIMEOUT"))
-    while True:
-        token, taken = claim_rows(session, Out, worker, lease=lease, limit=limit)
-        for row_id in taken:
-            if not renew(session, Out, row_id, token, lease):
-                counts["lost"] += 1
-                continue
-            row = get_row(session, Out, row_id)
-            try:
-                send(row.url, json.loads(row.payload), timeout=timeout)
-                row.state, row.done_at, row.locked_until, row.last_error = "done", utcnow(), None, ""
-                outcome = "sent"
-            except Failure as error:
-                outcome = _outgoing_later(state, row, error)
-            if still_held(session, row, token):
-                session.commit()
-                counts[outcome] += 1
-            else:
-                session.rollback()
-                counts["lost"] += 1
-        if len(taken) < limit:
-            return counts
+    if not renew(session, Out, row_id, token, lease):
+        return "lost"
+    row = get_row(session, Out, row_id)
+    try:
+        send(row.url, json.loads(row.payload), timeout=float(state.setting("FORUM_DESK_TIMEOUT")))
+        row.state, row.done_at, row.locked_until, row.last_error = "done", utcnow(), None, ""
+        outcome = "sent"
+    except Failure as error:
+        outcome = _outgoing_later(state, row, error)
+    if not still_held(session, row, token):
+        session.rollback()
+        return "lost"
+    session.commit()
+    return outcome
 
 
 def refused_posts(state: ForumState, *, limit: int = 50) -> list[Any]:

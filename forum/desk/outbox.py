@@ -14,7 +14,7 @@ from plugin_api.retry import GiveUp, TryLater, backoff
 
 from ..errors import ForumError, NotFound
 from ..models import DeskJob, Escalation, get_row, utcnow
-from ..models.work import claim_rows, renew, still_held
+from ..models.work import call_lease, claim_rows, drain, renew, still_held
 from ..notifications.delivery import notify
 from .tickets import ticket_request
 
@@ -26,7 +26,7 @@ log = logging.getLogger("forum.desk")
 
 def lease(state: ForumState) -> dt.timedelta:
     """How long a worker may hold a job: longer than any one call to the desk can take."""
-    return dt.timedelta(seconds=float(state.setting("FORUM_DESK_TIMEOUT")) * 4 + 30)
+    return call_lease(state.setting("FORUM_DESK_TIMEOUT"))
 
 
 def batch_size(state: ForumState) -> int:
@@ -35,16 +35,9 @@ def batch_size(state: ForumState) -> int:
     return max(1, min(50, int((lease(state).total_seconds() - 30) / timeout / 2)))
 
 
-def claim_batch(
-    state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50
-) -> tuple[str, list[int]]:
-    """Take up to ``limit`` due jobs for ``worker``; two workers never get the same job. Returns the claim's token."""
-    return claim_rows(state.db.session, state.models.DeskJob, worker, lease=lease(state), limit=limit, now=now)
-
-
 def claim(state: ForumState, worker: str, *, now: dt.datetime | None = None, limit: int = 50) -> list[int]:
-    """The ids of the jobs :func:`claim_batch` took."""
-    return claim_batch(state, worker, now=now, limit=limit)[1]
+    """Take up to ``limit`` due jobs for ``worker`` (two workers never get the same job); their ids."""
+    return claim_rows(state.db.session, state.models.DeskJob, worker, lease=lease(state), limit=limit, now=now)[1]
 
 
 def deliver(
@@ -57,7 +50,7 @@ def deliver(
     """
     models = state.models
     session = state.db.session
-    if not renew(state.db.session, models.DeskJob, job_id, token, lease(state)):
+    if not renew(session, models.DeskJob, job_id, token, lease(state)):
         return "lost"
 
     def load() -> tuple[Any, Any]:
@@ -175,14 +168,15 @@ def retry(state: ForumState, job_id: int) -> Any:
 
 def deliver_due(state: ForumState, connector: Connector, worker: str, *, limit: int | None = None) -> dict[str, int]:
     """Claim and deliver due jobs, a small batch at a time, until none are left; counts by outcome."""
-    counts = {"done": 0, "waiting": 0, "failed": 0, "lost": 0}
-    size = limit or batch_size(state)
-    while True:
-        token, taken = claim_batch(state, worker, limit=size)
-        for job_id in taken:
-            counts[deliver(state, connector, job_id, token=token)] += 1
-        if len(taken) < size:
-            return counts
+    done = drain(
+        state.db.session,
+        state.models.DeskJob,
+        worker,
+        lambda job_id, token: deliver(state, connector, job_id, token=token),
+        lease=lease(state),
+        limit=limit or batch_size(state),
+    )
+    return {"done": 0, "waiting": 0, "failed": 0, "lost": 0, **done}
 
 
 def queue_summary(state: ForumState) -> dict[str, int]:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,6 +49,25 @@ class OutgoingPost(Queued):
     plugin: Mapped[str] = mapped_column(sa.String(80), nullable=False, default="")
     url: Mapped[str] = mapped_column(sa.String(2000), nullable=False)
     payload: Mapped[str] = mapped_column(sa.Text, nullable=False, default="{}")
+
+
+def call_lease(timeout_seconds: float) -> dt.timedelta:
+    """How long a worker may hold a row whose call times out after ``timeout_seconds``: longer than any one call."""
+    return dt.timedelta(seconds=float(timeout_seconds) * 4 + 30)
+
+
+def drain(
+    session: Any, model: Any, worker: str, handle: Callable[[int, str], str], *, lease: dt.timedelta, limit: int
+) -> dict[str, int]:
+    """Claim due rows a batch at a time and ``handle(row_id, token)`` each, until none are left; counts by outcome."""
+    counts: dict[str, int] = {}
+    while True:
+        token, taken = claim_rows(session, model, worker, lease=lease, limit=limit)
+        for row_id in taken:
+            outcome = handle(row_id, token)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        if len(taken) < limit:
+            return counts
 
 
 def claim_rows(

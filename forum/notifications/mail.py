@@ -163,13 +163,11 @@ def _send_batch(state: ForumState, token: str, rows: list[Any]) -> dict[str, int
     return counts
 
 
-def _record(state: ForumState, row: Any, token: str, result: Exception | None) -> str:
-    """Record one notice's e-mail as sent, waiting for another try, or failed, while this worker holds it."""
+def _record(state: ForumState, row: Any, token: str, result: Exception) -> str:
+    """Record one notice's e-mail that did not go out: waiting for another try, or failed (sent ones go in bulk)."""
     N = state.models.Notification
     values: dict[str, Any]
-    if result is None:
-        outcome, values = "sent", {"email_state": "sent"}
-    elif isinstance(result, GiveUp) or row.email_attempts + 1 >= int(state.setting("FORUM_MAIL_MAX_ATTEMPTS")):
+    if isinstance(result, GiveUp) or row.email_attempts + 1 >= int(state.setting("FORUM_MAIL_MAX_ATTEMPTS")):
         log.warning("E-mail for notice %s given up: %s", row.id, result)
         outcome, values = "failed", {"email_state": "failed", "email_attempts": row.email_attempts + 1}
     else:
