@@ -129,6 +129,14 @@ def age_thread(app, thread_id, hours):
         db.session.commit()
 
 
+def hand_over(app, desk, thread_id, asker):
+    """The asker sends the thread to the IT team and one worker pass opens its ticket; the ticket's id."""
+    escalate_by_hand(app, thread_id, asker)
+    work(app)
+    (ticket_id,) = desk.tickets
+    return ticket_id
+
+
 def escalate_by_hand(app, thread_id, person):
     with app.app_context():
         state = get_state(app)
@@ -362,9 +370,7 @@ def test_agent_replies_and_resolution_come_back_and_the_asker_accepts_them(peopl
         reactions.set_favourite(
             get_state(app), forum_user(app, people.helper), posting.get_thread(get_state(app), thread_id, None), True
         )
-    escalate_by_hand(app, thread_id, people.asker)
-    work(app)
-    (ticket_id,) = desk.tickets
+    ticket_id = hand_over(app, desk, thread_id, people.asker)
     desk.set_status(ticket_id, "open")
     desk.reply(ticket_id, "We reinstalled the print driver on your laptop.\nPlease try again.")
     desk.set_status(ticket_id, "resolved")
@@ -406,9 +412,7 @@ def test_agent_replies_and_resolution_come_back_and_the_asker_accepts_them(peopl
 def test_not_solved_tells_the_desk_and_a_reopened_ticket_asks_again(people_factory, desk):
     app, client, people = people_factory(FORUM_DESK_CONNECTOR=desk, FORUM_DESK_POLL_SECONDS=0)
     thread_id = make_thread(app, people.asker)
-    escalate_by_hand(app, thread_id, people.asker)
-    work(app)
-    (ticket_id,) = desk.tickets
+    ticket_id = hand_over(app, desk, thread_id, people.asker)
     desk.set_status(ticket_id, "resolved")
     work(app)
     login(client, people.asker)
@@ -462,9 +466,7 @@ def signed(body: dict | str, message_id: str, when: dt.datetime | None = None, s
 def test_the_inbound_webhook_checks_signature_time_and_replays(desk_app, desk):
     app, client, people = desk_app
     thread_id = make_thread(app, people.asker)
-    escalate_by_hand(app, thread_id, people.asker)
-    work(app)
-    (ticket_id,) = desk.tickets
+    ticket_id = hand_over(app, desk, thread_id, people.asker)
     desk.reply(ticket_id, "On it.")
     url = f"{PREFIX}/desk/webhook"
 
@@ -520,9 +522,7 @@ def test_plugins_hear_events_after_commit_and_one_broken_plugin_stops_nothing(pe
     )
     assert response.status_code == 302
     thread_id = int(response.headers["Location"].split("/t/")[1].split("/")[0])
-    escalate_by_hand(app, thread_id, people.asker)
-    work(app)
-    (ticket_id,) = desk.tickets
+    ticket_id = hand_over(app, desk, thread_id, people.asker)
     desk.set_status(ticket_id, "resolved")
     work(app)
     names = [e.name for e in recorder.events]
@@ -621,9 +621,7 @@ def test_a_connector_missing_a_required_method_fails_at_load_naming_it(people_fa
 def test_the_inbound_webhook_refuses_odd_messages_plainly_and_keeps_nothing_of_them(desk_app, desk):
     app, client, people = desk_app
     thread_id = make_thread(app, people.asker)
-    escalate_by_hand(app, thread_id, people.asker)
-    work(app)
-    (ticket_id,) = desk.tickets
+    ticket_id = hand_over(app, desk, thread_id, people.asker)
     url = f"{PREFIX}/desk/webhook"
 
     huge = client.post(url, data=b"x" * (300 * 1024), headers={"content-type": "application/json"})
@@ -657,9 +655,7 @@ def test_a_ticket_change_with_a_very_long_id_shows_once(desk_app, desk):
 
     app, client, people = desk_app
     thread_id = make_thread(app, people.asker)
-    escalate_by_hand(app, thread_id, people.asker)
-    work(app)
-    (ticket_id,) = desk.tickets
+    ticket_id = hand_over(app, desk, thread_id, people.asker)
     change = TicketChange(
         ticket_id=ticket_id, change_id="c" * 400, kind="reply", at=dt.datetime(2026, 1, 1), text="We fixed it."
     )
