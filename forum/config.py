@@ -97,6 +97,9 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_BAR_LOGIN_LINK": True,
     #: Seconds during which people can undo deleting their own post, as mail apps let them.
     "FORUM_UNDO_SECONDS": 600,
+    #: Whether the forum turns dark when the person's system is in dark mode. Turn it off when your layout
+    #: stays light, so the forum does not sit dark inside a light page.
+    "FORUM_DARK_MODE": True,
     #: The Content-Security-Policy sent with forum pages. ``None`` sends none (the host sets its own).
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
 
@@ -103,3 +104,40 @@ def render_markdown(source: str) -> str:
 def plain_text(source: str) -> str:
     """The post exactly as typed, every character escaped: nothing in it can be markup."""
     return f'<pre class="plain-text">{escape(source)}</pre>\n'
+
+
+#: "@ana" or "@ana.lopez" in running text (not in an e-mail address or a web address).
+MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9][\w.\-]{0,59})")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_NO_MENTIONS_IN = frozenset({"a", "code", "pre"})
+
+
+def mention_handles(source: str) -> set[str]:
+    """The lower-cased handles a text mentions."""
+    return {m.group(1).rstrip(".-").lower() for m in MENTION.finditer(source)}
+
+
+def link_mentions(html: str, profiles: dict[str, str]) -> str:
+    """Turn each ``@handle`` of a known person into a link to ``profiles[handle]``, outside links and code."""
+    if not profiles:
+        return html
+    depth = 0
+    parts = _TAG_OR_TEXT.split(html)
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(None, 1)[0].rstrip(">").lower() if len(part) > 2 else ""
+            if name in _NO_MENTIONS_IN:
+                depth += -1 if part.startswith("</") else 1
+            continue
+        if depth == 0 and "@" in part:
+            parts[i] = MENTION.sub(partial(_mention_link, profiles), part)
+    return "".join(parts)
+
+
+def _mention_link(profiles: dict[str, str], match: re.Match[str]) -> str:
+    handle = match.group(1).rstrip(".-")
+    url = profiles.get(handle.lower())
+    if url is None:
+        return match.group(0)
+    rest = match.group(1)[len(handle) :]
+    return f'<a class="mention" href="{escape(url)}">@{escape(handle)}</a>{escape(rest)}'

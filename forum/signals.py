@@ -31,6 +31,9 @@ answer_unaccepted = _signals.signal("forum-answer-unaccepted")
 post_shared = _signals.signal("forum-post-shared")
 #: A signed-in person arrived through someone's shared link for the first time. ``share`` and ``visitor``.
 share_visited = _signals.signal("forum-share-visited")
+#: A reader said whether an answer was easy to follow. ``post``, ``user`` (the reader), ``verdict`` ("easy",
+#: "technical", or None when taken back).
+answer_rated = _signals.signal("forum-answer-rated")
 #: A thread was handed to the IT team. ``thread``, ``escalation``, ``user`` (who asked; None when automatic).
 thread_escalated = _signals.signal("forum-thread-escalated")
 #: The desk's ticket for a thread changed. ``thread``, ``escalation``, ``change`` (a plugin_api.desk.TicketChange).

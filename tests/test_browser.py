@@ -274,7 +274,9 @@ def test_a_like_after_signing_out_in_another_tab_goes_to_the_login_page_and_back
 
 def focused(page: Any) -> str:
     """The text of the control that has keyboard focus ("" when focus fell back to the page itself)."""
-    script = "(e => e && e.matches('button, a[href], input, select, textarea') ? e.textContent : '')(document.activeElement)"
+    script = (
+        "(e => e && e.matches('button, a[href], input, select, textarea') ? e.textContent : '')(document.activeElement)"
+    )
     return str(page.evaluate(script))
 
 
@@ -496,7 +498,9 @@ def test_on_a_touch_screen_every_button_on_a_thread_is_at_least_44_px(demo, brow
         context.close()
 
 
-@pytest.mark.parametrize("path", ["/desk", "/community/admin/suggestions", "/community/admin/desk", "/community/points"])
+@pytest.mark.parametrize(
+    "path", ["/desk", "/community/admin/suggestions", "/community/admin/desk", "/community/points"]
+)
 def test_agent_pages_do_not_scroll_sideways_on_a_phone(demo, browser, path):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     try:

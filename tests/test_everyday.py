@@ -60,9 +60,10 @@ def test_badge_notices_thank_people_only_for_helping(app, client, people):
     assert badge_words(by_slug["solved-it"]).endswith("Thank you for helping!")
     make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
     login(client, people.asker)
-    assert "You earned the First question badge: Asked a first question. Well done!" in client.get(
-        f"{PREFIX}/notifications"
-    ).text
+    assert (
+        "You earned the First question badge: Asked a first question. Well done!"
+        in client.get(f"{PREFIX}/notifications").text
+    )
 
 
 def test_a_finished_announcement_offers_nothing_to_report(app, client, people):
@@ -141,7 +142,9 @@ def test_deleting_asks_first_and_the_author_can_undo_for_a_while(app, client, pe
     assert post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/undo-delete", {}).status_code == 403
     login(client, people.helper)
     with app.app_context():
-        db.session.execute(db.text("UPDATE forum_post SET deleted_at = :t WHERE id = 2"), {"t": utcnow().replace(year=2020)})
+        db.session.execute(
+            db.text("UPDATE forum_post SET deleted_at = :t WHERE id = 2"), {"t": utcnow().replace(year=2020)}
+        )
         db.session.commit()
     late = post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/undo-delete", {})
     assert late.status_code == 403 and "too late to undo" in late.text

@@ -19,9 +19,7 @@ _HOST_TOKEN = re.compile(r'id="portal-search"[^>]*>\s*<input type="hidden" name=
 
 @pytest.fixture
 def token_host(people_factory):
-    return people_factory(
-        csrf_protect=True, templates={"host_layout.html": TOKEN_LAYOUT}, FORUM_GUEST_CACHE_SECONDS=60
-    )
+    return people_factory(csrf_protect=True, templates={"host_layout.html": TOKEN_LAYOUT}, FORUM_GUEST_CACHE_SECONDS=60)
 
 
 def test_a_host_token_in_the_layout_is_never_kept_and_shown_to_another_guest(token_host):

@@ -121,8 +121,11 @@ def test_the_checker_sees_a_circle_when_there_is_one() -> None:
 
 def test_the_plugin_api_imports_nothing_of_the_forum() -> None:
     graph = import_graph()
-    assert {name: sorted(t for t in targets if t.startswith("forum")) for name, targets in graph.items() if
-            name.startswith("plugin_api") and any(t.startswith("forum") for t in targets)} == {}
+    assert {
+        name: sorted(t for t in targets if t.startswith("forum"))
+        for name, targets in graph.items()
+        if name.startswith("plugin_api") and any(t.startswith("forum") for t in targets)
+    } == {}
 
 
 def test_forum_has_a_small_top_level() -> None:

@@ -37,7 +37,12 @@ def test_a_guest_who_reaches_the_ask_form_is_asked_to_sign_in_and_nothing_is_pos
     token = csrf_token(client, f"{PREFIX}/ask")
     response = client.post(
         f"{PREFIX}/ask",
-        data={"csrf_token": token, "category_id": "1", "title": "Printer on floor 3 is offline", "body": "It says offline."},
+        data={
+            "csrf_token": token,
+            "category_id": "1",
+            "title": "Printer on floor 3 is offline",
+            "body": "It says offline.",
+        },
     )
     assert response.status_code == 401
     assert "Please sign in first" in response.text
@@ -78,7 +83,12 @@ def test_signed_in_people_still_post_when_login_is_disabled(open_app: Flask, peo
     token = csrf_token(client, f"{PREFIX}/ask")
     response = client.post(
         f"{PREFIX}/ask",
-        data={"csrf_token": token, "category_id": "1", "title": "Printer on floor 3 is offline", "body": "It says offline."},
+        data={
+            "csrf_token": token,
+            "category_id": "1",
+            "title": "Printer on floor 3 is offline",
+            "body": "It says offline.",
+        },
     )
     assert response.status_code == 302
     assert _count(open_app, "forum_thread") == 1

@@ -45,6 +45,10 @@ def connect(app: Flask) -> None:
     def deleted(sender: Any, post: Post, deleted: bool, **_: Any) -> None:
         awards.on_deleted(state, post, deleted)
 
+    def rated(sender: Any, post: Post, verdict: str | None, **_: Any) -> None:
+        if verdict == "easy":
+            awards._settle(state, {post.author_id: {"clarity"}})
+
     signals.listen(
         app,
         [
@@ -54,6 +58,7 @@ def connect(app: Flask) -> None:
             (signals.answer_unaccepted, unaccepted),
             (signals.answer_created, answered),
             (signals.thread_created, asked),
+            (signals.answer_rated, rated),
             (signals.post_edited, edited),
             (signals.share_visited, visited),
             (signals.post_deleted, deleted),

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..models import utcnow
 from ..notifications.delivery import notify
 from ..state import ForumState
+from ..writing import clarity
 
 BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
 
@@ -226,6 +227,15 @@ DEFAULT_BADGES: tuple[BadgeRule, ...] = (
         "accepted_own",
     ),
     _rule("editor", "Editor", BRONZE, "Improved a post by editing it.", edits, 1, "edit"),
+    _rule(
+        "plain-speaker",
+        "Plain speaker",
+        SILVER,
+        "5 answers that readers found easy to follow.",
+        clarity.easy_answers,
+        5,
+        "clarity",
+    ),
 )
 
 
@@ -275,7 +285,7 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
 
 
 #: Triggers that mean someone else was helped: only badges earned through them say thank you.
-HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit"})
+HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit", "clarity"})
 
 
 def badge_words(rule: BadgeRule) -> str:

@@ -31,6 +31,7 @@ from .notifications import (
 from .search import Article, SearchDoc, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
 from .work import OutgoingPost, TaskLease
+from .writing import ClarityVote, GlossaryTerm
 
 if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
@@ -45,10 +46,12 @@ __all__ = [
     "Article",
     "BadgeAward",
     "Category",
+    "ClarityVote",
     "DeskJob",
     "Escalation",
     "Favourite",
     "Follow",
+    "GlossaryTerm",
     "Like",
     "MailDigest",
     "Member",
@@ -113,6 +116,8 @@ _AnnouncementUpdate = AnnouncementUpdate
 _AnnouncementPerson = AnnouncementPerson
 _TaskLease = TaskLease
 _OutgoingPost = OutgoingPost
+_GlossaryTerm = GlossaryTerm
+_ClarityVote = ClarityVote
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,8 @@ class Models:
     AnnouncementPerson: type[_AnnouncementPerson]
     TaskLease: type[_TaskLease]
     OutgoingPost: type[_OutgoingPost]
+    GlossaryTerm: type[_GlossaryTerm]
+    ClarityVote: type[_ClarityVote]
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -186,6 +193,8 @@ class Models:
             self.AnnouncementPerson.__table__,
             self.TaskLease.__table__,
             self.OutgoingPost.__table__,
+            self.GlossaryTerm.__table__,
+            self.ClarityVote.__table__,
         ]
 
 
@@ -341,6 +350,12 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
     )
     task_lease = model("ForumTaskLease", TaskLease)
     outgoing_post = model("ForumOutgoingPost", OutgoingPost)
+    glossary_term = model(
+        "ForumGlossaryTerm",
+        GlossaryTerm,
+        updated_by_id=key.mapped("forum_glossary_term", "updated_by_id", nullable=True, index=False),
+    )
+    clarity_vote = model("ForumClarityVote", ClarityVote, user_id=key.mapped("forum_clarity_vote", "user_id"))
     models = Models(
         Category=category,
         Tag=tag,
@@ -371,6 +386,8 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         AnnouncementPerson=announcement_person,
         TaskLease=task_lease,
         OutgoingPost=outgoing_post,
+        GlossaryTerm=glossary_term,
+        ClarityVote=clarity_vote,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..errors import ForumError, NotFound
+from ..markup import mention_handles
 from ..models import Thread, affected, utcnow
 from .following import muted_for
 
@@ -58,7 +58,6 @@ CHANNELS = {
     "digest": "In the portal and in a daily e-mail",
     "off": "Off",
 }
-MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9][\w.\-]{0,59})")
 
 
 def mail_enabled(state: ForumState) -> bool:
@@ -176,7 +175,7 @@ def notify_grouped(
 
 def mentioned(state: ForumState, text: str) -> dict[str, ForumUser]:
     """The people a post mentions with @handle, by handle, in one query (none for plain text)."""
-    handles = {m.group(1).rstrip(".-").lower() for m in MENTION.finditer(text)}
+    handles = mention_handles(text)
     return state.users.find_by_handles(handles) if handles else {}
 
 

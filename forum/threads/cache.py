@@ -2,15 +2,15 @@
 
 Most of a thread page is the same for everyone who reads it, and rendering fifty answers costs far
 more than reading them. So each worker process keeps a thread's rendered timeline and post cards,
-keyed by the thread's ``version``. Every change to a thread, its posts, revisions, likes, shares,
-keywords, timeline or escalation raises that number in the same transaction (:func:`watch` sees changes made
-through the ORM, :func:`touch` is called beside the few bulk statements), so a kept part is only
-used while it is still right, in every process.
+keyed by the thread's ``version``. Every change to a thread, its posts, revisions, likes, readers'
+ratings, shares, keywords, timeline or escalation raises that number in the same transaction
+(:func:`watch` sees changes made through the ORM, :func:`touch` is called beside the few bulk
+statements), so a kept part is only used while it is still right, in every process.
 
 The buttons under a post depend on who is looking. Posts are rendered once per kind of reader (a
-guest; or someone's roles, which posts are theirs and which they liked), with a slot where the
-reader's CSRF token goes in when the page is sent, so readers who see the same buttons share one
-rendering. People's names and levels, and times like "5 minutes ago", may lag by
+guest; or someone's roles, which posts are theirs, which they liked and how they rated them), with
+a slot where the reader's CSRF token goes in when the page is sent, so readers who see the same
+buttons share one rendering. People's names and levels, and times like "5 minutes ago", may lag by
 ``FORUM_THREAD_CACHE_SECONDS``.
 """
 
@@ -93,7 +93,11 @@ def key(thread: Thread, page: int, per_page: int, viewer: ForumUser | None) -> t
 
 
 def reader_kind(
-    viewer: ForumUser | None, thread: Thread, authors: dict[int, Any], liked: Iterable[int]
+    viewer: ForumUser | None,
+    thread: Thread,
+    authors: dict[int, Any],
+    liked: Iterable[int],
+    rated: Iterable[tuple[int, str]] = (),
 ) -> tuple[Any, ...]:
     """Everything about the reader that changes how the posts on a page look."""
     if viewer is None:
@@ -105,6 +109,7 @@ def reader_kind(
         viewer.id == thread.author_id,
         frozenset(post_id for post_id, author_id in authors.items() if author_id == viewer.id),
         frozenset(post_id for post_id in liked if post_id in authors),
+        frozenset(mark for mark in rated if mark[0] in authors),
     )
 
 
@@ -143,7 +148,7 @@ def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:
                 threads.add(obj.thread_id)
             elif isinstance(obj, m.Escalation) and obj in session.new:  # kept parts only know "handed or not"
                 threads.add(obj.thread_id)
-            elif isinstance(obj, (m.PostRevision, m.Like)):
+            elif isinstance(obj, (m.PostRevision, m.Like, m.ClarityVote)):
                 post = session.get(m.Post, obj.post_id) if obj.post_id is not None else None
                 threads.add(post.thread_id if post is not None else None)
             elif isinstance(obj, m.ShareVisit):

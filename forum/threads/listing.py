@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager
 from .. import members
 from ..errors import NotFound
 from ..models import get_row
+from ..writing import clarity as clarity_votes
 from . import reactions, sharing
 
 if TYPE_CHECKING:
@@ -98,6 +99,10 @@ class PostReactions:
     liked: set[int]
     likers: dict[int, list[Any]]
     users: dict[Any, ForumUser]
+    #: The viewer's "easy to follow" or "too technical" verdicts, by post id.
+    clarity: dict[int, str] = field(default_factory=dict)
+    #: Readers' verdict counts by post id, for the answers' authors and the IT team to see.
+    clarity_counts: dict[int, clarity_votes.Counts] = field(default_factory=dict)
 
     def likers_text(self, post: Post) -> str:
         """ "Liked by Ana, Ben and 3 others", for hover and tap."""
@@ -119,8 +124,16 @@ def post_reactions(
     post_ids = [p.id for p in posts]
     likers = reactions.first_likers(state, post_ids)
     people = [*also_people, *(p.author_id for p in posts), *(u for ids in likers.values() for u in ids)]
+    answer_ids = [p.id for p in posts if not p.is_question]
+    shown_counts = [
+        p.id for p in posts if not p.is_question and viewer and (viewer.is_agent or viewer.id == p.author_id)
+    ]
     return PostReactions(
-        liked=reactions.liked_by(state, viewer, post_ids), likers=likers, users=members.people(state, people)
+        liked=reactions.liked_by(state, viewer, post_ids),
+        likers=likers,
+        users=members.people(state, people),
+        clarity=clarity_votes.mine(state, viewer, answer_ids),
+        clarity_counts=clarity_votes.counts(state, shown_counts),
     )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
 from .. import signals
 from ..errors import ForumError, NotAllowed, NotFound
-from ..markup import render_markdown
+from ..markup import link_mentions, mention_handles, render_markdown
 from ..models import Post, Thread, get_row, utcnow
 from ..search import engine as search
 from . import cache as thread_cache
@@ -141,7 +142,7 @@ def create_thread(
         author_id=author.id,
         is_question=True,
         body_source=clean_body,
-        body_html=render_markdown(clean_body),
+        body_html=body_html(state, clean_body),
         created_at=now,
     )
     session.add(post)
@@ -151,6 +152,15 @@ def create_thread(
     session.commit()
     signals.send(signals.thread_created, thread=thread, post=post)
     return thread
+
+
+def body_html(state: ForumState, source: str) -> str:
+    """What a post shows: its Markdown, sanitised, with each @mention of a member linked to their profile."""
+    handles = mention_handles(source)
+    people = state.users.find_by_handles(handles) if handles else {}
+    prefix = str(state.config.get("FORUM_URL_PREFIX") or "").rstrip("/")
+    profiles = {handle: f"{prefix}/u/{quote(str(person.id), safe='')}" for handle, person in people.items()}
+    return link_mentions(render_markdown(source), profiles)
 
 
 def get_thread(state: ForumState, thread_id: Any, viewer: ForumUser | None) -> Thread:
@@ -184,7 +194,7 @@ def add_answer(state: ForumState, author: ForumUser, thread: Thread, body: str) 
         author_id=author.id,
         is_question=False,
         body_source=clean_body,
-        body_html=render_markdown(clean_body),
+        body_html=body_html(state, clean_body),
         created_at=now,
     )
     session = state.db.session
@@ -242,7 +252,7 @@ def edit_post(
         state.db.session.commit()
         return post
     post.body_source = clean_body
-    post.body_html = render_markdown(clean_body)
+    post.body_html = body_html(state, clean_body)
     post.edited_at = utcnow()
     revision = _revision(state, post, editor, new_title)
     state.db.session.flush()

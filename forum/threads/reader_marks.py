@@ -20,6 +20,8 @@ class ReaderMarks:
     """The reader's own marks on one thread (a guest has none)."""
 
     liked: frozenset[int] = frozenset()
+    #: (post id, "easy" or "technical") for the answers this reader rated.
+    rated: frozenset[tuple[int, str]] = frozenset()
     favourite: bool = False
     follow_level: str = "normal"
 
@@ -34,6 +36,7 @@ def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | Non
     assert row is not None  # visible() said "not found" otherwise
     return thread, ReaderMarks(
         liked=frozenset(int(i) for i in (row.liked or "").split(",") if i),
+        rated=frozenset((int(i), v) for i, _, v in (p.partition(":") for p in (row.rated or "").split(",") if p)),
         favourite=bool(row.favourite),
         follow_level=row.follow or "normal",
     )
@@ -45,9 +48,16 @@ def _query(state: ForumState) -> sa.Select[Any]:
     user_id: sa.BindParameter[Any] = sa.bindparam("user_id")
     thread_id: sa.BindParameter[Any] = sa.bindparam("thread_id")
     liked = reactions.liked_in_thread(state, user_id, thread_id).subquery()
+    Vote, Post = state.models.ClarityVote, state.models.Post
+    rated = (
+        sa.select(sa.func.aggregate_strings(sa.cast(Vote.post_id, sa.String) + ":" + Vote.verdict, ","))
+        .join(Post, Post.id == Vote.post_id)
+        .where(Vote.user_id == user_id, Post.thread_id == thread_id)
+    )
     return sa.select(
         Thread,
         sa.select(sa.func.aggregate_strings(sa.cast(liked.c.post_id, sa.String), ",")).scalar_subquery().label("liked"),
+        rated.scalar_subquery().label("rated"),
         reactions.saved(state, user_id, thread_id).label("favourite"),
         following.chosen_level(state, user_id, "thread", thread_id).scalar_subquery().label("follow"),
     ).where(Thread.id == thread_id)

@@ -17,6 +17,7 @@ from . import (  # noqa: E402
     search,
     threads,
     timelines,
+    writing,
 )
 from .blueprint import blueprint
 

@@ -48,3 +48,10 @@ class ArticleForm(FlaskForm):
     title = StringField("Title")
     category_id = SelectField("Category", coerce=str)
     body = TextAreaField("Article")
+
+
+class GlossaryForm(FlaskForm):
+    """One glossary term and the plain words to offer instead."""
+
+    term = StringField("Word or phrase to look out for")
+    plain = StringField("Plain words to use instead, or what it means")

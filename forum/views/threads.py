@@ -149,7 +149,7 @@ def _thread_parts(
         parts = _keep_parts(view, person)
         if cache is not None:
             cache.put(key, parts)
-    kind = thread_cache.reader_kind(person, found, parts.authors, marks.liked)
+    kind = thread_cache.reader_kind(person, found, parts.authors, marks.liked, marks.rated)
     posts = parts.posts.get(kind)
     if posts is None:
         view = view or listing.thread_page(state(), found, page=page, viewer=person)

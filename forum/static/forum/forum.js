@@ -78,6 +78,209 @@
     if (menu && window.matchMedia("(min-width: 700px)").matches) { menu.open = true; }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { reveal(document); label(document); openMenuWhenWide(); });
-  document.addEventListener("htmx:load", function (event) { reveal(event.target); });
+  /* The formatting toolbar: Markdown around the selection, then back to the text with the same selection. */
+  function edit(area, kind) {
+    var start = area.selectionStart, end = area.selectionEnd, text = area.value;
+    var picked = text.slice(start, end);
+    var lineStart = text.lastIndexOf("\n", start - 1) + 1;
+    var out, selectFrom, selectTo;
+    if (kind === "bold") {
+      out = "**" + (picked || "bold text") + "**";
+      selectFrom = start + 2; selectTo = selectFrom + (picked || "bold text").length;
+    } else if (kind === "link") {
+      out = "[" + (picked || "link text") + "](https://)";
+      selectFrom = start + out.length - 9; selectTo = start + out.length - 1;
+    } else if (kind === "code") {
+      out = picked.indexOf("\n") >= 0 ? "```\n" + picked + "\n```" : "`" + (picked || "code") + "`";
+      selectFrom = start + (picked.indexOf("\n") >= 0 ? 4 : 1); selectTo = selectFrom + (picked || "code").length;
+    } else {
+      start = lineStart;
+      var lines = text.slice(lineStart, end).split("\n");
+      out = lines.map(function (line, i) { return (kind === "steps" ? (i + 1) + ". " : "- ") + line; }).join("\n");
+      selectFrom = selectTo = start + out.length;
+    }
+    area.focus();
+    area.setRangeText(out, start, end, "end");
+    area.setSelectionRange(selectFrom, selectTo);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-md]");
+    var bar = button && button.closest("[data-toolbar]");
+    var area = bar && document.getElementById(bar.getAttribute("data-toolbar"));
+    if (area) { edit(area, button.getAttribute("data-md")); }
+  });
+  function showToolbars(root) {
+    root.querySelectorAll("[data-toolbar][hidden]").forEach(function (bar) { bar.hidden = false; });
+  }
+
+  /* Drafts: what someone is writing is kept in this browser until it is posted, so a reload or a lost
+     connection loses nothing. */
+  var DRAFT_DAYS = 7;
+  function store() { try { return window.localStorage; } catch (e) { return null; } }
+  function draftKey(form) { return "forum-draft:" + form.getAttribute("data-draft"); }
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.querySelectorAll("textarea[name], input[type=text][name]"), function (f) { return f.name !== "q"; });
+  }
+  function saveDraft(form) {
+    var s = store();
+    if (!s) { return; }
+    var values = {}, any = false;
+    draftFields(form).forEach(function (f) { values[f.name] = f.value; any = any || f.value.trim() !== ""; });
+    try {
+      if (any) { s.setItem(draftKey(form), JSON.stringify({ saved: Date.now(), values: values })); } else { s.removeItem(draftKey(form)); }
+    } catch (e) { /* storage full: the text is still on the page */ }
+  }
+  function dropDraft(key) { var s = store(); if (s) { s.removeItem(key); } }
+  function restoreDrafts(root) {
+    var s = store();
+    if (!s) { return; }
+    var sent = null;
+    try { sent = window.sessionStorage.getItem("forum-draft-sent"); window.sessionStorage.removeItem("forum-draft-sent"); } catch (e) { sent = null; }
+    if (sent && !root.querySelector("form[data-draft='" + sent.replace("forum-draft:", "") + "']")) { dropDraft(sent); }
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      var kept = null;
+      try { kept = JSON.parse(s.getItem(draftKey(form)) || "null"); } catch (e) { kept = null; }
+      if (!kept || !kept.values || Date.now() - kept.saved > DRAFT_DAYS * 864e5) { dropDraft(draftKey(form)); return; }
+      var fields = draftFields(form);
+      if (fields.some(function (f) { return f.value.trim() !== ""; })) { return; }
+      fields.forEach(function (f) { if (typeof kept.values[f.name] === "string") { f.value = kept.values[f.name]; } });
+      var note = document.createElement("p");
+      note.className = "draft-note";
+      note.setAttribute("role", "status");
+      note.textContent = "We kept what you were writing here. ";
+      var again = document.createElement("button");
+      again.type = "button";
+      again.className = "link";
+      again.textContent = "Start again";
+      again.addEventListener("click", function () {
+        fields.forEach(function (f) { f.value = ""; });
+        dropDraft(draftKey(form));
+        note.textContent = "Cleared. You can start again.";
+        (fields[0] || form).focus();
+      });
+      note.appendChild(again);
+      form.insertBefore(note, form.firstChild);
+    });
+  }
+  var draftTimer = null;
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-draft]");
+    if (!form) { return; }
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(function () { saveDraft(form); }, 300);
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-draft]");
+    if (!form) { return; }
+    saveDraft(form);
+    try { window.sessionStorage.setItem("forum-draft-sent", draftKey(form)); } catch (e) { /* nothing to mark */ }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (form && form.matches && form.matches("form[data-draft]") && event.detail.successful) {
+      dropDraft(draftKey(form));
+      try { window.sessionStorage.removeItem("forum-draft-sent"); } catch (e) { /* nothing marked */ }
+    }
+  });
+
+  /* @mentions: typing @ and two letters lists matching people (a listbox the arrow keys move through). */
+  var mention = { area: null, list: null, items: [], active: -1, timer: null, asked: 0 };
+  function mentionWord(area) {
+    var before = area.value.slice(0, area.selectionStart);
+    var found = /(?:^|[^\w@\/])@([\w.\-]{2,30})$/.exec(before);
+    return found ? found[1] : null;
+  }
+  function closeMentions() {
+    if (mention.list) { mention.list.hidden = true; mention.list.textContent = ""; }
+    if (mention.area) { mention.area.removeAttribute("aria-activedescendant"); }
+    mention.items = []; mention.active = -1;
+  }
+  function highlight(i) {
+    mention.items.forEach(function (li, n) { li.setAttribute("aria-selected", n === i ? "true" : "false"); });
+    mention.active = i;
+    if (mention.items[i]) {
+      mention.area.setAttribute("aria-activedescendant", mention.items[i].id);
+      mention.items[i].scrollIntoView({ block: "nearest" });
+    }
+  }
+  function pick(i) {
+    var person = mention.items[i];
+    var area = mention.area;
+    if (!person || !area) { return; }
+    var word = mentionWord(area) || "";
+    var at = area.selectionStart - word.length - 1;
+    area.setRangeText("@" + person.getAttribute("data-handle") + " ", at, area.selectionStart, "end");
+    closeMentions();
+    say("#forum-live", person.getAttribute("data-name") + " mentioned.");
+    area.focus();
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function showPeople(area, people) {
+    var list = document.getElementById(area.getAttribute("aria-controls"));
+    if (!list) { return; }
+    mention.area = area; mention.list = list; list.textContent = ""; mention.items = [];
+    if (!people.length) { closeMentions(); return; }
+    people.forEach(function (p, i) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.id = list.id + "-" + i;
+      li.setAttribute("data-handle", p.handle);
+      li.setAttribute("data-name", p.name);
+      var face = document.createElement("span");
+      face.className = "avatar small c" + p.colour;
+      face.setAttribute("aria-hidden", "true");
+      if (p.avatar) { var img = document.createElement("img"); img.src = p.avatar; img.alt = ""; face.appendChild(img); } else { face.textContent = p.initials; }
+      var words = document.createElement("span");
+      words.textContent = p.name + " (@" + p.handle + ")";
+      li.appendChild(face); li.appendChild(words);
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(i); });
+      list.appendChild(li);
+      mention.items.push(li);
+    });
+    list.hidden = false;
+    highlight(0);
+    say("#forum-live", people.length + (people.length === 1 ? " person" : " people") + " found. Up and down arrows to choose, Enter to pick.");
+  }
+  document.addEventListener("input", function (event) {
+    var area = event.target;
+    if (!area.matches || !area.matches("textarea[data-mentions]")) { return; }
+    var word = mentionWord(area);
+    clearTimeout(mention.timer);
+    if (!word) { if (mention.area === area) { closeMentions(); } return; }
+    mention.timer = setTimeout(function () {
+      var ticket = ++mention.asked;
+      fetch(area.getAttribute("data-mentions") + "?q=" + encodeURIComponent(word), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (people) { if (ticket === mention.asked && mentionWord(area) === word) { showPeople(area, people); } })
+        .catch(function () { /* no list this time; typing goes on */ });
+    }, 200);
+  });
+  document.addEventListener("keydown", function (event) {
+    var area = event.target;
+    if (!area.matches || !area.matches("textarea[data-draft-field]")) { return; }
+    var open = mention.area === area && mention.items.length;
+    if (open && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      var n = mention.items.length;
+      highlight((mention.active + (event.key === "ArrowDown" ? 1 : n - 1)) % n);
+    } else if (open && (event.key === "Enter" || event.key === "Tab")) {
+      event.preventDefault();
+      pick(mention.active);
+    } else if (open && event.key === "Escape") {
+      event.preventDefault();
+      closeMentions();
+    } else if ((event.ctrlKey || event.metaKey) && (event.key === "b" || event.key === "k")) {
+      event.preventDefault();
+      edit(area, event.key === "b" ? "bold" : "link");
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    if (mention.area === event.target) { setTimeout(closeMentions, 150); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    reveal(document); label(document); openMenuWhenWide(); showToolbars(document); restoreDrafts(document);
+  });
+  document.addEventListener("htmx:load", function (event) { reveal(event.target); showToolbars(event.target); });
 })();
