@@ -12,6 +12,8 @@ from flask import Flask
 from forum import get_state
 from forum.gamification import levels
 from forum.gamification.rules import SUPERUSER
+from forum.notifications import announcements
+from forum.search import articles
 from forum.threads import posting, reactions, solutions
 from forum.threads.categories import slugify
 
@@ -588,7 +590,38 @@ def _seed(app: Flask, rng: random.Random) -> None:
         # The two trained superusers, as a desk would name them by hand.
         for username in ("sam", "rita"):
             levels.grant(state, people["dana"], people[username].id, SUPERUSER, lock=True)
+        _news(state, people["dana"], now)
         _speaker(app)
+
+
+def _news(state: Any, agent: Any, now: dt.datetime) -> None:
+    """What the IT team has told everyone: one planned maintenance, and one answer turned into an article."""
+    monday = (now + dt.timedelta(days=7 - now.weekday())).replace(hour=18, minute=0, second=0, microsecond=0)
+    announcements.publish(
+        state,
+        agent,
+        kind="maintenance",
+        title="E-mail is paused on Monday evening for an upgrade",
+        body="From 18:00 to 20:00 on Monday you cannot send or receive e-mail. Nothing is lost: "
+        "mail sent to you in that time arrives afterwards.",
+        services="Email",
+        severity="minor",
+        starts_at=monday,
+        ends_at=monday + dt.timedelta(hours=2),
+    )
+    Thread, Post = state.models.Thread, state.models.Post
+    solved = db.session.scalar(sa.select(Thread).where(Thread.accepted_post_id.is_not(None)).order_by(Thread.id))
+    if solved is not None:
+        draft = articles.promote(state, agent, db.session.get(Post, solved.accepted_post_id))
+        articles.save(
+            state,
+            agent,
+            title=draft.title,
+            body=draft.body_source,
+            category_id=draft.category_id,
+            publish=True,
+            article=draft,
+        )
 
 
 def _react(state: Any, people: dict[str, Any], thread_id: int, rng: random.Random) -> None:
