@@ -176,9 +176,13 @@
     saveDraft(form);
     try { window.sessionStorage.setItem("forum-draft-sent", draftKey(form)); } catch (e) { /* nothing to mark */ }
   });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail && event.detail.elt;
-    if (form && form.matches && form.matches("form[data-draft]") && event.detail.successful) {
+  /* Before the swap, while the form is still on the page (the swap replaces it, and a removed form's events
+     no longer reach the document). */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail && event.detail.requestConfig;
+    var form = config && config.elt;
+    var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
+    if (form && form.matches && form.matches("form[data-draft]") && status >= 200 && status < 300) {
       dropDraft(draftKey(form));
       try { window.sessionStorage.removeItem("forum-draft-sent"); } catch (e) { /* nothing marked */ }
     }
@@ -270,9 +274,9 @@
     } else if (open && event.key === "Escape") {
       event.preventDefault();
       closeMentions();
-    } else if ((event.ctrlKey || event.metaKey) && (event.key === "b" || event.key === "k")) {
+    } else if ((event.ctrlKey || event.metaKey) && /^[bk]$/i.test(event.key)) {
       event.preventDefault();
-      edit(area, event.key === "b" ? "bold" : "link");
+      edit(area, event.key.toLowerCase() === "b" ? "bold" : "link");
     }
   });
   document.addEventListener("focusout", function (event) {
