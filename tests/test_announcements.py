@@ -126,8 +126,8 @@ def test_updates_reach_subscribers_and_affected_people_who_are_counted(app, clie
         follow_redirects=True,
     )
     assert "Update posted." in page.text and "A certificate expired." in page.text
-    assert notices(app, people.asker, "announcement_update") == ["Identified: Email is down for everyone"]
-    assert notices(app, people.helper, "announcement_update") == ["Identified: Email is down for everyone"]
+    assert notices(app, people.asker, "announcement_update") == ["Update on “Email is down for everyone”: Identified."]
+    assert notices(app, people.helper, "announcement_update") == ["Update on “Email is down for everyone”: Identified."]
     assert notices(app, people.admin, "announcement_update") == []
     assert notices(app, people.agent, "announcement_update") == []
     bad = post_form(client, f"{PREFIX}/announcements/1", f"{PREFIX}/announcements/1/me", {"choice": "explode"})

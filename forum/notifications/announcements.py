@@ -251,13 +251,18 @@ def add_update(
         state,
         people,
         "announcement_update",
-        f"{clean_status}: {announcement.title}",
+        update_words(clean_status, announcement.title),
         actor=actor,
         announcement_id=announcement.id,
     )
     session.commit()
     signals.send(signals.announcement_updated, announcement=announcement, update=update, user=actor)
     return update
+
+
+def update_words(status: str, title: str) -> str:
+    """The notice of an update: the title first, then where things stand ("Fixed: VPN is down" reads as nonsense)."""
+    return f"Update on “{title}”: {status}."
 
 
 def updates(state: ForumState, announcement: Announcement) -> list[Any]:
