@@ -1,6 +1,6 @@
 """axe-core on every page, for a guest, a member and an agent, at 360 and 1280 px, in light and dark mode: in the
 demo portal and in a host portal whose layout has its own <header>, <nav>, <main> and <footer>, CSRFProtect and an
-inline script. Any WCAG 2.2 A/AA violation, or any of axe's best practices, fails."""
+inline script. Any WCAG 2.2 A/AA violation, any of axe's best practices, or a page that scrolls sideways fails."""
 
 from __future__ import annotations
 
@@ -170,6 +170,9 @@ def test_every_page_passes_axe_at_both_widths_in_light_and_dark(request, browser
                 assert page.evaluate("document.documentElement.dataset.hostScript") == "ran"
             for width, height in ((360, 740), (1280, 900)):
                 page.set_viewport_size({"width": width, "height": height})
+                sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                if sideways > 0:
+                    problems.append(f"{name} {width}px: the page scrolls sideways by {sideways} px")
                 for scheme in ("light", "dark"):
                     page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
                     checked += 1

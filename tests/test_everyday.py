@@ -170,3 +170,32 @@ def test_the_standalone_layout_has_its_own_main_and_banner(people_factory):
     page = client.get(f"{PREFIX}/").text
     assert page.count("<main") == 1 and '<main id="forum-main"' in page
     assert page.count("<header") == 1 and '<header class="forum-bar">' in page
+
+
+def _bar(page: str) -> str:
+    """The forum bar's menu, as words."""
+    menu = re.search(r'<nav aria-label="Community">(.*?)</nav>', page, re.S).group(1)
+    return " | ".join(w.strip() for w in re.findall(r">([^<>]+)</a>", menu) if w.strip())
+
+
+def test_the_menu_names_announcements_and_the_it_teams_pages_as_their_pages_do(people_factory):
+    quiet_app, quiet_client, _ = people_factory(FORUM_BAR_LOGIN_LINK=False)
+    assert "Log in" not in _bar(quiet_client.get(f"{PREFIX}/").text)  # the portal's own bar has one
+    app, client, people = people_factory()  # the same database, emptied again
+    guest_bar = _bar(client.get(f"{PREFIX}/").text)
+    assert "Announcements" in guest_bar and guest_bar.count("Log in") == 1
+    login(client, people.agent)
+    agent_bar = _bar(client.get(f"{PREFIX}/").text)
+    for name in ("What suggestions achieve", "Too technical", "Glossary", "IT team connection"):
+        assert name in agent_bar
+        heading = {
+            "What suggestions achieve": "/admin/suggestions",
+            "Too technical": "/admin/too-technical",
+            "Glossary": "/admin/glossary",
+            "IT team connection": "/admin/desk",
+        }[name]
+        assert client.get(f"{PREFIX}{heading}").status_code == 200
+    for old in ("Desk numbers", "Service desk", "Help desk"):
+        assert old not in agent_bar
+    login(client, people.helper)
+    assert "Glossary" not in _bar(client.get(f"{PREFIX}/").text)
