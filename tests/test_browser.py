@@ -480,14 +480,15 @@ def test_the_bell_counts_up_without_a_reload_and_an_outage_banner_can_be_hidden(
         agent_context.close()
 
 
-def test_on_a_touch_screen_every_button_on_a_thread_is_at_least_44_px(demo, browser):
+def test_on_a_touch_screen_every_control_on_a_thread_is_at_least_44_px(demo, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
     try:
         page = context.new_page()
         url, page = _thread_with_answer(page, browser, demo, "Docking station does not charge the laptop")
         small = page.evaluate(
-            """() => [...document.querySelectorAll('#forum-root button, #forum-root .button, #forum-root a.link')]
+            """() => [...document.querySelectorAll('#forum-root button, #forum-root .button, #forum-root a, #forum-root summary')]
                 .filter(e => e.offsetParent !== null)
+                .filter(e => !e.closest('.post-text, .byline, p'))  // links in running text
                 .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])
                 .filter(([, r]) => r.width < 44 || r.height < 44)
                 .map(([t, r]) => `${t}: ${Math.round(r.width)}x${Math.round(r.height)}`)"""
