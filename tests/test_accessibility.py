@@ -37,6 +37,10 @@ body { margin: 0; font-family: sans-serif; background: #fff; color: #1b1f24; }
 </body></html>"""
 
 
+#: The forum's background in each colour scheme (it follows the system's dark mode).
+BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(13, 17, 23)"}
+
+
 def _fill_host(app: Any) -> dict[str, Any]:
     """The host's people and a little of everything: threads, answers, a solved one, an announcement, an article."""
     from hostapp import Member, db
@@ -175,6 +179,10 @@ def test_every_page_passes_axe_at_both_widths_in_light_and_dark(request, browser
                     problems.append(f"{name} {width}px: the page scrolls sideways by {sideways} px")
                 for scheme in ("light", "dark"):
                     page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+                    background = page.evaluate(
+                        "getComputedStyle(document.getElementById('forum-root')).backgroundColor"
+                    )
+                    assert background == BACKGROUND[scheme], (name, scheme, background)
                     checked += 1
                     for v in violations(page, source):
                         problems.append(f"{name} {width}px {scheme}: {v['id']} ({v['help']}) {v['nodes']}")

@@ -281,3 +281,23 @@ def test_the_everyday_flow_on_a_phone_with_the_keyboard_alone(demo, browser):
     finally:
         asker.close()
         helper.close()
+
+
+@pytest.mark.parametrize("motion, animation", [("reduce", "none"), ("no-preference", "forum-flash")])
+def test_a_new_answer_flashes_only_for_people_who_do_not_ask_for_less_motion(demo, browser, motion, animation):
+    context = browser.new_context(reduced_motion=motion, color_scheme="dark")
+    try:
+        page = context.new_page()
+        log_in(page, demo, "emma")
+        url = ask(page, demo, f"Calendar shows meetings an hour late ({motion})")
+        log_in(page, demo, "rita")
+        page.goto(url)
+        page.get_by_role("textbox", name="Your answer").fill("Check the time zone in Outlook's settings.")
+        page.get_by_role("button", name="Post your answer").click()
+        added = page.locator("#answers .post.answer.new-answer")
+        added.wait_for()
+        assert added.evaluate("e => getComputedStyle(e).animationName") == animation
+        root = page.locator("#forum-root")
+        assert root.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(13, 17, 23)"
+    finally:
+        context.close()

@@ -199,3 +199,13 @@ def test_the_menu_names_announcements_and_the_it_teams_pages_as_their_pages_do(p
         assert old not in agent_bar
     login(client, people.helper)
     assert "Glossary" not in _bar(client.get(f"{PREFIX}/").text)
+
+
+def test_dark_mode_follows_the_system_unless_the_host_turns_it_off(people_factory):
+    app, client, people = people_factory()
+    assert 'class="forum" id="forum-root"' in client.get(f"{PREFIX}/").text
+    css = client.get(f"{PREFIX}/static/forum/forum.css").text
+    assert "@media (prefers-color-scheme: dark)" in css and ".forum:not(.forum-light)" in css
+    assert "@media (prefers-reduced-motion: reduce)" in css
+    light_app, light_client, _ = people_factory(FORUM_DARK_MODE=False)
+    assert 'class="forum forum-light" id="forum-root"' in light_client.get(f"{PREFIX}/").text
