@@ -97,6 +97,29 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_BAR_LOGIN_LINK": True,
     #: Seconds during which people can undo deleting their own post, as mail apps let them.
     "FORUM_UNDO_SECONDS": 600,
+    #: Whether the rate limits below are counted (silences always hold). Hosts switch them off in their own tests.
+    "FORUM_RATE_LIMITS": True,
+    #: How much flags must weigh together before a post is hidden at once, pending review.
+    "FORUM_FLAG_HIDE_WEIGHT": 3,
+    #: What one flag weighs, by the flagger's level (0 Newcomer … 4 Champion); the IT team's flags weigh the most.
+    "FORUM_FLAG_WEIGHTS": {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, "agent": 3},
+    #: Rate limits per action and level, as "N per period" (several with ";"); the IT team has none. A dict here
+    #: overrides some of forum.moderation.limits.DEFAULT_LIMITS: {"answer": {0: "2 per 5 minutes"}}.
+    "FORUM_LIMITS": None,
+    #: Links a Newcomer may put in one post; images wait until they are Members.
+    "FORUM_NEWCOMER_MAX_LINKS": 2,
+    #: More links than this in one post (below Superuser) and it waits for a check instead of showing.
+    "FORUM_SPAM_MAX_LINKS": 8,
+    #: Patterns (regular expressions, case-insensitive) that send a post to the review queue.
+    "FORUM_SPAM_PATTERNS": (
+        r"\bcasino\b",
+        r"\bviagra\b",
+        r"\bcrypto(currency)? (giveaway|airdrop)\b",
+        r"\bbuy (cheap|now)\b.*https?://",
+        r"\b(earn|make) \$?\d+ (a|per) (day|hour)\b",
+    ),
+    #: Whether a new member's first post waits for a check before others see it.
+    "FORUM_REVIEW_FIRST_POSTS": False,
     #: Whether the forum turns dark when the person's system is in dark mode. Turn it off when your layout
     #: stays light, so the forum does not sit dark inside a light page.
     "FORUM_DARK_MODE": True,

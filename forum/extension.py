@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_limiter import Limiter
+
 from plugin_api import make_manager
 
 from .config import DEFAULTS
@@ -95,6 +97,7 @@ class Forum:
         from .views.common import csp_nonce
 
         connect(app)
+        app.extensions["forum"].limiter = _rate_limiter(app)
         thread_cache.watch()
         guest_cache.watch(app)
         escalation.connect(app)
@@ -116,3 +119,18 @@ class Forum:
         if self.db is None or self.user_model is None:
             raise RuntimeError("The forum has no database yet: pass db= and user_model= to Forum().")
         return build_models(self.db, self.user_model)
+
+
+def _rate_limiter(app: Flask) -> Limiter:
+    """Flask-Limiter with no limits of its own on routes: the forum counts actions through its storage, in memory
+    per process, or in Redis (``FORUM_REDIS_URL``) so every process and host shares the counts."""
+    url = app.config.get("FORUM_REDIS_URL")
+    prefix = app.config.get("FORUM_REDIS_PREFIX", "forum:")
+    return Limiter(
+        key_func=lambda: "forum",
+        app=app,
+        storage_uri=url or "memory://",
+        strategy="moving-window",
+        key_prefix=f"{prefix}limits",
+        headers_enabled=False,
+    )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import pluggy
+    from flask_limiter import Limiter
     from flask_sqlalchemy import SQLAlchemy
 
     from .extension import Forum
@@ -81,8 +82,16 @@ class ForumState:
     #: Active announcements for the banner, when this process must read them again, and the change number.
     _banners: tuple[float, int, list[Any]] | None = None
     _changes: ChangeCounter | None = None
+    #: Flask-Limiter, for its storage: the forum's rate limits count through it (see forum.moderation.limits).
+    limiter: Limiter | None = None
     #: Values worked out once per app: statements run on every page, fixed addresses (see :meth:`once`).
     _once: dict[Any, Any] = field(default_factory=dict)
+
+    def rate_limiter(self) -> Limiter:
+        """The app's Flask-Limiter (made by ``init_app``)."""
+        if self.limiter is None:
+            raise RuntimeError("The forum's rate limiter is made by Forum.init_app(app).")
+        return self.limiter
 
     def pool(self) -> ThreadPoolExecutor:
         """A few threads for calls that must not hold a page up (knowledge-base plugins)."""

@@ -45,3 +45,14 @@ def forum_outgoing(event: Any) -> list[Any]:
     The forum keeps them in its outbox and its workers send each once, retrying a service that is down;
     use it for anything that must not be lost (a chat post), instead of calling out from ``forum_event``.
     """
+
+
+@hookspec
+def forum_check_spam(author: Any, text: str, thread_id: int | None) -> str | None:
+    """Look at a new post before anyone sees it (Akismet, your own rules).
+
+    ``author`` is the forum's view of the person (``name``, ``email``, ``level``, ``is_agent``), ``text`` the
+    Markdown they typed, ``thread_id`` the question it answers (``None`` for a new question). Return a short reason
+    ("Akismet says spam") to hold the post for the review queue, or ``None`` to let it through. Keep it quick: it
+    runs while the person waits.
+    """

@@ -57,6 +57,8 @@ def create_app(
             "FORUM_BASE_TEMPLATE": "host_layout.html",
             # Tests read pages as guests right after changing them; the guest cache has tests of its own.
             "FORUM_GUEST_CACHE_SECONDS": 0,
+            # Tests post quickly as brand-new people, as many hosts' own tests do; the limits have tests of their own.
+            "FORUM_RATE_LIMITS": False,
             **config,
         }
     )

@@ -13,6 +13,7 @@ def test_a_thread_page_runs_the_same_number_of_queries_for_5_or_50_answers(app, 
     big = make_thread(
         app,
         people.asker,
+        title="Outlook will not open on the second laptop either",
         tags="vpn, home, wifi",
         answers=[(p, f"b{i}") for i in range(50) for p in ([people.helper, people.agent, people.admin][i % 3],)],
     )

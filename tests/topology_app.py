@@ -28,4 +28,5 @@ app = create_app(
     FORUM_GUEST_CACHE_SECONDS=float(env("FORUM_TEST_GUEST_CACHE_SECONDS", "0")),
     FORUM_SITE_URL="https://portal.example.com",
     WTF_CSRF_ENABLED=env("FORUM_TEST_CSRF", "1") == "1",
+    FORUM_RATE_LIMITS=env("FORUM_TEST_RATE_LIMITS", "0") == "1",
 )

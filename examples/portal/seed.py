@@ -521,13 +521,14 @@ THREADS: list[tuple[int, str, str, str, list[str]]] = [
 def seed(app: Flask, *, seed_value: int = 7) -> None:
     """Fill an empty portal database with demo people and threads."""
     rng = random.Random(seed_value)
-    # Weeks of activity are written in one go, so lift the new-member daily like limit while seeding.
-    saved = app.config.get("FORUM_LEVELS")
+    # Weeks of activity are written in one go, so lift the new-member daily like limit and the rate limits.
+    saved = app.config.get("FORUM_LEVELS"), app.config.get("FORUM_RATE_LIMITS", True)
     app.config["FORUM_LEVELS"] = {"newcomer_daily_likes": 10_000}
+    app.config["FORUM_RATE_LIMITS"] = False
     try:
         _seed(app, rng)
     finally:
-        app.config["FORUM_LEVELS"] = saved
+        app.config["FORUM_LEVELS"], app.config["FORUM_RATE_LIMITS"] = saved
 
 
 def _seed(app: Flask, rng: random.Random) -> None:

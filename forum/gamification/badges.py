@@ -160,6 +160,12 @@ def edits(state: ForumState, user_id: Any) -> int:
     return _count(state, sa.select(sa.func.count()).where(Rev.editor_id == user_id, Rev.number > 1))
 
 
+def agreed_flags(state: ForumState, user_id: Any) -> int:
+    """Flags of theirs that the IT team agreed with."""
+    Flag = state.models.Flag
+    return _count(state, sa.select(sa.func.count()).where(Flag.user_id == user_id, Flag.state == "agreed"))
+
+
 def _count(state: ForumState, query: Any) -> int:
     return int(state.db.session.scalar(query) or 0)
 
@@ -227,6 +233,7 @@ DEFAULT_BADGES: tuple[BadgeRule, ...] = (
         "accepted_own",
     ),
     _rule("editor", "Editor", BRONZE, "Improved a post by editing it.", edits, 1, "edit"),
+    _rule("deputy", "Deputy", BRONZE, "5 flags the IT team agreed with.", agreed_flags, 5, "flag_agreed"),
     _rule(
         "plain-speaker",
         "Plain speaker",
@@ -285,7 +292,7 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
 
 
 #: Triggers that mean someone else was helped: only badges earned through them say thank you.
-HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit", "clarity"})
+HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit", "clarity", "flag_agreed"})
 
 
 def badge_words(rule: BadgeRule) -> str:

@@ -24,6 +24,8 @@ class PointRules:
     quick_first_answer_within: dt.timedelta = dt.timedelta(hours=1)
     share_visit: int = 1
     knowledge_article: int = 25
+    #: A flag the IT team agreed with (the post was hidden or removed).
+    flag_agreed: int = 2
     #: Most points a person can get in one day from likes and shares.
     daily_cap: int = 200
     #: Likes from one person to another that count towards points, per day.

@@ -19,6 +19,7 @@ from ..errors import NotFound
 from .base import DEFAULT_CATEGORY, MAX_ID, TABLE_PREFIX, Shape, UserKey, affected, as_id, utcnow
 from .desk import DeskJob, Escalation, WebhookReceipt
 from .gamification import BadgeAward, Member, PointBucket, PointEvent
+from .moderation import AuditEntry, Flag, ReviewItem
 from .notifications import (
     Announcement,
     AnnouncementPerson,
@@ -44,12 +45,14 @@ __all__ = [
     "AnnouncementPerson",
     "AnnouncementUpdate",
     "Article",
+    "AuditEntry",
     "BadgeAward",
     "Category",
     "ClarityVote",
     "DeskJob",
     "Escalation",
     "Favourite",
+    "Flag",
     "Follow",
     "GlossaryTerm",
     "Like",
@@ -62,6 +65,7 @@ __all__ = [
     "PointEvent",
     "Post",
     "PostRevision",
+    "ReviewItem",
     "SearchDoc",
     "Shape",
     "Share",
@@ -118,6 +122,9 @@ _TaskLease = TaskLease
 _OutgoingPost = OutgoingPost
 _GlossaryTerm = GlossaryTerm
 _ClarityVote = ClarityVote
+_Flag = Flag
+_ReviewItem = ReviewItem
+_AuditEntry = AuditEntry
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,9 @@ class Models:
     OutgoingPost: type[_OutgoingPost]
     GlossaryTerm: type[_GlossaryTerm]
     ClarityVote: type[_ClarityVote]
+    Flag: type[_Flag]
+    ReviewItem: type[_ReviewItem]
+    AuditEntry: type[_AuditEntry]
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -195,6 +205,9 @@ class Models:
             self.OutgoingPost.__table__,
             self.GlossaryTerm.__table__,
             self.ClarityVote.__table__,
+            self.Flag.__table__,
+            self.ReviewItem.__table__,
+            self.AuditEntry.__table__,
         ]
 
 
@@ -356,6 +369,13 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         updated_by_id=key.mapped("forum_glossary_term", "updated_by_id", nullable=True, index=False),
     )
     clarity_vote = model("ForumClarityVote", ClarityVote, user_id=key.mapped("forum_clarity_vote", "user_id"))
+    flag = model("ForumFlag", Flag, user_id=key.mapped("forum_flag", "user_id"))
+    review_item = model(
+        "ForumReviewItem",
+        ReviewItem,
+        decided_by_id=key.mapped("forum_review_item", "decided_by_id", nullable=True, index=False),
+    )
+    audit_entry = model("ForumAuditEntry", AuditEntry, actor_id=key.mapped("forum_audit", "actor_id", nullable=True))
     models = Models(
         Category=category,
         Tag=tag,
@@ -388,6 +408,9 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         OutgoingPost=outgoing_post,
         GlossaryTerm=glossary_term,
         ClarityVote=clarity_vote,
+        Flag=flag,
+        ReviewItem=review_item,
+        AuditEntry=audit_entry,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

@@ -96,3 +96,6 @@ class Member(Shape):
     days_visited: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     last_visit: Mapped[dt.date | None] = mapped_column(sa.Date, nullable=True)
     last_active_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: Silenced in the forum (no posting, likes or flags) until this time, with the reason the member sees.
+    silenced_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    silence_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")

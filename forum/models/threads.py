@@ -81,6 +81,22 @@ class Thread(Shape):
     )
     #: Raised by every change to the thread, its posts, likes, shares or timeline (see ``forum.thread_cache``).
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: Locked: readable, but no new answers; the reason is shown.
+    locked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    lock_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    #: Closed as "solved_elsewhere", "duplicate" or "off_topic": no new answers either.
+    closed_as: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: Pinned to the top of its category (or of every list) until this time.
+    pinned_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    pinned_everywhere: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    #: Unlisted: left out of lists and search, still there for whoever has the link.
+    unlisted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+
+    @property
+    def takes_answers(self) -> bool:
+        """Locked and closed threads stay readable but take no new answers."""
+        return self.locked_at is None and self.closed_as is None and self.deleted_at is None
 
     @property
     def is_solved(self) -> bool:
@@ -130,6 +146,9 @@ class Post(Shape):
     #: A Superuser (or the IT team) checked that this answer works around the problem.
     verified_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    #: Hidden pending review: "flags" (members flagged it), "spam" (the spam rules held it), "first_post" (a new
+    #: member's first post, when the admin checks those) or "moderator" (hidden by a moderator's decision).
+    held: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
 
     @declared_attr
     def thread(cls) -> Mapped[Thread]:

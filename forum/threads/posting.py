@@ -12,6 +12,7 @@ from .. import signals
 from ..errors import ForumError, NotAllowed, NotFound
 from ..markup import link_mentions, mention_handles, render_markdown
 from ..models import Post, Thread, get_row, utcnow
+from ..moderation import limits, spam, states
 from ..search import engine as search
 from . import cache as thread_cache
 from . import solutions
@@ -130,6 +131,7 @@ def create_thread(
     clean_body = check_body(state, body, what="question")
     tag_names = parse_tags(state, tags)
     category = get_category(state, category_id)
+    held = _screen(state, author, f"{clean_title}\n\n{clean_body}", clean_body, "question", title=clean_title)
     now = utcnow()
     thread = m.Thread(
         category_id=category.id, author_id=author.id, title=clean_title, created_at=now, last_activity_at=now
@@ -148,10 +150,33 @@ def create_thread(
     session.add(post)
     session.flush()
     _revision(state, post, author, clean_title)
+    if held is not None:  # nobody sees it, or hears of it, until a moderator lets it through
+        spam.hold(state, post, *held)
+        thread.unlisted_at = now
     search.reindex_thread(state, thread.id)
     session.commit()
-    signals.send(signals.thread_created, thread=thread, post=post)
+    if held is None:
+        signals.send(signals.thread_created, thread=thread, post=post)
     return thread
+
+
+def _screen(
+    state: ForumState,
+    author: ForumUser,
+    text: str,
+    body: str,
+    action: str,
+    thread_id: int | None = None,
+    *,
+    title: str | None = None,
+) -> tuple[str, str] | None:
+    """Before a post is saved: what a level may post, a repeat, silence and the rate limits, mentions; and
+    whether it waits for a check (returns why) instead of showing at once."""
+    spam.refuse(state, author, text)
+    spam.refuse_repeat(state, author, body, title=title, thread_id=thread_id)
+    limits.allow(state, author, action)
+    limits.check_mentions(state, author, len(mention_handles(body)))
+    return spam.review_reason(state, author, body, thread_id=thread_id)
 
 
 def body_html(state: ForumState, source: str) -> str:
@@ -187,7 +212,9 @@ def add_answer(state: ForumState, author: ForumUser, thread: Thread, body: str) 
     """Answer a question; returns the new post."""
     if thread.is_deleted:
         raise ForumError("This question was removed, so it cannot take new answers.", status=409)
+    states.refuse_answers(thread)
     clean_body = check_body(state, body, what="answer")
+    held = _screen(state, author, clean_body, clean_body, "answer", thread.id)
     now = utcnow()
     post = state.models.Post(
         thread_id=thread.id,
@@ -207,9 +234,12 @@ def add_answer(state: ForumState, author: ForumUser, thread: Thread, body: str) 
         .where(Thread.id == thread.id)
         .values(answer_count=Thread.answer_count + 1, last_activity_at=now)
     )
+    if held is not None:
+        spam.hold(state, post, *held)
     search.reindex_thread(state, thread.id)
     session.commit()
-    signals.send(signals.answer_created, thread=thread, post=post)
+    if held is None:
+        signals.send(signals.answer_created, thread=thread, post=post)
     return post
 
 
@@ -232,6 +262,7 @@ def edit_post(
     if not can_edit(editor, post):
         raise NotAllowed("You can only edit your own posts.")
     clean_body = check_body(state, body, what="question" if post.is_question else "answer")
+    spam.refuse(state, editor, clean_body)
     # Lock the thread, then the post (the order every change takes), and read the post as it is now:
     # two edits at the same moment both land, one after the other, each as its own revision.
     thread_cache.touch(state, [post.thread_id])

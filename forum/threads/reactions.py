@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from .. import signals
 from ..errors import NotAllowed, NotFound
 from ..models import Post, Thread, affected, utcnow
+from ..moderation import limits
 from . import cache as thread_cache
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> None:
         raise NotAllowed("You can't like your own post. Likes are how other people say thanks.")
     Like = state.models.Like
     check_daily_allowance(state, actor, Like.user_id, Like.created_at, "like")
+    limits.allow(state, actor, "like")
 
 
 def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: Any, verb: str) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from .. import signals
 from ..errors import ForumError, NotFound
 from ..members import typed_user_id
+from ..moderation import limits
 from ..notifications.delivery import notify
 from .reactions import check_daily_allowance
 
@@ -34,6 +35,8 @@ def share(state: ForumState, actor: ForumUser, post: Post, *, recipient_id: Any 
     if post.is_deleted or thread is None or thread.is_deleted:
         raise NotFound("That post was removed, so it cannot be shared.")
     recipient = colleague(state, actor, recipient_id) if recipient_id not in (None, "") else None
+    if recipient is not None:  # a link costs nothing; a notice in a colleague's list counts
+        limits.allow(state, actor, "share")
     Share, session = state.models.Share, state.db.session
     found = session.scalar(sa.select(Share).where(Share.post_id == post.id, Share.sharer_id == actor.id))
     if found is None:

@@ -1,0 +1,39 @@
+"""The review queue's rows: what waits for a moderator, and why. Decisions live in :mod:`.review`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..models import utcnow
+
+if TYPE_CHECKING:
+    from ..state import ForumState
+
+#: Why a post is in the queue, in words.
+WHY = {
+    "flags": "Members flagged it",
+    "spam": "Held back by the spam rules",
+    "first_post": "A new member's first post",
+}
+
+
+def enqueue(state: ForumState, post: Any, why: str, detail: str = "") -> Any:
+    """Put a post in the queue, or bring its item back to the top if it was decided before (the caller commits)."""
+    R = state.models.ReviewItem
+    session = state.db.session
+    item = session.scalar(sa.select(R).where(R.post_id == post.id))
+    if item is None:
+        item = R(post_id=post.id, why=why, detail=detail[:300], state="open", created_at=utcnow())
+        session.add(item)
+    elif item.state != "open":
+        item.why, item.detail, item.state, item.decision = why, detail[:300], "open", None
+        item.created_at, item.decided_at, item.decided_by_id = utcnow(), None, None
+    return item
+
+
+def open_count(state: ForumState) -> int:
+    """How many posts wait for a moderator (for the menu)."""
+    R = state.models.ReviewItem
+    return int(state.db.session.scalar(sa.select(sa.func.count()).where(R.state == "open")) or 0)
