@@ -31,9 +31,3 @@ def enqueue(state: ForumState, post: Any, why: str, detail: str = "") -> Any:
         item.why, item.detail, item.state, item.decision = why, detail[:300], "open", None
         item.created_at, item.decided_at, item.decided_by_id = utcnow(), None, None
     return item
-
-
-def open_count(state: ForumState) -> int:
-    """How many posts wait for a moderator (for the menu)."""
-    R = state.models.ReviewItem
-    return int(state.db.session.scalar(sa.select(sa.func.count()).where(R.state == "open")) or 0)

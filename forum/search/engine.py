@@ -76,20 +76,28 @@ def _upsert_doc(
         connection.execute(sa.update(table).where(table.c.id == existing).values(**values))
 
 
-def thread_document(connection: sa.Connection, state: ForumState, thread_id: int) -> dict[str, Any] | None:
-    """Title and text of a thread (question, then the accepted answer, then the rest), or None if removed."""
+def thread_document(
+    connection: sa.Connection, state: ForumState, thread_id: int, *, moderated: bool = True
+) -> dict[str, Any] | None:
+    """Title and text of a thread (question, then the accepted answer, then the rest), or None if removed or
+    unlisted. Posts held for review are left out. ``moderated=False`` is for databases that predate moderation
+    (an upgrade that rebuilds the index on the way)."""
     thread = state.models.Thread.__table__
     post = state.models.Post.__table__
+    unlisted = thread.c.unlisted_at if moderated else sa.null()
     row = connection.execute(
-        sa.select(thread.c.title, thread.c.category_id, thread.c.accepted_post_id, thread.c.deleted_at).where(
-            thread.c.id == thread_id
-        )
+        sa.select(
+            thread.c.title, thread.c.category_id, thread.c.accepted_post_id, thread.c.deleted_at, unlisted.label("hid")
+        ).where(thread.c.id == thread_id)
     ).first()
-    if row is None or row.deleted_at is not None:
+    if row is None or row.deleted_at is not None or row.hid is not None:
         return None
+    shown = [post.c.thread_id == thread_id, post.c.deleted_at.is_(None)]
+    if moderated:
+        shown.append(post.c.held.is_(None))
     posts = connection.execute(
         sa.select(post.c.id, post.c.is_question, post.c.body_html)
-        .where(post.c.thread_id == thread_id, post.c.deleted_at.is_(None))
+        .where(*shown)
         .order_by(post.c.is_question.desc(), post.c.created_at, post.c.id)
     ).all()
     ordered = sorted(posts, key=lambda p: (not p.is_question, p.id != row.accepted_post_id))
@@ -146,8 +154,9 @@ def reindex_all(state: ForumState, *, connection: sa.Connection) -> int:
     connection.execute(sa.delete(table))
     thread = state.models.Thread.__table__
     count = 0
+    moderated = "unlisted_at" in {c["name"] for c in sa.inspect(connection).get_columns(thread.name)}
     for (thread_id,) in connection.execute(sa.select(thread.c.id).where(thread.c.deleted_at.is_(None))).all():
-        values = thread_document(connection, state, thread_id)
+        values = thread_document(connection, state, thread_id, moderated=moderated)
         if values is not None:
             connection.execute(sa.insert(table).values(kind="thread", ref_id=thread_id, **values))
             count += 1

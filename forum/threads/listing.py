@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from .. import members
 from ..errors import NotFound
-from ..models import get_row
+from ..models import get_row, utcnow
 from ..writing import clarity as clarity_votes
 from . import reactions, sharing
 
@@ -194,7 +194,7 @@ def threads(
 ) -> ThreadList:
     """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author."""
     Thread = state.models.Thread
-    query = sa.select(Thread).where(Thread.deleted_at.is_(None))
+    query = sa.select(Thread).where(Thread.deleted_at.is_(None), Thread.unlisted_at.is_(None))
     if tab == "unanswered":
         query = query.where(Thread.answer_count == 0)
     if solved == "solved":
@@ -210,6 +210,11 @@ def threads(
         )
     if author_id is not None:
         query = query.where(Thread.author_id == author_id)
+    if author_id is None and not tag:  # pins lead the front page (pinned everywhere) and their category
+        pinned = Thread.pinned_until > utcnow()
+        if category is None:
+            pinned = sa.and_(pinned, Thread.pinned_everywhere)
+        query = query.order_by(sa.case((pinned, 0), else_=1))
     if sort == "newest":
         query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
     else:

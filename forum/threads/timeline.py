@@ -97,7 +97,13 @@ def thread_timeline(
         if r.kind in said:
             entries.append(Entry(r.at, r.kind, f"{name(r.who)} {said[r.kind]}", f"#post-{r.post_id}", name(r.who)))
         else:
-            where = "#answers" if r.kind.startswith("solution_") else "#it-team"
+            where = (
+                "#answers"
+                if r.kind.startswith("solution_")
+                else "#thread-state"
+                if r.kind.startswith("thread_")
+                else "#it-team"
+            )
             entries.append(Entry(r.at, r.kind, desk_words.get(r.kind) or r.text or "", where))
     if thread.accepted_post_id and thread.solved_at:
         entries.append(
@@ -156,7 +162,7 @@ def happening(
     entries: list[Entry] = []
 
     def threads(query: Any) -> Any:
-        query = query.where(T.deleted_at.is_(None))
+        query = query.where(T.deleted_at.is_(None), T.unlisted_at.is_(None))
         if category_id is not None:
             query = query.where(T.category_id == category_id)
         if tag:

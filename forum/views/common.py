@@ -110,9 +110,15 @@ def error_page(message: str, status: int) -> tuple[str, int]:
 
 
 @blueprint.errorhandler(ForumError)
-def forum_error(error: ForumError) -> tuple[str, int]:
-    """A person's request could not be done: say why, in their words."""
-    return error_page(error.message, error.status)
+def forum_error(error: ForumError) -> Any:
+    """A person's request could not be done: say why, in their words (and, for a rate limit, when to go on)."""
+    return (*error_page(error.message, error.status), retry_headers(error))
+
+
+def retry_headers(error: ForumError) -> dict[str, str]:
+    """``Retry-After`` for a rate limit, so browsers and scripts know when to try again."""
+    retry_after = getattr(error, "retry_after", None)
+    return {"Retry-After": str(retry_after)} if retry_after else {}
 
 
 @blueprint.errorhandler(CSRFError)
@@ -173,13 +179,18 @@ def with_nonce(policy: str, nonce: str | None) -> str:
     return "; ".join(f"{d} 'nonce-{nonce}'" if d.split(" ", 1)[0] in sources else d for d in directives)
 
 
+def request_now() -> dt.datetime:
+    """The time, read once per request."""
+    if "forum_now" not in g:
+        g.forum_now = utcnow()  # reading the clock is a system call
+    return g.forum_now  # type: ignore[no-any-return]
+
+
 def _ago(when: dt.datetime | None) -> str:
     """ "5 minutes ago": how people say time."""
     if when is None:
         return ""
-    if "forum_now" not in g:
-        g.forum_now = utcnow()  # once per request: reading the clock is a system call
-    seconds = int((g.forum_now - when).total_seconds())
+    seconds = int((request_now() - when).total_seconds())
     if seconds < 60:
         return "just now"
     for size, unit in (
@@ -344,6 +355,7 @@ def forum_context() -> dict[str, Any]:
         "forum_unread": unread_count,
         "forum_login_url": forum_login_url,
         "forum_url": fixed_url,
+        "forum_now": request_now,
         "htmx": htmx,
         "forum_announcement_kinds": KIND_WORDS,
         "follow_words": LEVEL_WORDS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 
 class AskForm(FlaskForm):
@@ -55,3 +55,10 @@ class GlossaryForm(FlaskForm):
 
     term = StringField("Word or phrase to look out for")
     plain = StringField("Plain words to use instead, or what it means")
+
+
+class FlagForm(FlaskForm):
+    """Why a post should be looked at."""
+
+    reason = RadioField("What is wrong with it?", choices=[])
+    note = TextAreaField("Anything the IT team should know? (optional)")

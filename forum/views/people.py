@@ -10,6 +10,7 @@ from ..errors import NotFound
 from ..gamification import badges, leaderboard, ledger
 from ..gamification.rules import LEVEL_NAMES
 from ..members import people, typed_user_id
+from ..moderation import silence
 from ..threads import listing
 from .blueprint import blueprint
 from .common import page_arg, render, state, viewer
@@ -34,6 +35,7 @@ def profile(user_id: str) -> Any:
         progress=badges.progress(state(), person.id),
         level_names=LEVEL_NAMES,
         locked=_locked(person.id),
+        silenced=silence.silenced(state(), person.id),
         action=ActionForm() if viewer() else None,
     )
     if tab == "answers":

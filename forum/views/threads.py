@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ..desk import escalation, panel
@@ -28,6 +28,7 @@ from .common import (
     post_url,
     render,
     require_token,
+    retry_headers,
     state,
     thread_url,
     viewer,
@@ -235,7 +236,7 @@ def ask() -> Any:
         )
     except ForumError as error:
         form_error(form, error)
-        return render("forum/ask.html", error.status, form=form)
+        return (*render("forum/ask.html", error.status, form=form), retry_headers(error))
     if suggestions.saw_suggestions(state(), form.attempt.data):
         suggestions.record(state(), "posted", attempt=form.attempt.data, user=viewer())
         state().db.session.commit()
@@ -256,7 +257,9 @@ def answer(thread_id: int) -> Any:
         created = posting.add_answer(state(), me(), found, form.body.data)
     except ForumError as error:
         form_error(form, error)
-        return _answer_form_response(found, form, error.status)
+        response = make_response(_answer_form_response(found, form, error.status))
+        response.headers.update(retry_headers(error))
+        return response
     if htmx:
         state().db.session.refresh(found)
         return render(
