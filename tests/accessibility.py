@@ -70,6 +70,12 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
         own_thread = session.scalar(
             sa.select(m.Thread.id).where(m.Thread.author_id == user_id).order_by(m.Thread.id).limit(1)
         )
+        others = session.scalar(
+            sa.select(m.Post.id)
+            .where(m.Post.author_id != user_id, m.Post.deleted_at.is_(None), m.Post.held.is_(None))
+            .order_by(m.Post.id)
+            .limit(1)
+        )
     pages = {
         "home": "/",
         "unanswered": "/?tab=unanswered",
@@ -97,6 +103,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
             "notification-settings": "/notifications/settings",
             "points": "/points",
             "own-profile": f"/u/{user_id}",
+            "flag": f"/p/{others}/flag",
         }
         if own is not None:
             pages |= {"edit": f"/p/{own.id}/edit", "delete": f"/p/{own.id}/delete"}
@@ -116,5 +123,8 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
             "edit-any": f"/p/{solved.accepted_post_id}/edit",
             "delete-any": f"/p/{solved.accepted_post_id}/delete",
             "ask-it-team-any": f"/t/{solved.id}/ask-it-team",
+            "review": "/review",
+            "silence": f"/u/{helper}/silence",
+            "audit": "/admin/audit",
         }
     return {name: prefix + path for name, path in pages.items()}

@@ -46,6 +46,7 @@ def _fill_host(app: Any) -> dict[str, Any]:
     from hostapp import Member, db
 
     from forum import get_state
+    from forum.moderation import flags
     from forum.notifications import announcements
     from forum.search import articles
     from forum.threads import posting, reactions, solutions
@@ -77,9 +78,11 @@ def _fill_host(app: Any) -> dict[str, Any]:
         reactions.like(state, who["member"], first)
         clarity.vote(state, who["member"], first, "easy")
         solutions.accept(state, who["member"], thread, first.id)
-        posting.create_thread(
+        other = posting.create_thread(
             state, who["helper"], category_id=1, title="Teams will not share my screen", body="It stays grey."
         )
+        rude = posting.add_answer(state, who["agent"], other, "Read the manual, it is obvious.")
+        flags.flag(state, who["member"], rude, "rude", "Not kind to a colleague.")
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         announcements.publish(
             state,

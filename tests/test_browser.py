@@ -124,6 +124,7 @@ def test_an_empty_answer_shows_a_message_next_to_the_box(demo, browser):
         error.wait_for()
         assert error.inner_text() == "Your answer is empty. Please write something first."
         assert page.get_by_role("textbox", name="Your answer").get_attribute("aria-invalid") == "true"
+        assert page.locator("#answer-form").count() == 1  # the form with its message replaced the form
     finally:
         context.close()
 

@@ -276,8 +276,9 @@ def answer(thread_id: int) -> Any:
 
 
 def _answer_form_response(thread: Thread, form: AnswerForm, status: int) -> Any:
-    if htmx:
-        return render("forum/partials/_answer_form.html", status, thread=thread, form=form)
+    if htmx:  # the form with its message replaces the form, instead of joining the answers
+        body, code = render("forum/partials/_answer_form.html", status, thread=thread, form=form)
+        return body, code, {"HX-Retarget": "#answer-form", "HX-Reswap": "outerHTML"}
     return _thread_page(*thread_with_marks(state(), thread.id, viewer()), form, status)
 
 
