@@ -131,6 +131,6 @@ def _rate_limiter(app: Flask) -> Limiter:
         app=app,
         storage_uri=url or "memory://",
         strategy="moving-window",
-        key_prefix=f"{prefix}limits",
+        key_prefix=f"{prefix}limits",  # for Flask-Limiter's own keys; the forum's carry the same prefix
         headers_enabled=False,
     )

@@ -313,3 +313,42 @@ def test_without_redis_another_processs_change_shows_within_the_guest_cache_seco
     assert "Turn off night light." not in guest.get(f"{PREFIX}/t/{thread_id}").text  # this process kept its page
     time.sleep(1.1)  # FORUM_GUEST_CACHE_SECONDS, the bound the README states
     assert "Turn off night light." in guest.get(f"{PREFIX}/t/{thread_id}").text
+
+
+def test_with_redis_a_rate_limit_holds_across_two_web_processes(pg_url):
+    """A newcomer's 3 answers in 5 minutes are counted once for both processes: the 4th is refused by either."""
+    reason = redis_reason()
+    if reason:
+        pytest.skip(reason)
+    app = create_app(pg_url)
+    asker, helper = _people(app)
+    prefix = f"forum-test-{uuid.uuid4().hex[:8]}:"
+    env = _env(
+        FORUM_TEST_DATABASE=pg_url,
+        FORUM_TEST_REDIS_URL="redis://127.0.0.1:6379/0",
+        FORUM_TEST_REDIS_PREFIX=prefix,
+        FORUM_TEST_CSRF="0",
+        FORUM_TEST_RATE_LIMITS="1",
+    )
+    ports = [free_port(), free_port()]
+    with processes([gunicorn(p, env) for p in ports]):
+        one, two = (f"http://127.0.0.1:{p}" for p in ports)
+        wait_until_up(one)
+        wait_until_up(two)
+        made = sign_in(one, asker.key).post(
+            f"{PREFIX}/ask", data={"category_id": "1", "title": "Printer queue is stuck", "body": "Since noon."}
+        )
+        thread_id = int(made.headers["Location"].split("/t/")[1].split("/")[0])
+        sessions = [sign_in(one, helper.key), sign_in(two, helper.key)]
+        codes = [
+            sessions[n % 2].post(f"{PREFIX}/t/{thread_id}/answer", data={"body": f"Idea {n}"}).status_code
+            for n in range(4)
+        ]
+        assert codes == [302, 302, 302, 429]  # answers 1 and 3 went to one process, 2 and 4 to the other
+        refused = sessions[1].post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Idea 5"})
+        assert refused.status_code == 429 and "new members can post 3 answers in 5 minutes" in refused.text
+    import redis
+
+    store = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    for key in store.scan_iter(f"*{prefix}*"):
+        store.delete(key)

@@ -110,7 +110,7 @@ def allow(state: ForumState, person: ForumUser, action: str, *, cost: int = 1) -
         return
     items = parse_many(limits_for(state, action, person.level))
     strategy = state.rate_limiter().limiter
-    keys = ("forum", action, str(person.id))
+    keys = (f"{state.config.get('FORUM_REDIS_PREFIX', 'forum:')}limits", action, str(person.id))
     try:
         for item in items:
             if not strategy.hit(item, *keys, cost=cost):
