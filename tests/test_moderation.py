@@ -473,3 +473,48 @@ def test_silencing_needs_a_reason_and_sensible_days(app, client, people):
         from forum.moderation import silence
 
         assert silence.silenced(get_state(app), people.helper.key) is None
+
+
+@pytest.mark.parametrize(
+    "action, count, words",
+    [
+        ("question", 3, "You can ask again in 1 hour: new members can ask 3 questions an hour."),
+        ("like", 10, "You can like posts again in 1 minute: new members can give 10 likes a minute."),
+        ("share", 5, "You can send links to colleagues again in 1 minute: new members can send 5 links a minute."),
+        ("flag", 10, "You can flag posts again in 24 hours: new members can send 10 flags a day."),
+        ("mention", 10, "You can mention people again in 24 hours: new members can make 10 mentions a day."),
+    ],
+)
+def test_each_action_has_its_limit_and_it_lifts_after_its_window(limited, clock, action, count, words):
+    from forum.moderation import limits
+
+    app, client, people = limited
+    with app.app_context():
+        state = get_state(app)
+        newcomer = state.users.to_forum_user(state.db.session.get(type(people.helper), people.helper.key))
+        for _ in range(count):
+            limits.allow(state, newcomer, action)
+        with pytest.raises(limits.RateLimited) as refused:
+            limits.allow(state, newcomer, action)
+        assert refused.value.status == 429 and refused.value.message == words
+        clock.now += 24 * 3600 + 1
+        limits.allow(state, newcomer, action)
+
+
+def test_hiding_and_removing_tell_the_author_and_thank_the_flaggers(app, client, people):
+    first = make_thread(app, people.asker, answers=[(people.helper, "Kick the printer.")])
+    second = make_thread(app, people.asker, title="Scanner is slow", answers=[(people.helper, "Shout at it.")])
+    flagger = _extra_people(app, 1)[0]
+    _set_level(app, flagger, 4)
+    login(client, flagger)
+    _flag(client, first, _answer_id(app, first), reason="rude")
+    _flag(client, second, _answer_id(app, second), reason="rude")
+    login(client, people.agent)
+    _decide(client, _answer_id(app, first), "hide", "Not kind.")
+    _decide(client, _answer_id(app, second), "delete")
+    told = " ".join(_notices(app, people.helper))
+    assert "The IT team hid your answer in “Outlook will not open today”. The IT team said: Not kind." in told
+    assert "The IT team removed your answer in “Scanner is slow”." in told
+    thanks = _notices(app, flagger)
+    assert "Thanks for flagging. We hid that post." in thanks and "Thanks for flagging. We removed that post." in thanks
+    assert "Shout at it." not in app.test_client().get(f"{PREFIX}/t/{second}").text

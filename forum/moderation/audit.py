@@ -73,6 +73,12 @@ def entries(state: ForumState, *, action: str = "", actor_id: Any = None, limit:
     return list(state.db.session.scalars(query))
 
 
+def actors(state: ForumState) -> list[Any]:
+    """Everyone who took a moderation action, for the log's filter."""
+    A = state.models.AuditEntry
+    return list(state.db.session.scalars(sa.select(A.actor_id).where(A.actor_id.is_not(None)).distinct()))
+
+
 def csv_export(state: ForumState, rows: list[Any], names: dict[Any, str]) -> str:
     """The log as CSV, each cell neutralised against formula injection."""
     out = io.StringIO()

@@ -40,14 +40,14 @@ DEFAULT_LIMITS: dict[str, dict[int, str]] = {
 }
 #: People one post may @mention, per level.
 MENTIONS_PER_POST = {0: 2, 1: 5, 2: 10, 3: 20, 4: 20}
-#: What each action is in words: the verb for "You can … again", and the plural for "3 answers in 5 minutes".
+#: What each action is in words: for "You can … again", for "… can … 3", and the plural.
 WORDS = {
-    "question": ("ask", "questions"),
-    "answer": ("post", "answers"),
-    "like": ("like posts", "likes"),
-    "share": ("share", "shares"),
-    "flag": ("flag posts", "flags"),
-    "mention": ("mention people", "mentions"),
+    "question": ("ask", "ask", "questions"),
+    "answer": ("post", "post", "answers"),
+    "like": ("like posts", "give", "likes"),
+    "share": ("send links to colleagues", "send", "links"),
+    "flag": ("flag posts", "send", "flags"),
+    "mention": ("mention people", "make", "mentions"),
 }
 WHO = {0: "New members", 1: "Members", 2: "Regulars", 3: "Superusers", 4: "Champions"}
 
@@ -94,13 +94,11 @@ def _wait(seconds: float) -> str:
 
 def limit_words(action: str, level: int, item: RateLimitItem, wait: float) -> str:
     """ "You can post again in 2 minutes: new members can post 3 answers in 5 minutes." """
-    verb, plural = WORDS[action]
+    again, verb, plural = WORDS[action]
     period = _period(item)
     span = f"in {period}" if item.multiples > 1 else period
-    return (
-        f"You can {verb} again in {_wait(wait)}: {WHO[min(level, 4)].lower()} can {verb.split()[0]} "
-        f"{item.amount} {plural} {span}."
-    )
+    who = WHO[min(level, 4)].lower()
+    return f"You can {again} again in {_wait(wait)}: {who} can {verb} {item.amount} {plural} {span}."
 
 
 def allow(state: ForumState, person: ForumUser, action: str, *, cost: int = 1) -> None:

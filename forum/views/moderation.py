@@ -162,9 +162,10 @@ def audit_log() -> Any:
     """Every moderation action, newest first, filtered by action."""
     _admins_only()
     action = request.args.get("action", "")
-    rows = audit.entries(state(), action=action)
-    names = state().users.get_many({r.actor_id for r in rows})
-    return render("forum/admin/audit.html", rows=rows, names=names, action=action, actions=audit.ACTIONS)
+    who = typed_user_id(state(), request.args.get("who")) if request.args.get("who") else None
+    rows = audit.entries(state(), action=action, actor_id=who)
+    actors = state().users.get_many(audit.actors(state()))
+    return render("forum/admin/audit.html", rows=rows, names=actors, action=action, who=who, actions=audit.ACTIONS)
 
 
 @blueprint.get("/admin/audit.csv")
@@ -172,7 +173,8 @@ def audit_log() -> Any:
 def audit_csv() -> Any:
     """The log as a spreadsheet (cells that would start a formula are neutralised)."""
     _admins_only()
-    rows = audit.entries(state(), action=request.args.get("action", ""), limit=10_000)
+    who = typed_user_id(state(), request.args.get("who")) if request.args.get("who") else None
+    rows = audit.entries(state(), action=request.args.get("action", ""), actor_id=who, limit=10_000)
     names = {k: v.name for k, v in state().users.get_many({r.actor_id for r in rows}).items()}
     body = audit.csv_export(state(), rows, names)
     return (
