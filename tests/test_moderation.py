@@ -518,3 +518,19 @@ def test_hiding_and_removing_tell_the_author_and_thank_the_flaggers(app, client,
     thanks = _notices(app, flagger)
     assert "Thanks for flagging. We hid that post." in thanks and "Thanks for flagging. We removed that post." in thanks
     assert "Shout at it." not in app.test_client().get(f"{PREFIX}/t/{second}").text
+
+
+def test_when_the_admin_checks_first_posts_a_new_members_first_post_waits(people_factory):
+    app, client, people = people_factory(FORUM_REVIEW_FIRST_POSTS=True)
+    thread_id = make_thread(app, people.agent, title="Welcome: ask anything here")  # the IT team is never held
+    assert "Welcome: ask anything here" in app.test_client().get(f"{PREFIX}/").text
+    login(client, people.helper)
+    url = f"{PREFIX}/t/{thread_id}/answer"
+    post_form(client, f"{PREFIX}/t/{thread_id}", url, {"body": "Hello, I am new here."})
+    assert "Hello, I am new here." not in app.test_client().get(f"{PREFIX}/t/{thread_id}").text
+    post_form(client, f"{PREFIX}/t/{thread_id}", url, {"body": "And a second post."})
+    assert "And a second post." in app.test_client().get(f"{PREFIX}/t/{thread_id}").text  # only the first waits
+    login(client, people.agent)
+    assert "A new member's first post" in html.unescape(client.get(f"{PREFIX}/review").text)
+    _decide(client, _answer_id(app, thread_id), "keep")
+    assert "Hello, I am new here." in app.test_client().get(f"{PREFIX}/t/{thread_id}").text
