@@ -115,3 +115,30 @@ def test_hostile_form_ids_are_refused_before_anything_changes(app, client, peopl
         assert response.status_code == 404, user
     with app.app_context():
         assert db.session.scalar(db.text("SELECT accepted_post_id FROM forum_thread")) is None
+
+
+def test_moderation_and_writing_forms_take_any_value_without_an_error(app, client, people):
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
+    login(client, people.admin)
+    page = f"{PREFIX}/t/{thread_id}"
+    odd = ["", "abc", "99999999999999999999", "-3", "1e5", "<script>", "lock; DROP TABLE forum_thread"]
+    for value in odd:
+        for url, data in [
+            (f"{PREFIX}/t/{thread_id}/state", {"action": value, "days": value, "closed_as": value, "reason": value}),
+            (f"{PREFIX}/t/{thread_id}/state", {"action": "pin", "days": value}),
+            (f"{PREFIX}/review/2", {"decision": value, "days": value}),
+            (f"{PREFIX}/review/{value or 0}", {"decision": "keep"}),
+            (f"{PREFIX}/p/2/flag", {"reason": value, "note": value}),
+            (f"{PREFIX}/p/2/clarity", {"verdict": value}),
+            (f"{PREFIX}/u/{value or 'x'}/silence", {"days": value, "reason": value}),
+            (f"{PREFIX}/u/{value or 'x'}/unsilence", {}),
+            (f"{PREFIX}/admin/glossary", {"term": value, "plain": value}),
+            (f"{PREFIX}/admin/glossary/remove", {"term": value}),
+            (f"{PREFIX}/writing/tips", {"body": value, "kind": value}),
+            (f"{PREFIX}/writing/preview", {"body": value}),
+        ]:
+            response = post_form(client, page, url, data)
+            assert response.status_code < 500, (url, data, response.status_code)
+    with app.app_context():
+        row = db.session.execute(db.text("SELECT locked_at, closed_as, pinned_until FROM forum_thread")).first()
+        assert tuple(row) == (None, None, None)
