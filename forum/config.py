@@ -120,6 +120,8 @@ DEFAULTS: dict[str, Any] = {
     ),
     #: Whether a new member's first post waits for a check before others see it.
     "FORUM_REVIEW_FIRST_POSTS": False,
+    #: Votes each person can have on open ideas at a time; a vote comes back when its idea closes.
+    "FORUM_IDEA_VOTES": 10,
     #: Whether the forum turns dark when the person's system is in dark mode. Turn it off when your layout
     #: stays light, so the forum does not sit dark inside a light page.
     "FORUM_DARK_MODE": True,

@@ -61,6 +61,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
         tag = session.scalar(sa.select(m.Tag.name).order_by(m.Tag.id).limit(1))
         article = session.scalar(sa.select(m.Article.id).order_by(m.Article.id).limit(1))
         announcement = session.scalar(sa.select(m.Announcement.id).order_by(m.Announcement.id).limit(1))
+        idea = session.scalar(sa.select(m.Idea.id).order_by(m.Idea.id).limit(1))
         own = session.scalar(
             sa.select(m.Post)
             .where(m.Post.author_id == user_id, ~m.Post.is_question, m.Post.deleted_at.is_(None))
@@ -93,6 +94,8 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
         "badge": "/badges/first-answer",
         "happening": "/happening",
         "search": "/search?q=printer",
+        "ideas": "/ideas",
+        "idea": f"/ideas/{idea}",
         "not-found": "/t/999999",
     }
     if role in ("member", "agent"):
@@ -104,6 +107,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
             "points": "/points",
             "own-profile": f"/u/{user_id}",
             "flag": f"/p/{others}/flag",
+            "idea-new": "/ideas/new",
         }
         if own is not None:
             pages |= {"edit": f"/p/{own.id}/edit", "delete": f"/p/{own.id}/delete"}

@@ -46,6 +46,7 @@ def _fill_host(app: Any) -> dict[str, Any]:
     from hostapp import Member, db
 
     from forum import get_state
+    from forum.ideas import proposals
     from forum.moderation import flags
     from forum.notifications import announcements
     from forum.search import articles
@@ -83,6 +84,11 @@ def _fill_host(app: Any) -> dict[str, Any]:
         )
         rude = posting.add_answer(state, who["agent"], other, "Read the manual, it is obvious.")
         flags.flag(state, who["member"], rude, "rude", "Not kind to a colleague.")
+        idea = proposals.propose(
+            state, who["member"], title="Let us reset our own MFA", body="It would save a call to the desk."
+        )
+        proposals.vote(state, who["helper"], idea)
+        proposals.set_status(state, who["agent"], idea, "planned", note="Next quarter.", target_date="2027-03-31")
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         announcements.publish(
             state,

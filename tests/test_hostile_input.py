@@ -136,6 +136,10 @@ def test_moderation_and_writing_forms_take_any_value_without_an_error(app, clien
             (f"{PREFIX}/admin/glossary/remove", {"term": value}),
             (f"{PREFIX}/writing/tips", {"body": value, "kind": value}),
             (f"{PREFIX}/writing/preview", {"body": value}),
+            (f"{PREFIX}/ideas/new", {"title": value, "body": value}),
+            (f"{PREFIX}/ideas/1/status", {"status": value, "target_date": value, "link": value, "note": value}),
+            (f"{PREFIX}/ideas/1/merge", {"into": value}),
+            (f"{PREFIX}/ideas/{value or 0}/vote", {}),
         ]:
             response = post_form(client, page, url, data)
             assert response.status_code < 500, (url, data, response.status_code)

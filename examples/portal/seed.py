@@ -12,6 +12,7 @@ from flask import Flask
 from forum import get_state
 from forum.gamification import levels
 from forum.gamification.rules import SUPERUSER
+from forum.ideas import proposals
 from forum.notifications import announcements
 from forum.search import articles
 from forum.threads import posting, reactions, solutions
@@ -592,7 +593,35 @@ def _seed(app: Flask, rng: random.Random) -> None:
         for username in ("sam", "rita"):
             levels.grant(state, people["dana"], people[username].id, SUPERUSER, lock=True)
         _news(state, people["dana"], now)
+        _ideas(state, people)
         _speaker(app)
+
+
+def _ideas(state: Any, people: dict[str, Any]) -> None:
+    """Two ideas colleagues voted for, one of them already planned by the IT team."""
+    mfa = proposals.propose(
+        state,
+        people["ana"],
+        title="Let us reset our own MFA from the portal",
+        body="When I get a new phone I have to call the desk and wait. A reset button here would save everyone time.",
+    )
+    for name in ("ben", "chloe", "sam"):
+        proposals.vote(state, people[name], mfa)
+    proposals.set_status(
+        state,
+        people["dana"],
+        mfa,
+        "planned",
+        note="We are testing it with the finance team first.",
+        target_date="2027-03-31",
+    )
+    printer = proposals.propose(
+        state,
+        people["dev"],
+        title="Show which printers are out of toner",
+        body="A list in the portal would save walking to a printer that cannot print.",
+    )
+    proposals.vote(state, people["emma"], printer)
 
 
 def _news(state: Any, agent: Any, now: dt.datetime) -> None:

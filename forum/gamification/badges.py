@@ -166,6 +166,12 @@ def agreed_flags(state: ForumState, user_id: Any) -> int:
     return _count(state, sa.select(sa.func.count()).where(Flag.user_id == user_id, Flag.state == "agreed"))
 
 
+def ideas_done(state: ForumState, user_id: Any) -> int:
+    """Ideas of theirs that the IT team made happen."""
+    Idea = state.models.Idea
+    return _count(state, sa.select(sa.func.count()).where(Idea.author_id == user_id, Idea.status == "done"))
+
+
 def _count(state: ForumState, query: Any) -> int:
     return int(state.db.session.scalar(query) or 0)
 
@@ -233,6 +239,7 @@ DEFAULT_BADGES: tuple[BadgeRule, ...] = (
         "accepted_own",
     ),
     _rule("editor", "Editor", BRONZE, "Improved a post by editing it.", edits, 1, "edit"),
+    _rule("idea-maker", "Idea maker", SILVER, "An idea of yours was made real.", ideas_done, 1, "idea_done"),
     _rule("deputy", "Deputy", BRONZE, "5 flags the IT team agreed with.", agreed_flags, 5, "flag_agreed"),
     _rule(
         "plain-speaker",
@@ -292,7 +299,7 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
 
 
 #: Triggers that mean someone else was helped: only badges earned through them say thank you.
-HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit", "clarity", "flag_agreed"})
+HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit", "clarity", "flag_agreed", "idea_done"})
 
 
 def badge_words(rule: BadgeRule) -> str:

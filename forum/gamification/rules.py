@@ -26,6 +26,8 @@ class PointRules:
     knowledge_article: int = 25
     #: A flag the IT team agreed with (the post was hidden or removed).
     flag_agreed: int = 2
+    #: An idea of yours that the IT team marks as done.
+    idea_done: int = 20
     #: Most points a person can get in one day from likes and shares.
     daily_cap: int = 200
     #: Likes from one person to another that count towards points, per day.

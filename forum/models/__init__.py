@@ -19,6 +19,7 @@ from ..errors import NotFound
 from .base import DEFAULT_CATEGORY, MAX_ID, TABLE_PREFIX, Shape, UserKey, affected, as_id, utcnow
 from .desk import DeskJob, Escalation, WebhookReceipt
 from .gamification import BadgeAward, Member, PointBucket, PointEvent
+from .ideas import Idea, IdeaEvent, IdeaVote
 from .moderation import AuditEntry, Flag, ReviewItem
 from .notifications import (
     Announcement,
@@ -55,6 +56,9 @@ __all__ = [
     "Flag",
     "Follow",
     "GlossaryTerm",
+    "Idea",
+    "IdeaEvent",
+    "IdeaVote",
     "Like",
     "MailDigest",
     "Member",
@@ -125,6 +129,9 @@ _ClarityVote = ClarityVote
 _Flag = Flag
 _ReviewItem = ReviewItem
 _AuditEntry = AuditEntry
+_Idea = Idea
+_IdeaVote = IdeaVote
+_IdeaEvent = IdeaEvent
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,9 @@ class Models:
     Flag: type[_Flag]
     ReviewItem: type[_ReviewItem]
     AuditEntry: type[_AuditEntry]
+    Idea: type[_Idea]
+    IdeaVote: type[_IdeaVote]
+    IdeaEvent: type[_IdeaEvent]
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -208,6 +218,9 @@ class Models:
             self.Flag.__table__,
             self.ReviewItem.__table__,
             self.AuditEntry.__table__,
+            self.Idea.__table__,
+            self.IdeaVote.__table__,
+            self.IdeaEvent.__table__,
         ]
 
 
@@ -375,6 +388,11 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         ReviewItem,
         decided_by_id=key.mapped("forum_review_item", "decided_by_id", nullable=True, index=False),
     )
+    idea = model("ForumIdea", Idea, author_id=key.mapped("forum_idea", "author_id"))
+    idea_vote = model("ForumIdeaVote", IdeaVote, user_id=key.mapped("forum_idea_vote", "user_id"))
+    idea_event = model(
+        "ForumIdeaEvent", IdeaEvent, actor_id=key.mapped("forum_idea_event", "actor_id", nullable=True, index=False)
+    )
     audit_entry = model("ForumAuditEntry", AuditEntry, actor_id=key.mapped("forum_audit", "actor_id", nullable=True))
     models = Models(
         Category=category,
@@ -411,6 +429,9 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         Flag=flag,
         ReviewItem=review_item,
         AuditEntry=audit_entry,
+        Idea=idea,
+        IdeaVote=idea_vote,
+        IdeaEvent=idea_event,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

@@ -22,9 +22,12 @@ HAPPENING_KINDS = {
     "article": "New articles",
     "superuser": "New superusers",
     "question": "New questions",
+    "idea": "Ideas: the IT team's answers",
 }
 #: Shown when no filter is chosen: new questions are left out, there are too many.
-DEFAULT_KINDS = ("announcement", "solved", "article", "superuser")
+DEFAULT_KINDS = ("announcement", "solved", "article", "superuser", "idea")
+#: Idea steps worth telling everyone about (proposals and merges stay on the idea's own page).
+IDEA_NEWS = ("under_review", "planned", "in_progress", "done", "not_planned")
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,25 @@ def happening(
                     f"{people[r.user_id].name} became a superuser",
                     f"{prefix}/u/{r.user_id}",
                     key=f"superuser-{r.user_id}-{r.level_changed_at:%Y%m%d}",
+                )
+            )
+    if "idea" in kinds and category_id is None and not tag:
+        IE, Idea = models.IdeaEvent, models.Idea
+        rows = session.execute(
+            sa.select(IE.id, IE.created_at, IE.text, Idea.id.label("idea_id"), Idea.title)
+            .join(Idea, Idea.id == IE.idea_id)
+            .where(IE.kind.in_(IDEA_NEWS))
+            .order_by(IE.created_at.desc())
+            .limit(limit)
+        ).all()
+        for r in rows:
+            entries.append(
+                Entry(
+                    r.created_at,
+                    "idea",
+                    f"Idea “{r.title}”: {r.text}",
+                    f"{prefix}/ideas/{r.idea_id}",
+                    key=f"idea-{r.id}",
                 )
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)

@@ -11,6 +11,7 @@ from . import (  # noqa: E402
     desk,
     gamification,
     guest_cache,
+    ideas,
     moderation,
     notifications,
     people,

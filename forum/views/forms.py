@@ -62,3 +62,10 @@ class FlagForm(FlaskForm):
 
     reason = RadioField("What is wrong with it?", choices=[])
     note = TextAreaField("Anything the IT team should know? (optional)")
+
+
+class IdeaForm(FlaskForm):
+    """A new idea."""
+
+    title = StringField("Your idea, in one sentence")
+    body = TextAreaField("What would it change for you?")
