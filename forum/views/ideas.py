@@ -17,9 +17,11 @@ from .navigation import login_required
 @blueprint.get("/ideas")
 def ideas_page() -> Any:
     """Ideas people proposed, most voted first (or newest, or by status)."""
-    sort = request.args.get("sort") if request.args.get("sort") in proposals.SORTS else "votes"
-    found = proposals.listing(state(), viewer(), sort=sort)
-    left = proposals.votes_left(state(), viewer()) if viewer() else None
+    asked = request.args.get("sort", "")
+    sort = asked if asked in proposals.SORTS else "votes"
+    person = viewer()
+    found = proposals.listing(state(), person, sort=sort)
+    left = proposals.votes_left(state(), person) if person else None
     return render(
         "forum/ideas.html", ideas=found, sort=sort, statuses=proposals.STATUSES, left=left, action=ActionForm()
     )
