@@ -62,6 +62,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
         article = session.scalar(sa.select(m.Article.id).order_by(m.Article.id).limit(1))
         announcement = session.scalar(sa.select(m.Announcement.id).order_by(m.Announcement.id).limit(1))
         idea = session.scalar(sa.select(m.Idea.id).order_by(m.Idea.id).limit(1))
+        reward = session.scalar(sa.select(m.Reward.id).order_by(m.Reward.id).limit(1))
         own = session.scalar(
             sa.select(m.Post)
             .where(m.Post.author_id == user_id, ~m.Post.is_question, m.Post.deleted_at.is_(None))
@@ -108,6 +109,8 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
             "own-profile": f"/u/{user_id}",
             "flag": f"/p/{others}/flag",
             "idea-new": "/ideas/new",
+            "rewards": "/rewards",
+            "reward": f"/rewards/{reward}",
         }
         if own is not None:
             pages |= {"edit": f"/p/{own.id}/edit", "delete": f"/p/{own.id}/delete"}
@@ -130,5 +133,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
             "review": "/review",
             "silence": f"/u/{helper}/silence",
             "audit": "/admin/audit",
+            "admin-rewards": "/admin/rewards",
+            "orders": "/admin/orders",
         }
     return {name: prefix + path for name, path in pages.items()}

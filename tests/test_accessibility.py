@@ -49,6 +49,7 @@ def _fill_host(app: Any) -> dict[str, Any]:
     from forum.ideas import proposals
     from forum.moderation import flags
     from forum.notifications import announcements
+    from forum.rewards import catalogue
     from forum.search import articles
     from forum.threads import posting, reactions, solutions
     from forum.writing import clarity
@@ -89,6 +90,18 @@ def _fill_host(app: Any) -> dict[str, Any]:
         )
         proposals.vote(state, who["helper"], idea)
         proposals.set_status(state, who["agent"], idea, "planned", note="Next quarter.", target_date="2027-03-31")
+        mug = catalogue.save(
+            state,
+            who["agent"],
+            name="IT team mug",
+            description="",
+            picture_url="",
+            cost=5,
+            stock=3,
+            min_level=0,
+            active=True,
+        )
+        catalogue.redeem(state, who["helper"], mug.id)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         announcements.publish(
             state,

@@ -140,6 +140,10 @@ def test_moderation_and_writing_forms_take_any_value_without_an_error(app, clien
             (f"{PREFIX}/ideas/1/status", {"status": value, "target_date": value, "link": value, "note": value}),
             (f"{PREFIX}/ideas/1/merge", {"into": value}),
             (f"{PREFIX}/ideas/{value or 0}/vote", {}),
+            (f"{PREFIX}/admin/rewards", {"name": value, "cost": value, "stock": value, "min_level": value}),
+            (f"{PREFIX}/admin/rewards", {"reward_id": value, "name": "Mug", "cost": "5", "stock": "1"}),
+            (f"{PREFIX}/rewards/{value or 0}", {}),
+            (f"{PREFIX}/admin/orders/{value or 0}", {"state": value, "note": value}),
         ]:
             response = post_form(client, page, url, data)
             assert response.status_code < 500, (url, data, response.status_code)

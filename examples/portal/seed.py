@@ -14,6 +14,7 @@ from forum.gamification import levels
 from forum.gamification.rules import SUPERUSER
 from forum.ideas import proposals
 from forum.notifications import announcements
+from forum.rewards import catalogue
 from forum.search import articles
 from forum.threads import posting, reactions, solutions
 from forum.threads.categories import slugify
@@ -594,6 +595,7 @@ def _seed(app: Flask, rng: random.Random) -> None:
             levels.grant(state, people["dana"], people[username].id, SUPERUSER, lock=True)
         _news(state, people["dana"], now)
         _ideas(state, people)
+        _rewards(state, people)
         _speaker(app)
 
 
@@ -622,6 +624,33 @@ def _ideas(state: Any, people: dict[str, Any]) -> None:
         body="A list in the portal would save walking to a printer that cannot print.",
     )
     proposals.vote(state, people["emma"], printer)
+
+
+def _rewards(state: Any, people: dict[str, Any]) -> None:
+    """A small catalogue, and one superuser's order waiting for the IT team."""
+    coffee = catalogue.save(
+        state,
+        people["dana"],
+        name="Coffee voucher",
+        description="A coffee on the IT team, at the ground-floor café.",
+        picture_url="",
+        cost=50,
+        stock=20,
+        min_level=0,
+        active=True,
+    )
+    catalogue.save(
+        state,
+        people["dana"],
+        name="Noise-cancelling headset",
+        description="For calls in the open office.",
+        picture_url="",
+        cost=400,
+        stock=2,
+        min_level=3,
+        active=True,
+    )
+    catalogue.redeem(state, people["sam"], coffee.id)
 
 
 def _news(state: Any, agent: Any, now: dt.datetime) -> None:

@@ -134,14 +134,45 @@ def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> 
 
 
 def _append(state: ForumState, event: Any) -> Any:
-    """Write one ledger line and add it to the totals; a line whose cause is already there is skipped."""
+    """Write one ledger line and add it to the totals; a line whose cause is already there is skipped.
+
+    Spending (a reward) is a line too, but never in the totals: it lowers what a person can spend, never their
+    level or their place on the leaderboards."""
     try:
         with state.db.session.begin_nested():
             state.db.session.add(event)
     except sa.exc.IntegrityError:
         return None
-    _bump(state, event.user_id, event.category_id, event.created_at, event.amount)
+    if event.reason not in SPENDING:
+        _bump(state, event.user_id, event.category_id, event.created_at, event.amount)
     return event
+
+
+#: Ledger reasons that spend points (and give them back), kept out of the earned totals.
+SPENDING = ("reward", "reward_refund")
+
+
+def spend(state: ForumState, user_id: Any, amount: int, *, cause: str, refund: bool = False) -> Any:
+    """Write a spending line (``-amount``), or with ``refund`` give it back; the caller holds the member's lock."""
+    event = state.models.PointEvent(
+        user_id=user_id,
+        amount=amount if refund else -amount,
+        reason="reward_refund" if refund else "reward",
+        cause=cause,
+        created_at=utcnow(),
+    )
+    return _append(state, event)
+
+
+def balance(state: ForumState, user_id: Any) -> int:
+    """Points a person can still spend: everything earned, less what rewards took (and gave back)."""
+    Event = state.models.PointEvent
+    spent = state.db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Event.amount), 0)).where(
+            Event.user_id == user_id, Event.reason.in_(SPENDING)
+        )
+    )
+    return total(state, user_id) + int(spent or 0)
 
 
 def reverse(state: ForumState, event: Any, *, now: dt.datetime | None = None) -> Any:
@@ -216,7 +247,9 @@ def _expected_buckets(state: ForumState) -> dict[tuple[Any, ...], list[Any]]:
     Event = state.models.PointEvent
     expected: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, None])
     rows = state.db.session.execute(
-        sa.select(Event.user_id, Event.amount, Event.category_id, Event.created_at).execution_options(yield_per=5000)
+        sa.select(Event.user_id, Event.amount, Event.category_id, Event.created_at)
+        .where(Event.reason.not_in(SPENDING))
+        .execution_options(yield_per=5000)
     )
     for user_id, amount, category_id, created_at in rows:
         if amount == 0:

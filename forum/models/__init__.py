@@ -30,6 +30,7 @@ from .notifications import (
     Notification,
     NotificationPref,
 )
+from .rewards import Redemption, Reward
 from .search import Article, SearchDoc, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
 from .work import OutgoingPost, TaskLease
@@ -69,7 +70,9 @@ __all__ = [
     "PointEvent",
     "Post",
     "PostRevision",
+    "Redemption",
     "ReviewItem",
+    "Reward",
     "SearchDoc",
     "Shape",
     "Share",
@@ -132,6 +135,8 @@ _AuditEntry = AuditEntry
 _Idea = Idea
 _IdeaVote = IdeaVote
 _IdeaEvent = IdeaEvent
+_Reward = Reward
+_Redemption = Redemption
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,8 @@ class Models:
     Idea: type[_Idea]
     IdeaVote: type[_IdeaVote]
     IdeaEvent: type[_IdeaEvent]
+    Reward: type[_Reward]
+    Redemption: type[_Redemption]
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -221,6 +228,8 @@ class Models:
             self.Idea.__table__,
             self.IdeaVote.__table__,
             self.IdeaEvent.__table__,
+            self.Reward.__table__,
+            self.Redemption.__table__,
         ]
 
 
@@ -393,6 +402,13 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
     idea_event = model(
         "ForumIdeaEvent", IdeaEvent, actor_id=key.mapped("forum_idea_event", "actor_id", nullable=True, index=False)
     )
+    reward = model("ForumReward", Reward)
+    redemption = model(
+        "ForumRedemption",
+        Redemption,
+        user_id=key.mapped("forum_redemption", "user_id"),
+        decided_by_id=key.mapped("forum_redemption", "decided_by_id", nullable=True, index=False),
+    )
     audit_entry = model("ForumAuditEntry", AuditEntry, actor_id=key.mapped("forum_audit", "actor_id", nullable=True))
     models = Models(
         Category=category,
@@ -432,6 +448,8 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         Idea=idea,
         IdeaVote=idea_vote,
         IdeaEvent=idea_event,
+        Reward=reward,
+        Redemption=redemption,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

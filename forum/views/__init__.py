@@ -16,6 +16,7 @@ from . import (  # noqa: E402
     notifications,
     people,
     reactions,
+    rewards,
     search,
     threads,
     timelines,

@@ -1,0 +1,1 @@
+"""Rewards: points buy things from a small catalogue the admins keep; the IT team hands them over."""

@@ -1,0 +1,215 @@
+"""The catalogue and its orders, as plain functions.
+
+Redeeming locks the person's member row (so two tabs cannot spend the same points) and takes one from stock with
+a conditional update (so two people cannot both take the last one); the price is a spending line in the points
+ledger, which lowers the balance but never a level or a leaderboard place. A declined order gives both back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..errors import ForumError, NotAllowed, NotFound
+from ..gamification.leaderboard import spreadsheet_safe
+from ..gamification.ledger import balance, member_row, spend
+from ..gamification.rules import LEVEL_NAMES
+from ..models import affected, as_id, utcnow
+from ..notifications.delivery import notify
+
+if TYPE_CHECKING:
+    from ..models import Reward
+    from ..state import ForumState
+    from ..users import ForumUser
+
+#: An order's states, in words.
+STATES = {
+    "requested": "Requested: waiting for the IT team",
+    "approved": "Approved: on its way",
+    "handed_over": "Handed over",
+    "declined": "Declined: your points are back",
+}
+#: What the IT team can do next with an order in each state.
+NEXT = {"requested": ("approved", "declined"), "approved": ("handed_over", "declined")}
+
+
+def _admin(person: ForumUser) -> None:
+    if not person.is_admin:
+        raise NotAllowed("Only portal admins can change rewards.")
+
+
+def get(state: ForumState, reward_id: Any) -> Reward:
+    found = state.db.session.get(state.models.Reward, as_id(reward_id)) if as_id(reward_id) else None
+    if found is None:
+        raise NotFound("We could not find that reward.")
+    return found
+
+
+def _number(raw: Any, label: str, *, low: int, high: int) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise ForumError(f"Please give {label} as a whole number from {low} to {high}.", field=label)
+    return int(text)
+
+
+def save(
+    state: ForumState,
+    admin: ForumUser,
+    *,
+    name: str | None,
+    description: str | None,
+    picture_url: str | None,
+    cost: Any,
+    stock: Any,
+    min_level: Any,
+    active: bool,
+    reward: Reward | None = None,
+) -> Reward:
+    """Add a reward to the catalogue, or change one."""
+    _admin(admin)
+    clean_name = " ".join((name or "").replace("\x00", "").split())[:120]
+    if not clean_name:
+        raise ForumError("Please give the reward a name.", field="name")
+    picture = (picture_url or "").strip()[:500]
+    if picture and not picture.startswith(("https://", "/")):
+        raise ForumError("Please give the picture as an https:// address, or a path on this site.", field="picture_url")
+    row = reward or state.models.Reward(created_at=utcnow())
+    row.name, row.description, row.picture_url = clean_name, (description or "").replace("\x00", "")[:1000], picture
+    row.cost = _number(cost, "the cost", low=1, high=1_000_000)
+    row.stock = _number(stock, "the stock", low=0, high=1_000_000)
+    row.min_level = _number(min_level or 0, "the level", low=0, high=4)
+    row.active = active
+    state.db.session.add(row)
+    state.db.session.commit()
+    return row
+
+
+@dataclass
+class Offer:
+    """A reward as one person sees it: whether they can have it, and if not, why."""
+
+    reward: Any
+    why_not: str
+
+    @property
+    def can_redeem(self) -> bool:
+        return not self.why_not
+
+
+def _why_not(reward: Any, person: ForumUser | None, points: int, now: dt.datetime) -> str:
+    if not reward.active or (reward.starts_at and reward.starts_at > now) or (reward.ends_at and reward.ends_at < now):
+        return "Not available right now."
+    if reward.stock <= 0:
+        return "All gone for now."
+    if person is not None and person.level < reward.min_level:
+        return f"For {LEVEL_NAMES[reward.min_level]}s and above."
+    if points < reward.cost:
+        return f"You need {reward.cost - points} more points."
+    return ""
+
+
+def offers(state: ForumState, person: ForumUser | None, *, include_inactive: bool = False) -> list[Offer]:
+    """The catalogue, cheapest first, with what this person can have."""
+    Reward = state.models.Reward
+    query = sa.select(Reward).order_by(Reward.cost, Reward.id)
+    if not include_inactive:
+        query = query.where(Reward.active)
+    points = balance(state, person.id) if person is not None else 0
+    now = utcnow()
+    return [Offer(r, _why_not(r, person, points, now)) for r in state.db.session.scalars(query)]
+
+
+def redeem(state: ForumState, person: ForumUser, reward_id: Any) -> Any:
+    """Order a reward: the points are spent and one is taken from stock, or nothing changes and we say why."""
+    reward = get(state, reward_id)
+    session = state.db.session
+    member_row(state, person.id, lock=True)  # one spending at a time per person
+    why = _why_not(reward, person, balance(state, person.id), utcnow())
+    if why:
+        session.rollback()
+        raise ForumError(f"You cannot have “{reward.name}” yet. {why}", status=409)
+    Reward = state.models.Reward
+    taken = affected(
+        session.execute(
+            sa.update(Reward).where(Reward.id == reward.id, Reward.stock > 0).values(stock=Reward.stock - 1)
+        )
+    )
+    if not taken:
+        session.rollback()
+        raise ForumError(f"Someone took the last “{reward.name}” a moment ago. Look again later.", status=409)
+    order = state.models.Redemption(
+        reward_id=reward.id, user_id=person.id, cost=reward.cost, state="requested", created_at=utcnow()
+    )
+    session.add(order)
+    session.flush()
+    spend(state, person.id, reward.cost, cause=f"reward:{order.id}")
+    session.commit()
+    return order
+
+
+def orders(state: ForumState, *, user_id: Any = None, open_only: bool = False, limit: int = 200) -> list[Any]:
+    """Orders, newest first: one person's, or everyone's (the admins' queue)."""
+    R = state.models.Redemption
+    query = sa.select(R).order_by(R.created_at.desc(), R.id.desc()).limit(limit)
+    if user_id is not None:
+        query = query.where(R.user_id == user_id)
+    if open_only:
+        query = query.where(R.state.in_(tuple(NEXT)))
+    return list(state.db.session.scalars(query))
+
+
+def decide(state: ForumState, admin: ForumUser, order_id: Any, new_state: str | None, note: str | None = "") -> Any:
+    """Move an order on (approved, handed over) or decline it with a reason, giving the points and the item back."""
+    _admin(admin)
+    session = state.db.session
+    order = session.get(state.models.Redemption, as_id(order_id)) if as_id(order_id) else None
+    if order is None:
+        raise NotFound("We could not find that order.")
+    if new_state is None or new_state not in NEXT.get(order.state, ()):
+        raise ForumError("That order cannot go that way any more. Reload the page to see where it is.", status=409)
+    text = " ".join((note or "").replace("\x00", "").split())[:500]
+    if new_state == "declined" and not text:
+        raise ForumError("Please say why it is declined. The person will read it.", field="note")
+    member_row(state, order.user_id, lock=True)
+    reward = session.get(state.models.Reward, order.reward_id)
+    order.state, order.note, order.decided_at, order.decided_by_id = new_state, text, utcnow(), admin.id
+    name = reward.name if reward else "your reward"
+    if new_state == "declined":
+        spend(state, order.user_id, order.cost, cause=f"reward:{order.id}:refund", refund=True)
+        if reward is not None:
+            reward.stock += 1
+        words = f"Your order for “{name}” was declined: {text} Your {order.cost} points are back."
+    elif new_state == "approved":
+        words = f"Your order for “{name}” is approved. The IT team will hand it over soon."
+    else:
+        words = f"Your “{name}” has been handed over. Enjoy it, and thanks for helping!"
+    notify(state, order.user_id, "reward", words, actor=admin)
+    session.commit()
+    return order
+
+
+def csv_export(state: ForumState, rows: list[Any], names: dict[Any, str], rewards: dict[int, Any]) -> str:
+    """The orders as a spreadsheet, each cell neutralised against formula injection."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Ordered (UTC)", "Who", "Reward", "Points", "State", "Note"])
+    for row in rows:
+        writer.writerow(
+            [
+                spreadsheet_safe(x)
+                for x in (
+                    row.created_at.isoformat(timespec="seconds"),
+                    names.get(row.user_id, "Former member"),
+                    rewards[row.reward_id].name if row.reward_id in rewards else "",
+                    row.cost,
+                    STATES.get(row.state, row.state),
+                    row.note,
+                )
+            ]
+        )
+    return out.getvalue()
