@@ -82,3 +82,36 @@ def test_an_idea_is_proposed_voted_for_planned_and_done_on_a_phone(demo, browser
         shot(page, "idea-done-phone")
     finally:
         context.close()
+
+
+def test_a_superuser_redeems_a_reward_and_sees_it_handed_over_on_a_phone(demo, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        log_in(page, demo, "rita")  # a superuser with points from the seeded answers
+        page.goto(f"{demo}/community/rewards")
+        points_before = int(re.search(r"You have (\d+) points to spend", page.locator("main").inner_text()).group(1))
+        page.get_by_role("link", name="Redeem Coffee voucher").click()
+        assert "It costs 50 points." in page.locator("main").inner_text()
+        page.get_by_role("button", name="Yes, redeem it").click()
+        assert "Ordered: Coffee voucher." in page.locator(".flash").inner_text()
+        assert f"You have {points_before - 50} points to spend" in page.locator("main").inner_text()
+        shot(page, "reward-ordered-phone")
+
+        log_in(page, demo, "dana")
+        page.goto(f"{demo}/community/admin/orders")
+        order = page.locator(".review-item", has_text="Coffee voucher for Rita Gomez")
+        order.get_by_label("Next").select_option(label="Approved: on its way")
+        order.get_by_role("button", name="Save").click()
+        order = page.locator(".review-item", has_text="Coffee voucher for Rita Gomez")
+        order.get_by_label("Next").select_option(label="Handed over")
+        order.get_by_role("button", name="Save").click()
+
+        log_in(page, demo, "rita")
+        page.goto(f"{demo}/community/rewards")
+        assert "Coffee voucher · 50 points · Handed over" in page.locator("main").inner_text()
+        page.goto(f"{demo}/community/notifications")
+        assert "has been handed over" in page.locator(".notification-list").inner_text()
+        shot(page, "reward-handed-over-phone")
+    finally:
+        context.close()
