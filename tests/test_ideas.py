@@ -170,3 +170,17 @@ def test_the_it_teams_answers_show_in_whats_happening_and_its_feed(app, client, 
     feed = feedparser.parse(guest.get(f"{PREFIX}/feeds/happening.atom").data)
     assert any(e.title.startswith("Idea “Longer screen lock timeout at home”: Not planned") for e in feed.entries)
     assert f"/ideas/{idea}" in feed.entries[0].link
+
+
+def test_ideas_like_the_one_being_typed_are_suggested(app, client, people):
+    login(client, people.asker)
+    _propose(client, "Let us reset our own MFA from the portal")
+    _propose(client, "Show which printers are out of toner")
+    guest = app.test_client()
+    found = html.unescape(guest.get(f"{PREFIX}/ideas/similar?title=reset+MFA+without+calling").text)
+    assert "Let us reset our own MFA from the portal" in found and "printers" not in found
+    assert "Vote for it instead?" in found
+    nothing = guest.get(f"{PREFIX}/ideas/similar?title=a+to+of").text
+    assert "show up here as you type" in nothing
+    odd = guest.get(f"{PREFIX}/ideas/similar?title=%25%25%25_" + "x" * 5000)
+    assert odd.status_code == 200

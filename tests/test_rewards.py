@@ -227,3 +227,24 @@ def test_one_person_in_two_tabs_cannot_spend_the_same_points_twice(app, people, 
     assert results.count("won") == 1, results
     with app.app_context():
         assert ledger.balance(get_state(app), people.helper.key) == 40
+
+
+def test_a_reward_shows_only_between_its_dates_and_admins_can_change_it(app, client, people):
+    login(client, people.admin)
+    _reward(client, name="Winter hat", starts_on="2000-01-01", ends_on="2000-01-31")
+    reward_id = _reward_id(app, "Winter hat")
+    wrong = _reward(client, name="Summer hat", starts_on="2027-02-01", ends_on="2027-01-01")
+    assert wrong.status_code == 400 and "The last day comes before the first day." in wrong.text
+    odd = _reward(client, name="Summer hat", starts_on="someday")
+    assert odd.status_code == 400 and "year-month-day" in odd.text
+    _give(app, people.helper, 100)
+    login(client, people.helper)
+    late = _redeem(client, reward_id)
+    assert late.status_code == 409 and "Not available right now." in html.unescape(late.text)
+    login(client, people.admin)
+    form = html.unescape(client.get(f"{PREFIX}/admin/rewards?edit={reward_id}").text)
+    assert "Change “Winter hat”" in form and 'value="2000-01-01"' in form
+    changed = _reward(client, reward_id=str(reward_id), name="Winter hat", ends_on="")
+    assert changed.status_code == 303
+    login(client, people.helper)
+    assert _redeem(client, reward_id).status_code == 303

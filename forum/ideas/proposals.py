@@ -251,3 +251,30 @@ def timeline(state: ForumState, idea: Idea) -> list[Any]:
     """The idea's steps, oldest first."""
     E = state.models.IdeaEvent
     return list(state.db.session.scalars(sa.select(E).where(E.idea_id == idea.id).order_by(E.created_at, E.id)))
+
+
+#: Words too common to say two ideas are alike.
+COMMON = frozenset(
+    {"with", "from", "that", "this", "have", "would", "could", "should", "about", "there", "their", "when"}
+)
+
+
+def similar(state: ForumState, text: str | None, *, limit: int = 5) -> list[Any]:
+    """Open ideas whose titles share words with ``text``, most shared words first: shown while someone types one."""
+    words = [w for w in {w.strip(".,!?;:()\"'").lower() for w in (text or "").split()} if len(w) >= 4]
+    words = [w for w in words if w not in COMMON][:8]
+    if not words:
+        return []
+    Ideas = state.models.Idea
+    title = sa.func.lower(Ideas.title)
+    score = sum(
+        (sa.case((title.like(f"%{w.replace('%', '').replace('_', '')}%"), 1), else_=0) for w in words),
+        sa.literal(0),
+    )
+    query = (
+        sa.select(Ideas)
+        .where(Ideas.status.not_in(("merged",)), score > 0)
+        .order_by(score.desc(), Ideas.vote_count.desc(), Ideas.id.desc())
+        .limit(limit)
+    )
+    return list(state.db.session.scalars(query))

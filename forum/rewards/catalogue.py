@@ -68,9 +68,11 @@ def save(
     stock: Any,
     min_level: Any,
     active: bool,
+    starts_on: str | None = "",
+    ends_on: str | None = "",
     reward: Reward | None = None,
 ) -> Reward:
-    """Add a reward to the catalogue, or change one."""
+    """Add a reward to the catalogue, or change one; it shows from ``starts_on`` to the end of ``ends_on``."""
     _admin(admin)
     clean_name = " ".join((name or "").replace("\x00", "").split())[:120]
     if not clean_name:
@@ -84,9 +86,24 @@ def save(
     row.stock = _number(stock, "the stock", low=0, high=1_000_000)
     row.min_level = _number(min_level or 0, "the level", low=0, high=4)
     row.active = active
+    starts, ends = _day(starts_on, "the first day"), _day(ends_on, "the last day")
+    if starts and ends and ends < starts:
+        raise ForumError("The last day comes before the first day. Please swap them.", field="ends_on")
+    row.starts_at = dt.datetime.combine(starts, dt.time()) if starts else None
+    row.ends_at = dt.datetime.combine(ends, dt.time.max) if ends else None
     state.db.session.add(row)
     state.db.session.commit()
     return row
+
+
+def _day(raw: str | None, label: str) -> dt.date | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ForumError(f"Please give {label} as year-month-day, for example 2027-01-31.", field=label) from None
 
 
 @dataclass

@@ -49,6 +49,15 @@ def new_idea() -> Any:
     return render("forum/idea_new.html", status, form=form)
 
 
+@blueprint.get("/ideas/similar")
+def similar_ideas() -> Any:
+    """Ideas like the one being typed, so people vote for an existing one instead of repeating it."""
+    text = (request.args.get("title") or "").replace("\x00", "")[:200]
+    return render(
+        "forum/partials/_similar_ideas.html", ideas=proposals.similar(state(), text), statuses=proposals.STATUSES
+    )
+
+
 @blueprint.get("/ideas/<forum_id:idea_id>")
 def idea_page(idea_id: int) -> Any:
     """One idea: what it would change, its votes, and everything the IT team said about it."""

@@ -73,6 +73,8 @@ def admin_rewards() -> Any:
                 stock=form.get("stock"),
                 min_level=form.get("min_level"),
                 active=form.get("active") == "yes",
+                starts_on=form.get("starts_on"),
+                ends_on=form.get("ends_on"),
                 reward=existing,
             )
         except ForumError as error:
@@ -80,10 +82,12 @@ def admin_rewards() -> Any:
         else:
             flash(f"Saved: {saved.name}.", "success")
             return redirect(url_for("forum.admin_rewards"), 303)
+    editing = catalogue.get(state(), request.args["edit"]) if request.args.get("edit") else None
     return render(
         "forum/admin/rewards.html",
         status,
         offers=catalogue.offers(state(), None, include_inactive=True),
+        editing=editing,
         message=message,
         action=ActionForm(),
     )
