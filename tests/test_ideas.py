@@ -184,3 +184,20 @@ def test_ideas_like_the_one_being_typed_are_suggested(app, client, people):
     assert "show up here as you type" in nothing
     odd = guest.get(f"{PREFIX}/ideas/similar?title=%25%25%25_" + "x" * 5000)
     assert odd.status_code == 200
+
+
+def test_watchers_hear_of_every_change_and_muting_stops_it(app, client, people):
+    login(client, people.asker)
+    idea = _propose(client, "Bigger mailboxes for the sales team")
+    login(client, people.helper)  # neither the author nor a voter: watches it
+    page = f"{PREFIX}/ideas/{idea}"
+    watched = post_form(client, page, f"{PREFIX}/follow/idea/{idea}", {"level": "watching", "next": page})
+    assert watched.status_code == 302
+    login(client, people.asker)  # the author mutes it
+    post_form(client, page, f"{PREFIX}/follow/idea/{idea}", {"level": "muted", "next": page})
+    login(client, people.agent)
+    _status(client, idea, status="under_review", note="We are asking the mail team.")
+    assert any("Under review" in n for n in _notices(app, people.helper))
+    assert not any("Under review" in n for n in _notices(app, people.asker))
+    missing = post_form(client, page, f"{PREFIX}/follow/idea/99999", {"level": "watching"})
+    assert missing.status_code == 404

@@ -15,6 +15,7 @@ from ..markup import render_markdown
 from ..members import people
 from ..models import affected, as_id, utcnow
 from ..moderation import limits
+from ..notifications import following
 from ..notifications.delivery import deliver
 from ..threads.posting import check_body, check_title
 
@@ -122,6 +123,12 @@ def voters(state: ForumState, idea_id: int) -> set[Any]:
     return set(state.db.session.scalars(sa.select(V.user_id).where(V.idea_id == idea_id)))
 
 
+def audience(state: ForumState, idea: Idea) -> set[Any]:
+    """Who hears of a change: its author, its voters and its watchers, less anyone who muted it."""
+    people = voters(state, idea.id) | {idea.author_id} | following.followers(state, [("idea", idea.id)])
+    return people - following.followers(state, [("idea", idea.id)], "muted")
+
+
 def set_status(
     state: ForumState,
     agent: ForumUser,
@@ -155,7 +162,7 @@ def set_status(
     )
     deliver(
         state,
-        voters(state, idea.id) | {idea.author_id},
+        audience(state, idea),
         "idea",
         f"Your idea “{idea.title}”: {words}",
         actor=agent,
@@ -197,13 +204,13 @@ def merge(state: ForumState, agent: ForumUser, idea: Idea, into: Any) -> Idea:
         raise ForumError("Choose another open idea to merge this one into.", field="into")
     m, session = state.models, state.db.session
     V = m.IdeaVote
+    told = audience(state, idea)
     already = voters(state, target.id)
     moving = [v for v in session.scalars(sa.select(V).where(V.idea_id == idea.id)) if v.user_id not in already]
     for row in moving:
         row.idea_id = target.id
     session.execute(sa.delete(V).where(V.idea_id == idea.id))
     target.vote_count = len(already) + len(moving)
-    told = voters(state, idea.id) | {v.user_id for v in moving} | {idea.author_id}
     idea.status, idea.merged_into_id, idea.vote_count, idea.updated_at = "merged", target.id, 0, utcnow()
     words = f"Merged into “{target.title}”"
     session.add(m.IdeaEvent(idea_id=idea.id, kind="merged", actor_id=agent.id, text=words, created_at=utcnow()))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 #: How closely someone follows something, from most to least.
 LEVELS = ("watching", "normal", "muted")
-TARGETS = ("thread", "category", "tag")
+TARGETS = ("thread", "category", "tag", "idea")
 #: What each level means, in the words shown next to the choice.
 LEVEL_WORDS = {
     "thread": {
@@ -33,6 +33,11 @@ LEVEL_WORDS = {
     },
 }
 LEVEL_WORDS["tag"] = LEVEL_WORDS["category"]
+LEVEL_WORDS["idea"] = {
+    "watching": "Watching: tell me about every change to this idea.",
+    "normal": "Normal: only if I suggested it or voted for it.",
+    "muted": "Muted: never tell me about this idea.",
+}
 
 
 def chosen_level(state: ForumState, user_id: Any, target_type: str, target_id: Any) -> sa.Select[str]:

@@ -8,6 +8,7 @@ from flask import flash, redirect, request, url_for
 
 from ..errors import ForumError
 from ..ideas import proposals
+from ..notifications import following
 from .blueprint import blueprint
 from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, me, render, require_token, state, viewer
 from .forms import ActionForm, IdeaForm
@@ -72,6 +73,7 @@ def idea_page(idea_id: int) -> Any:
         author=state().users.get_many([idea.author_id])[idea.author_id],
         merged_into=proposals.get(state(), idea.merged_into_id) if idea.merged_into_id else None,
         left=proposals.votes_left(state(), person) if person else None,
+        follow_level=following.level(state(), person, "idea", idea.id),
         statuses=proposals.STATUSES,
         choosable=proposals.CHOOSABLE,
         action=ActionForm(),

@@ -50,7 +50,9 @@ def follow(target_type: str, target_id: int) -> Any:
     """Choose watching, normal or muted for a thread, a category or a keyword."""
     require_token()
     models = state().models
-    model = {"thread": models.Thread, "category": models.Category, "tag": models.Tag}.get(target_type)
+    model = {"thread": models.Thread, "category": models.Category, "tag": models.Tag, "idea": models.Idea}.get(
+        target_type
+    )
     if model is None or state().db.session.get(model, target_id) is None:
         raise NotFound("We could not find what you wanted to follow.")
     level = request.form.get("level", "")
