@@ -146,3 +146,59 @@ def test_feeds_take_their_links_from_the_site_setting_never_from_the_host_header
     assert parsed.bozo == 0
     assert parsed.feed.link.startswith(f"https://portal.example.com{PREFIX}/happening")
     assert all(e.link.startswith("https://portal.example.com/") for e in parsed.entries)
+
+
+def test_the_new_forms_work_with_the_hosts_csrfprotect(token_host):
+    """Flags, reviews, thread states, writing tips, ideas and rewards all carry the token CSRFProtect checks."""
+    app, client, people = token_host
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Turn off the antivirus.")])
+    login(client, people.asker)
+    page = f"{PREFIX}/t/{thread_id}"
+    assert post_form(client, page, f"{PREFIX}/p/2/flag", {"reason": "unsafe"}).status_code == 303
+    assert post_form(client, page, f"{PREFIX}/p/2/clarity", {"verdict": "technical"}).status_code == 303
+    tips = post_form(client, page, f"{PREFIX}/writing/tips", {"body": "Flush the DNS cache.", "kind": "answer"})
+    assert tips.status_code == 200 and "DNS" in tips.text
+    idea = post_form(
+        client, f"{PREFIX}/ideas/new", f"{PREFIX}/ideas/new", {"title": "Dark mode for the portal", "body": "Please."}
+    )
+    assert idea.status_code == 303
+    login(client, people.admin)
+    assert post_form(client, page, f"{PREFIX}/review/2", {"decision": "keep"}).status_code == 303
+    assert (
+        post_form(client, page, f"{PREFIX}/t/{thread_id}/state", {"action": "lock", "reason": "Done."}).status_code
+        == 303
+    )
+    added = post_form(
+        client,
+        f"{PREFIX}/admin/rewards",
+        f"{PREFIX}/admin/rewards",
+        {"name": "Mug", "cost": "1", "stock": "1", "active": "yes"},
+    )
+    assert added.status_code == 303
+    refused = client.post(f"{PREFIX}/review/2", data={"decision": "keep"})  # no token: CSRFProtect says no
+    assert refused.status_code == 400
+
+
+def test_under_a_path_prefix_mentions_and_the_new_pages_link_under_it(app, people):
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    app.wsgi_app = DispatcherMiddleware(NotFound(), {"/portal": app.wsgi_app})  # SCRIPT_NAME=/portal
+    thread_id = make_thread(app, people.asker)
+    client = app.test_client()
+    client.post("/portal/login", data={"key": people.helper.key})
+    token = csrf_token(client, f"/portal{PREFIX}/t/{thread_id}")
+    answered = client.post(
+        f"/portal{PREFIX}/t/{thread_id}/answer", data={"csrf_token": token, "body": "Ask @AnaAsker about it."}
+    )
+    assert answered.status_code == 302
+    page = client.get(f"/portal{PREFIX}/t/{thread_id}").text
+    assert re.search(rf'<a class="mention" href="/portal{PREFIX}/u/[0-9a-f-]+">@AnaAsker</a>', page)
+    assert f'href="/portal{PREFIX}/p/1/flag"' in page  # the question; nobody flags their own answer
+    assert f'data-mentions="/portal{PREFIX}/writing/people"' in page
+    preview = client.post(f"/portal{PREFIX}/writing/preview", data={"csrf_token": token, "body": "@AnaAsker"}).text
+    assert f'href="/portal{PREFIX}/u/' in preview
+    for path in ("/ideas", "/ideas/new", "/rewards", "/review"):
+        shown = client.get(f"/portal{PREFIX}{path}")
+        assert shown.status_code in (200, 403), path
+        assert f'href="{PREFIX}/' not in shown.text, path

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 
 from .. import signals
 from ..errors import ForumError, NotAllowed, NotFound
@@ -183,7 +184,9 @@ def body_html(state: ForumState, source: str) -> str:
     """What a post shows: its Markdown, sanitised, with each @mention of a member linked to their profile."""
     handles = mention_handles(source)
     people = state.users.find_by_handles(handles) if handles else {}
-    prefix = str(state.config.get("FORUM_URL_PREFIX") or "").rstrip("/")
+    # Under the portal's mount point too (SCRIPT_NAME=/portal); a post made outside a request (a worker) has none.
+    root = request.script_root if has_request_context() else ""
+    prefix = root + str(state.config.get("FORUM_URL_PREFIX") or "").rstrip("/")
     profiles = {handle: f"{prefix}/u/{quote(str(person.id), safe='')}" for handle, person in people.items()}
     return link_mentions(render_markdown(source), profiles)
 
