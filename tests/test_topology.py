@@ -38,6 +38,7 @@ pytestmark = pytest.mark.slow
 TESTS = Path(__file__).resolve().parent
 SECRET = "whsec_" + "dG9wb2xvZ3ktdGVzdC1zZWNyZXQtMTIzNDU2Nzg="
 QUESTIONS = int(os.environ.get("FORUM_TEST_TOPOLOGY_QUESTIONS", "60"))
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def redis_reason() -> str | None:
@@ -257,30 +258,46 @@ def test_two_web_processes_and_three_workers_do_every_job_exactly_once(pg_url):
     assert _count(app, "SELECT count(*) FROM forum_outgoing WHERE state = 'done'") == QUESTIONS
 
 
-def test_with_redis_a_change_through_one_web_process_shows_at_once_on_the_others_kept_page(pg_url):
+@contextmanager
+def redis_web_processes(pg_url: str, **settings: str) -> Iterator[tuple[Member, Member, list[str]]]:
+    """Two gunicorn web processes sharing PostgreSQL and Redis (under a prefix of their own, emptied afterwards);
+    yields the asker, the helper and the two base addresses."""
     reason = redis_reason()
     if reason:
         pytest.skip(reason)
-    app = create_app(pg_url)
-    asker, helper = _people(app)
+    asker, helper = _people(create_app(pg_url))
     prefix = f"forum-test-{uuid.uuid4().hex[:8]}:"
     env = _env(
         FORUM_TEST_DATABASE=pg_url,
-        FORUM_TEST_REDIS_URL="redis://127.0.0.1:6379/0",
+        FORUM_TEST_REDIS_URL=REDIS_URL,
         FORUM_TEST_REDIS_PREFIX=prefix,
-        FORUM_TEST_GUEST_CACHE_SECONDS="300",
         FORUM_TEST_CSRF="0",
+        **settings,
     )
     ports = [free_port(), free_port()]
-    with processes([gunicorn(p, env) for p in ports]):
-        reader, writer = (f"http://127.0.0.1:{p}" for p in ports)
-        wait_until_up(reader)
-        wait_until_up(writer)
-        asking = sign_in(writer, asker.key)
-        made = asking.post(
-            f"{PREFIX}/ask", data={"category_id": "1", "title": "Wifi drops in room 4", "body": "Often."}
-        )
-        thread_id = int(made.headers["Location"].split("/t/")[1].split("/")[0])
+    try:
+        with processes([gunicorn(p, env) for p in ports]):
+            bases = [f"http://127.0.0.1:{p}" for p in ports]
+            for base in bases:
+                wait_until_up(base)
+            yield asker, helper, bases
+    finally:
+        import redis
+
+        store = redis.Redis.from_url(REDIS_URL)
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
+
+
+def ask(client: httpx.Client, title: str, body: str) -> int:
+    """Ask through a web process; returns the new thread's id."""
+    made = client.post(f"{PREFIX}/ask", data={"category_id": "1", "title": title, "body": body})
+    return int(made.headers["Location"].split("/t/")[1].split("/")[0])
+
+
+def test_with_redis_a_change_through_one_web_process_shows_at_once_on_the_others_kept_page(pg_url):
+    with redis_web_processes(pg_url, FORUM_TEST_GUEST_CACHE_SECONDS="300") as (asker, helper, (reader, writer)):
+        thread_id = ask(sign_in(writer, asker.key), "Wifi drops in room 4", "Often.")
         guest = f"{reader}{PREFIX}/t/{thread_id}"
         first = httpx.get(guest)
         assert "Often." in first.text and first.headers["Cache-Control"] == "public, max-age=0, s-maxage=300"
@@ -288,9 +305,6 @@ def test_with_redis_a_change_through_one_web_process_shows_at_once_on_the_others
         answering = sign_in(writer, helper.key)
         assert answering.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Forget the network."}).status_code == 302
         assert "Forget the network." in httpx.get(guest).text  # at once, though the reader kept the page
-    import redis
-
-    redis.Redis.from_url("redis://127.0.0.1:6379/0").delete(f"{prefix}changes")
 
 
 def test_without_redis_another_processs_change_shows_within_the_guest_cache_seconds(people_factory):
@@ -317,28 +331,8 @@ def test_without_redis_another_processs_change_shows_within_the_guest_cache_seco
 
 def test_with_redis_a_rate_limit_holds_across_two_web_processes(pg_url):
     """A newcomer's 3 answers in 5 minutes are counted once for both processes: the 4th is refused by either."""
-    reason = redis_reason()
-    if reason:
-        pytest.skip(reason)
-    app = create_app(pg_url)
-    asker, helper = _people(app)
-    prefix = f"forum-test-{uuid.uuid4().hex[:8]}:"
-    env = _env(
-        FORUM_TEST_DATABASE=pg_url,
-        FORUM_TEST_REDIS_URL="redis://127.0.0.1:6379/0",
-        FORUM_TEST_REDIS_PREFIX=prefix,
-        FORUM_TEST_CSRF="0",
-        FORUM_TEST_RATE_LIMITS="1",
-    )
-    ports = [free_port(), free_port()]
-    with processes([gunicorn(p, env) for p in ports]):
-        one, two = (f"http://127.0.0.1:{p}" for p in ports)
-        wait_until_up(one)
-        wait_until_up(two)
-        made = sign_in(one, asker.key).post(
-            f"{PREFIX}/ask", data={"category_id": "1", "title": "Printer queue is stuck", "body": "Since noon."}
-        )
-        thread_id = int(made.headers["Location"].split("/t/")[1].split("/")[0])
+    with redis_web_processes(pg_url, FORUM_TEST_RATE_LIMITS="1") as (asker, helper, (one, two)):
+        thread_id = ask(sign_in(one, asker.key), "Printer queue is stuck", "Since noon.")
         sessions = [sign_in(one, helper.key), sign_in(two, helper.key)]
         codes = [
             sessions[n % 2].post(f"{PREFIX}/t/{thread_id}/answer", data={"body": f"Idea {n}"}).status_code
@@ -347,8 +341,3 @@ def test_with_redis_a_rate_limit_holds_across_two_web_processes(pg_url):
         assert codes == [302, 302, 302, 429]  # answers 1 and 3 went to one process, 2 and 4 to the other
         refused = sessions[1].post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Idea 5"})
         assert refused.status_code == 429 and "new members can post 3 answers in 5 minutes" in refused.text
-    import redis
-
-    store = redis.Redis.from_url("redis://127.0.0.1:6379/0")
-    for key in store.scan_iter(f"*{prefix}*"):
-        store.delete(key)
