@@ -6,18 +6,16 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
-from ..errors import ForumError, NotAllowed
+from ..errors import ForumError
 from ..threads import categories
 from .blueprint import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, me, render, require_token, state, viewer
+from .common import CSRF_MESSAGE, csrf_failed, form_error, is_admin, me, only, render, require_token, state
 from .forms import ActionForm, CategoryForm
 from .navigation import login_required
 
 
 def _admin_only() -> None:
-    person = viewer()
-    if person is None or not person.is_admin:
-        raise NotAllowed("Only portal admins can manage categories.")
+    only(is_admin, "Only portal admins can manage categories.")
 
 
 def _find(category_id: int) -> Any:

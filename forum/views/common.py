@@ -14,7 +14,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from .. import members
-from ..errors import ForumError
+from ..errors import ForumError, NotAllowed
 from ..models import Post, Thread, utcnow
 from ..notifications.announcements import KIND_WORDS
 from ..notifications.following import LEVEL_WORDS
@@ -24,6 +24,7 @@ from .blueprint import InvisibleCharacter, blueprint
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from flask_wtf import FlaskForm
 
@@ -47,6 +48,23 @@ def viewer() -> ForumUser | None:
         else:
             g.forum_viewer, g.forum_unread = None, 0
     return g.forum_viewer  # type: ignore[no-any-return]
+
+
+def only(allowed: Callable[[ForumUser], bool], message: str) -> ForumUser:
+    """The signed-in person, if ``allowed`` lets them in; otherwise a plain "only …" refusal."""
+    person = viewer()
+    if person is None or not allowed(person):
+        raise NotAllowed(message)
+    return person
+
+
+def is_admin(person: ForumUser) -> bool:
+    return person.is_admin
+
+
+def is_it_team(person: ForumUser) -> bool:
+    """Desk agents and portal admins."""
+    return person.is_agent or person.is_admin
 
 
 def me() -> ForumUser:

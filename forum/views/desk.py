@@ -13,7 +13,7 @@ from ..errors import ForumError, NotAllowed
 from ..models import utcnow
 from ..threads import posting
 from .blueprint import blueprint
-from .common import me, render, require_token, state, thread_url, viewer
+from .common import is_it_team, me, only, render, require_token, state, thread_url, viewer
 from .forms import ActionForm
 from .navigation import login_required
 
@@ -77,9 +77,7 @@ def desk_webhook() -> Any:
 
 
 def _agents_only() -> None:
-    person = viewer()
-    if person is None or not (person.is_agent or person.is_admin):
-        raise NotAllowed("Only the IT team can see the service desk settings.")
+    only(is_it_team, "Only the IT team can see the service desk settings.")
 
 
 @blueprint.get("/admin/desk")

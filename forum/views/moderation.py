@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
-from ..errors import ForumError, NotAllowed, NotFound
+from ..errors import ForumError, NotFound
 from ..members import typed_user_id
 from ..moderation import audit, flags, review, silence, states
 from ..threads import posting
 from .blueprint import blueprint
-from .common import csrf_failed, links, me, render, require_token, state, thread_url, viewer
+from .common import csrf_failed, is_admin, is_it_team, links, me, only, render, require_token, state, thread_url, viewer
 from .forms import ActionForm, FlagForm
 from .navigation import login_required, safe_next
 
@@ -47,8 +47,7 @@ def flag(post_id: int) -> Any:
 
 
 def _reviewers_only() -> None:
-    if not review.can_review(viewer()):
-        raise NotAllowed("Only the IT team and Champions can see the review queue.")
+    only(review.can_review, "Only the IT team and Champions can see the review queue.")
 
 
 @blueprint.get("/review")
@@ -109,9 +108,7 @@ def thread_state(thread_id: int) -> Any:
 
 
 def _agents_only() -> None:
-    person = viewer()
-    if person is None or not (person.is_agent or person.is_admin):
-        raise NotAllowed("Only the IT team can silence members.")
+    only(is_it_team, "Only the IT team can silence members.")
 
 
 @blueprint.route("/u/<user_id>/silence", methods=["GET", "POST"])
@@ -151,9 +148,7 @@ def unsilence_member(user_id: str) -> Any:
 
 
 def _admins_only() -> None:
-    person = viewer()
-    if person is None or not person.is_admin:
-        raise NotAllowed("Only portal admins can read the audit log.")
+    only(is_admin, "Only portal admins can read the audit log.")
 
 
 @blueprint.get("/admin/audit")

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
-from ..errors import ForumError, NotAllowed
+from ..errors import ForumError
 from ..gamification.ledger import balance
 from ..rewards import catalogue
 from .blueprint import blueprint
-from .common import me, render, require_token, state, viewer
+from .common import is_admin, me, only, render, require_token, state
 from .forms import ActionForm
 from .navigation import login_required
 
@@ -47,9 +47,7 @@ def redeem_reward(reward_id: int) -> Any:
 
 
 def _admins_only() -> None:
-    person = viewer()
-    if person is None or not person.is_admin:
-        raise NotAllowed("Only portal admins can manage rewards.")
+    only(is_admin, "Only portal admins can manage rewards.")
 
 
 @blueprint.route("/admin/rewards", methods=["GET", "POST"])

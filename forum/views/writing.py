@@ -6,22 +6,11 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, request, url_for
 
-from ..errors import ForumError, NotAllowed
+from ..errors import ForumError
 from ..threads import posting
 from ..writing import advice, clarity, glossary
 from .blueprint import blueprint
-from .common import (
-    CSRF_MESSAGE,
-    csrf_failed,
-    form_error,
-    htmx,
-    links,
-    me,
-    render,
-    require_token,
-    state,
-    viewer,
-)
+from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, links, me, only, render, require_token, state, viewer
 from .forms import ActionForm, GlossaryForm
 from .navigation import login_required
 
@@ -96,9 +85,7 @@ def ease_filter(ease: float) -> str:
 
 
 def _agents_only() -> None:
-    person = viewer()
-    if person is None or not person.is_agent:
-        raise NotAllowed("Only the IT team can change the glossary.")
+    only(lambda person: person.is_agent, "Only the IT team can change the glossary.")
 
 
 @blueprint.route("/admin/glossary", methods=["GET", "POST"])
