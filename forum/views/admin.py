@@ -9,7 +9,7 @@ from flask import flash, redirect, request, url_for
 from ..errors import ForumError
 from ..threads import categories
 from .blueprint import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, is_admin, me, only, render, require_token, state
+from .common import is_admin, me, only, render, require_token, state, submit
 from .forms import ActionForm, CategoryForm
 from .navigation import login_required
 
@@ -33,18 +33,12 @@ def admin_categories() -> Any:
     form = CategoryForm()
     status = 200
     if request.method == "POST":
-        if csrf_failed(form):
-            form.form_errors.append(CSRF_MESSAGE)
-            status = 400
-        else:
-            try:
-                created = categories.create(state(), me(), name=form.name.data, description=form.description.data)
-            except ForumError as error:
-                form_error(form, error)
-                status = error.status
-            else:
-                flash(f'The category "{created.name}" is ready.', "success")
-                return redirect(url_for("forum.admin_categories"))
+        created, status = submit(
+            form, lambda: categories.create(state(), me(), name=form.name.data, description=form.description.data)
+        )
+        if created is not None:
+            flash(f'The category "{created.name}" is ready.', "success")
+            return redirect(url_for("forum.admin_categories"))
     return render(
         "forum/admin/categories.html", status, form=form, categories=categories.ordered(state()), action=ActionForm()
     )
@@ -57,18 +51,16 @@ def admin_category(category_id: int) -> Any:
     _admin_only()
     found = _find(category_id)
     form = CategoryForm(obj=found) if request.method == "GET" else CategoryForm()
+    status = 200
     if request.method == "POST":
-        if csrf_failed(form):
-            form.form_errors.append(CSRF_MESSAGE)
-            return render("forum/admin/category.html", 400, form=form, category=found)
-        try:
-            categories.update(state(), me(), found, name=form.name.data, description=form.description.data)
-        except ForumError as error:
-            form_error(form, error)
-            return render("forum/admin/category.html", error.status, form=form, category=found)
-        flash("Saved.", "success")
-        return redirect(url_for("forum.admin_categories"))
-    return render("forum/admin/category.html", form=form, category=found)
+        saved, status = submit(
+            form,
+            lambda: categories.update(state(), me(), found, name=form.name.data, description=form.description.data),
+        )
+        if saved is not None:
+            flash("Saved.", "success")
+            return redirect(url_for("forum.admin_categories"))
+    return render("forum/admin/category.html", status, form=form, category=found)
 
 
 @blueprint.post("/admin/categories/<forum_id:category_id>/move")

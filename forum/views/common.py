@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, g, render_template, request, url_for
@@ -21,6 +21,8 @@ from ..notifications.following import LEVEL_WORDS
 from ..state import ForumState, get_state
 from ..threads.categories import slugify
 from .blueprint import InvisibleCharacter, blueprint
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -118,6 +120,19 @@ def require_token() -> None:
 
 
 CSRF_MESSAGE = "This page was open too long, so we could not save that. Please reload the page and try again."
+
+
+def submit(form: FlaskForm, action: Callable[[], T]) -> tuple[T | None, int]:
+    """Run a posted form's service call: its result and 200, or ``None`` and the status with the reason shown on the
+    form (an expired page, or the service's own words beside the field they are about)."""
+    if csrf_failed(form):
+        form.form_errors.append(CSRF_MESSAGE)
+        return None, 400
+    try:
+        return action(), 200
+    except ForumError as error:
+        form_error(form, error)
+        return None, error.status
 
 
 def error_page(message: str, status: int) -> tuple[str, int]:

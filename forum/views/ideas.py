@@ -10,7 +10,7 @@ from ..errors import ForumError
 from ..ideas import proposals
 from ..notifications import following
 from .blueprint import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, me, render, require_token, state, viewer
+from .common import htmx, me, render, require_token, state, submit, viewer
 from .forms import ActionForm, IdeaForm
 from .navigation import login_required
 
@@ -35,18 +35,12 @@ def new_idea() -> Any:
     form = IdeaForm()
     status = 200
     if request.method == "POST":
-        if csrf_failed(form):
-            form.form_errors.append(CSRF_MESSAGE)
-            status = 400
-        else:
-            try:
-                idea = proposals.propose(state(), me(), title=form.title.data, body=form.body.data)
-            except ForumError as error:
-                form_error(form, error)
-                status = error.status
-            else:
-                flash("Thanks! Your idea is up. Others can vote for it now.", "success")
-                return redirect(url_for("forum.idea_page", idea_id=idea.id), 303)
+        idea, status = submit(
+            form, lambda: proposals.propose(state(), me(), title=form.title.data, body=form.body.data)
+        )
+        if idea is not None:
+            flash("Thanks! Your idea is up. Others can vote for it now.", "success")
+            return redirect(url_for("forum.idea_page", idea_id=idea.id), 303)
     return render("forum/idea_new.html", status, form=form)
 
 

@@ -10,7 +10,17 @@ from ..errors import ForumError
 from ..threads import posting
 from ..writing import advice, clarity, glossary
 from .blueprint import blueprint
-from .common import CSRF_MESSAGE, csrf_failed, form_error, htmx, links, me, only, render, require_token, state, viewer
+from .common import (
+    htmx,
+    links,
+    me,
+    only,
+    render,
+    require_token,
+    state,
+    submit,
+    viewer,
+)
 from .forms import ActionForm, GlossaryForm
 from .navigation import login_required
 
@@ -96,18 +106,10 @@ def admin_glossary() -> Any:
     form = GlossaryForm()
     status = 200
     if request.method == "POST":
-        if csrf_failed(form):
-            form.form_errors.append(CSRF_MESSAGE)
-            status = 400
-        else:
-            try:
-                saved = glossary.save(state(), me(), form.term.data, form.plain.data)
-            except ForumError as error:
-                form_error(form, error)
-                status = error.status
-            else:
-                flash(f"Saved. Writers who use “{saved.term}” will see: {saved.plain}", "success")
-                return redirect(url_for("forum.admin_glossary"), 303)
+        saved, status = submit(form, lambda: glossary.save(state(), me(), form.term.data, form.plain.data))
+        if saved is not None:
+            flash(f"Saved. Writers who use “{saved.term}” will see: {saved.plain}", "success")
+            return redirect(url_for("forum.admin_glossary"), 303)
     search = (request.args.get("q") or "").replace("\x00", "").strip()[:60]
     everything = sorted(glossary.terms(state()).values(), key=lambda t: t.key)
     shown = [t for t in everything if search.lower() in t.key or search.lower() in t.plain.lower()]
