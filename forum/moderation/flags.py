@@ -93,10 +93,9 @@ def flag(state: ForumState, flagger: ForumUser, post: Post, reason: str | None, 
             thread_id=post.thread_id,
             post_id=post.id,
         )
-    session.commit()
-    if hidden:
+        session.flush()  # the index reads the post as it is now, in the same transaction
         engine.reindex_thread(state, post.thread_id)
-        session.commit()
+    session.commit()
     return hidden
 
 
