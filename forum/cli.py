@@ -129,12 +129,31 @@ def search_group() -> None:
 def search_reindex() -> None:
     """Rebuild every search document from the threads and articles."""
     from .search.engine import reindex_all
+    from .search.meaning import forget_all
     from .state import get_state
 
     state = get_state()
     with state.db.engine.begin() as connection:
         count = reindex_all(state, connection=connection)
     click.echo(f"Indexed {count} threads and articles.")
+    click.echo(f"{forget_all(state)} solved threads and articles wait for the worker to measure their meaning.")
+
+
+@search_group.command("embed")
+@click.option("--again", is_flag=True, help="Measure every solved thread and article again (after a model change).")
+def search_embed(again: bool) -> None:
+    """Measure the meaning of what changed (what the worker does), with a progress bar."""
+    from .search.meaning import BATCH, embed_pending, forget_all, status
+    from .state import get_state
+
+    state = get_state()
+    if not state.meaning().ready:
+        raise click.ClickException(state.meaning().problem)
+    waiting = forget_all(state) if again else status(state).waiting
+    with click.progressbar(length=waiting, label="Measuring meaning") as bar:
+        while written := embed_pending(state, limit=BATCH):
+            bar.update(written)
+    click.echo(f"{status(state).vectors} solved threads and articles are measured by meaning.")
 
 
 @forum_cli.group("desk")
@@ -169,7 +188,7 @@ def desk_run(once: bool, interval: float) -> None:
 @click.option("--once", is_flag=True, help="Do one pass and stop (for cron).")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 def worker(once: bool, interval: float) -> None:
-    """Everything in the background: the service desk (when set up) and notification e-mail and digests."""
+    """Everything in the background: the service desk (when set up), e-mail and digests, and measuring meaning."""
     import logging
 
     from .state import get_state

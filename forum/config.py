@@ -31,6 +31,15 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_LEVELS": None,
     #: Extra badges (forum.gamification.badges.BadgeRule) beside the defaults.
     "FORUM_BADGES": (),
+    #: Suggestions by meaning as well as by words (a small model inside the wordllama package, on the CPU).
+    "FORUM_SEMANTIC": True,
+    #: Which wordllama model: its name in that package. A name it does not have switches meaning off, saying why.
+    "FORUM_SEMANTIC_MODEL": "l2_supercat",
+    #: How close in meaning (cosine similarity, 0 to 1) a solved thread must be to be suggested; below it,
+    #: nothing is shown rather than something unrelated. Tuned with bench/relevance.py.
+    "FORUM_SUGGEST_MIN_SIMILARITY": 0.34,
+    #: The most vectors one process keeps in memory (the newest): about 1 KB each.
+    "FORUM_SEMANTIC_MAX_VECTORS": 100_000,
     #: Seconds to wait for plugins' knowledge bases before showing results without them.
     "FORUM_EXTERNAL_TIMEOUT": 0.5,
     #: The portal's public address (such as "https://portal.example.com"), for links sent to the desk and by e-mail.

@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from plugin_api.desk import Connector, ConnectorNotFound, load
 
 from .page_cache import CachedPage, ChangeCounter, RedisChangeCounter, TimedCache
+from .search.meaning import Model, VectorIndex, load_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,6 +83,8 @@ class ForumState:
     #: Active announcements for the banner, when this process must read them again, and the change number.
     _banners: tuple[float, int, list[Any]] | None = None
     _changes: ChangeCounter | None = None
+    _meaning: Model | None = None
+    _vectors: VectorIndex | None = None
     #: Flask-Limiter, for its storage: the forum's rate limits count through it (see forum.moderation.limits).
     limiter: Limiter | None = None
     #: Values worked out once per app: statements run on every page, fixed addresses (see :meth:`once`).
@@ -104,6 +107,19 @@ class ForumState:
         if self._desk is None:
             self._desk = load_desk(self.config)
         return self._desk
+
+    def meaning(self) -> Model:
+        """The model behind suggestions by meaning, loaded once; one that fails to load is reported, not raised."""
+        if self._meaning is None:
+            self._meaning = load_model(self.config)
+        return self._meaning
+
+    def vectors(self) -> VectorIndex:
+        """This process's copy of the stored vectors, brought up to date first."""
+        if self._vectors is None:
+            self._vectors = VectorIndex()
+        self._vectors.refresh(self)
+        return self._vectors
 
     def guest_pages(self) -> TimedCache[CachedPage]:
         """The guest page cache of this process."""

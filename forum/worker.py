@@ -1,4 +1,4 @@
-"""The desk worker: escalate what is due, deliver the outbox, read ticket news. ``flask forum desk run``."""
+"""The background worker: escalate what is due, deliver the outbox, read ticket news, measure meaning."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .models.upsert import upsert
 from .models.work import worker_name
 from .notifications.mail import send_digests, send_pending
 from .page_cache import PERSONAL
+from .search.meaning import embed_pending
 
 if TYPE_CHECKING:
     from .state import ForumState
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("forum.desk")
 
 
+#: What a pass counts that is worth a line in the log.
+BUSY = ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests", "vectors")
 #: How long one worker may hold a once-at-a-time task; it lets go as soon as the task is done.
 TASK_LEASE = dt.timedelta(minutes=10)
 
@@ -75,7 +78,7 @@ def once_at_a_time(state: ForumState, task: str, holder: str) -> Iterator[bool]:
 
 
 def run_once(
-    state: ForumState, worker: str | None = None, *, parts: tuple[str, ...] = ("desk", "mail")
+    state: ForumState, worker: str | None = None, *, parts: tuple[str, ...] = ("desk", "mail", "search")
 ) -> dict[str, Any]:
     """One pass over the desk and the mail; what it did, counted. Safe to run in many processes at once.
 
@@ -102,6 +105,9 @@ def run_once(
             result["digests"] = send_digests(state) if mine else 0
     if "mail" in parts or "desk" in parts:
         result["posts"] = deliver_outgoing(state, worker)["sent"]
+    if "search" in parts:
+        with once_at_a_time(state, "vectors", worker) as mine:  # the numbering of vectors needs one writer
+            result["vectors"] = embed_pending(state) if mine else 0
     return result
 
 
@@ -110,7 +116,7 @@ def run_forever(
     *,
     interval: float = 5.0,
     stop: threading.Event | None = None,
-    parts: tuple[str, ...] = ("desk", "mail"),
+    parts: tuple[str, ...] = ("desk", "mail", "search"),
 ) -> None:
     """Run passes until SIGTERM/SIGINT (or ``stop``); a failing pass is logged and the next one comes."""
     stop = stop or threading.Event()
@@ -121,7 +127,10 @@ def run_forever(
         started = time.monotonic()
         try:
             result = run_once(state, parts=parts)
-            if any(result.get(k) for k in ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests")):
+            if any(
+                result.get(k)
+                for k in ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests", "vectors")
+            ):
                 log.info("desk pass: %s", result)
         except Exception:
             log.exception("A desk pass failed; trying again in %s s", interval)

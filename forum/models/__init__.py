@@ -31,7 +31,7 @@ from .notifications import (
     NotificationPref,
 )
 from .rewards import Redemption, Reward
-from .search import Article, SearchDoc, SuggestionEvent
+from .search import Article, SearchDoc, SearchVector, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
 from .work import OutgoingPost, TaskLease
 from .writing import ClarityVote, GlossaryTerm
@@ -74,6 +74,7 @@ __all__ = [
     "ReviewItem",
     "Reward",
     "SearchDoc",
+    "SearchVector",
     "Shape",
     "Share",
     "ShareVisit",
@@ -114,6 +115,7 @@ _BadgeAward = BadgeAward
 _Member = Member
 _Article = Article
 _SearchDoc = SearchDoc
+_SearchVector = SearchVector
 _SuggestionEvent = SuggestionEvent
 _Escalation = Escalation
 _DeskJob = DeskJob
@@ -159,6 +161,7 @@ class Models:
     Member: type[_Member]
     Article: type[_Article]
     SearchDoc: type[_SearchDoc]
+    SearchVector: type[_SearchVector]
     SuggestionEvent: type[_SuggestionEvent]
     Escalation: type[_Escalation]
     DeskJob: type[_DeskJob]
@@ -207,6 +210,7 @@ class Models:
             self.Member.__table__,
             self.Article.__table__,
             self.SearchDoc.__table__,
+            self.SearchVector.__table__,
             self.SuggestionEvent.__table__,
             self.Escalation.__table__,
             self.DeskJob.__table__,
@@ -337,6 +341,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
     search_doc = model("ForumSearchDoc", SearchDoc)
     sa.event.listen(search_doc.__table__, "after_create", _create_search_index)
     sa.event.listen(search_doc.__table__, "before_drop", _drop_search_index)
+    search_vector = model("ForumSearchVector", SearchVector)
     suggestion_event = model(
         "ForumSuggestionEvent",
         SuggestionEvent,
@@ -427,6 +432,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         Member=member,
         Article=article,
         SearchDoc=search_doc,
+        SearchVector=search_vector,
         SuggestionEvent=suggestion_event,
         Escalation=escalation,
         DeskJob=desk_job,

@@ -80,4 +80,44 @@ class SuggestionEvent(Shape):
     count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
     doc_kind: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     doc_ref: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    #: For "shown": which suggestions ("thread:12 article:3"), so a question posted anyway counts them as skipped.
+    refs: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class SearchVector(Shape):
+    """What a solved thread or an article means, as a vector, and how people rated it as a suggestion.
+
+    Requests only ask for a fresh vector (``wanted``); one worker at a time writes vectors, numbering each
+    write (``seq``) so every process can pick up just what changed since it last looked.
+    """
+
+    __tablename__ = "forum_search_vector"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.Index("ix_forum_search_vector_seq", "seq", unique=True),
+            sa.Index(
+                "ix_forum_search_vector_waiting",
+                "kind",
+                "ref_id",
+                sqlite_where=sa.text("wanted > done"),
+                postgresql_where=sa.text("wanted > done"),
+            ),
+        )
+
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    ref_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    #: Bumped by every change to the document; the worker has caught up when ``done`` equals it.
+    wanted: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    done: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: The order of the worker's writes; ``None`` until the first.
+    seq: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
+    #: 16-bit floats, unit length; ``None`` when the document is gone or not a solved thread any more.
+    vector: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True)
+    model: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
+    #: People who marked it "This solved my problem" from the suggestions.
+    helped: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    #: Times it was shown and the person posted their question anyway.
+    skipped: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
+from . import meaning
 from .index import FTS_TABLE, TITLE_FTS_TABLE, TITLE_VECTOR_COLUMN, VECTOR_COLUMN
 
 if TYPE_CHECKING:
@@ -128,24 +129,26 @@ def article_document(connection: sa.Connection, state: ForumState, article_id: i
     }
 
 
+def _reindex(state: ForumState, kind: str, ref_id: int, values: dict[str, Any] | None) -> None:
+    """Write one document, and ask the worker to bring its vector (its meaning) in step too."""
+    _upsert_doc(state.db.session.connection(), state.models.SearchDoc.__table__, kind, ref_id, values)
+    if values is not None and values["solved"]:
+        meaning.want(state, kind, ref_id)
+    else:  # gone or unsolved: a vector it had must go, one it never had need not be made
+        Vector = state.models.SearchVector.__table__
+        state.db.session.execute(
+            sa.update(Vector).where(Vector.c.kind == kind, Vector.c.ref_id == ref_id).values(wanted=Vector.c.wanted + 1)
+        )
+
+
 def reindex_thread(state: ForumState, thread_id: int) -> None:
     """Bring one thread's search document up to date, inside the caller's transaction."""
-    connection = state.db.session.connection()
-    _upsert_doc(
-        connection, state.models.SearchDoc.__table__, "thread", thread_id, thread_document(connection, state, thread_id)
-    )
+    _reindex(state, "thread", thread_id, thread_document(state.db.session.connection(), state, thread_id))
 
 
 def reindex_article(state: ForumState, article_id: int) -> None:
     """Bring one article's search document up to date, inside the caller's transaction."""
-    connection = state.db.session.connection()
-    _upsert_doc(
-        connection,
-        state.models.SearchDoc.__table__,
-        "article",
-        article_id,
-        article_document(connection, state, article_id),
-    )
+    _reindex(state, "article", article_id, article_document(state.db.session.connection(), state, article_id))
 
 
 def reindex_all(state: ForumState, *, connection: sa.Connection) -> int:
@@ -305,7 +308,7 @@ def _sqlite_query(
     )
 
 
-def _query(
+def query(
     state: ForumState,
     match: Match,
     scope: Scope,
@@ -319,7 +322,7 @@ def _query(
     doc = state.models.SearchDoc.__table__
     connection = state.db.session.connection()
     build = _postgres_query if connection.dialect.name == "postgresql" else _sqlite_query
-    query = build(doc, match, _filters(state, doc, scope), limit=limit, offset=offset, candidates=candidates)
+    statement = build(doc, match, _filters(state, doc, scope), limit=limit, offset=offset, candidates=candidates)
     return [
         Hit(
             kind=r[0],
@@ -329,7 +332,7 @@ def _query(
             category_id=r[4],
             snippet=snippet(r[5], list(match.words)) if with_snippets else Markup(""),
         )
-        for r in connection.execute(query)
+        for r in connection.execute(statement)
     ]
 
 
@@ -373,34 +376,8 @@ def search(
         return Results(hits=[], page=page, has_next=False, terms=[])
     scope = Scope(solved_only=solved_only, category_id=category_id, tag=tag)
     limit, offset = per_page + 1, (page - 1) * per_page
-    hits = _query(state, Match(tuple(words), match_all=True), scope, limit=limit, offset=offset)
+    hits = query(state, Match(tuple(words), match_all=True), scope, limit=limit, offset=offset)
     widened = False
     if not hits and page == 1 and len(words) > 1:
-        hits, widened = _query(state, Match(tuple(words), match_all=False), scope, limit=limit, offset=offset), True
+        hits, widened = query(state, Match(tuple(words), match_all=False), scope, limit=limit, offset=offset), True
     return Results(hits=hits[:per_page], page=page, has_next=len(hits) > per_page, terms=words, widened=widened)
-
-
-def suggest(state: ForumState, text: str | None, *, limit: int = 5) -> list[Hit]:
-    """The solved threads and articles most likely to answer what someone is typing.
-
-    Titles with any of the words first (a small index, so this stays fast while people type),
-    then, if that leaves room, threads whose text has all of them.
-    """
-    words = terms(text)
-    if not words:
-        return []
-    titles = Match(tuple(words), match_all=False, title_only=True)
-    hits = _query(
-        state, titles, Scope(solved_only=True), limit=limit, with_snippets=False, candidates=SUGGESTION_CANDIDATES
-    )
-    if len(hits) < limit:
-        rest = Scope(solved_only=True, exclude=frozenset((h.kind, h.ref_id) for h in hits))
-        hits += _query(
-            state,
-            Match(tuple(words), match_all=True),
-            rest,
-            limit=limit - len(hits),
-            with_snippets=False,
-            candidates=SUGGESTION_CANDIDATES,
-        )
-    return hits

@@ -53,7 +53,7 @@ def record(
     )
 
 
-def record_shown(state: ForumState, *, attempt: str, user: ForumUser | None, count: int) -> None:
+def record_shown(state: ForumState, *, attempt: str, user: ForumUser | None, shown: list[tuple[str, int]]) -> None:
     """Count suggestions shown, and commit without waiting for the disk on PostgreSQL.
 
     This runs at every pause in typing. Losing the last instant of these counts in a crash is
@@ -67,23 +67,55 @@ def record_shown(state: ForumState, *, attempt: str, user: ForumUser | None, cou
             kind="shown",
             attempt=clean_attempt(attempt),
             user_id=user.id if user else None,
-            count=count,
+            count=len(shown),
+            refs=" ".join(f"{kind}:{ref}" for kind, ref in shown)[:200],
             created_at=utcnow(),
         )
     )
     session.commit()
 
 
-def saw_suggestions(state: ForumState, attempt: str) -> bool:
-    """Whether this ask-page visit was shown any suggestion."""
+def last_shown(state: ForumState, attempt: str) -> list[tuple[str, int]] | None:
+    """What this ask-page visit was shown last; ``None`` when it was shown no suggestion at all."""
     attempt = clean_attempt(attempt)
     if not attempt:
-        return False
+        return None
     Event = state.models.SuggestionEvent
-    return (
-        state.db.session.scalar(sa.select(Event.id).where(Event.attempt == attempt, Event.kind == "shown").limit(1))
-        is not None
+    refs = state.db.session.execute(
+        sa.select(Event.refs).where(Event.attempt == attempt, Event.kind == "shown").order_by(Event.id.desc()).limit(1)
+    ).first()
+    if refs is None:
+        return None
+    shown = []
+    for item in (refs[0] or "").split():
+        kind, _, ref = item.partition(":")
+        if kind in ("thread", "article") and ref.isdigit():
+            shown.append((kind, int(ref)))
+    return shown
+
+
+def posted_anyway(state: ForumState, attempt: str, user: ForumUser | None) -> None:
+    """A question was posted after suggestions were shown: count it, and count the last ones shown as skipped."""
+    shown = last_shown(state, attempt)
+    if shown is None:
+        return
+    record(state, "posted", attempt=attempt, user=user)
+    Vector = state.models.SearchVector.__table__
+    for kind, ref in shown:
+        state.db.session.execute(
+            sa.update(Vector).where(Vector.c.kind == kind, Vector.c.ref_id == ref).values(skipped=Vector.c.skipped + 1)
+        )
+    state.db.session.commit()
+
+
+def solved_by(state: ForumState, attempt: str, user: ForumUser | None, kind: str, ref_id: int) -> None:
+    """ "This solved my problem": the attempt ends, and the suggestion counts for more next time."""
+    record(state, "deflected", attempt=attempt, user=user, doc_kind=kind, doc_ref=ref_id)
+    Vector = state.models.SearchVector.__table__
+    state.db.session.execute(
+        sa.update(Vector).where(Vector.c.kind == kind, Vector.c.ref_id == ref_id).values(helped=Vector.c.helped + 1)
     )
+    state.db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from .. import members
 from ..errors import NotFound
 from ..models import get_row, utcnow
 from ..writing import clarity as clarity_votes
-from . import reactions, sharing
+from . import posting, reactions, sharing
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -239,7 +239,7 @@ def thread_page(state: ForumState, thread: Thread, *, page: int = 1, viewer: For
     """The question and one page of answers, accepted first, then most liked, then oldest."""
     Post = state.models.Post
     session = state.db.session
-    question = session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.is_question))
+    question = posting.question_of(state, thread)
     if question is None:
         raise NotFound("We could not find that question. It may have been removed.")
     query = sa.select(Post).where(Post.thread_id == thread.id, ~Post.is_question)

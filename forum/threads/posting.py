@@ -203,6 +203,12 @@ def visible(thread: Thread | None, viewer: ForumUser | None) -> Thread:
     return thread
 
 
+def question_of(state: ForumState, thread: Thread) -> Post | None:
+    """The post that asks the thread's question."""
+    posts = state.models.Post
+    return state.db.session.scalar(sa.select(posts).where(posts.thread_id == thread.id, posts.is_question))
+
+
 def get_post(state: ForumState, post_id: Any, viewer: ForumUser | None) -> Any:
     """A post the viewer may see; deleted ones only for moderators."""
     post = state.db.session.get(state.models.Post, post_id)

@@ -8,9 +8,9 @@ from flask import abort, flash, redirect, request, url_for
 
 from ..errors import ForumError, NotAllowed
 from ..models import as_id
-from ..search import articles, external, suggestions
+from ..search import articles, external, meaning, ranking, suggestions
 from ..search import engine as search
-from ..threads import categories, listing, posting
+from ..threads import categories, curation, listing, posting
 from .blueprint import blueprint
 from .common import (
     CSRF_MESSAGE,
@@ -78,17 +78,39 @@ def suggest() -> Any:
     text = f"{request.args.get('title', '')} {request.args.get('body', '')[:300]}"
     attempt = suggestions.clean_attempt(request.args.get("attempt"))
     words = search.terms(text)
-    hits = search.suggest(state(), text)
+    found = ranking.rank(state(), text) if words else []
     found_outside = external.lookup(state(), " ".join(words), limit=3) if words else []
-    if hits:
-        suggestions.record_shown(state(), attempt=attempt, user=viewer(), count=len(hits))
+    if found:
+        shown = [(s.hit.kind, s.hit.ref_id) for s in found]
+        suggestions.record_shown(state(), attempt=attempt, user=viewer(), shown=shown)
     return render(
         "forum/partials/_suggestions.html",
-        hits=hits,
+        hits=[s.hit for s in found],
+        why={(s.hit.kind, s.hit.ref_id): s.reasons() for s in found} if me().is_agent else {},
         outside=found_outside,
         attempt=attempt,
         hit_url=hit_url,
         typed=bool(words),
+        action=ActionForm(),
+    )
+
+
+@blueprint.get("/t/<forum_id:thread_id>/similar")
+def similar_questions(thread_id: int) -> Any:
+    """Solved questions like this one (htmx, after the page), the same engine as suggestions while asking."""
+    thread = posting.get_thread(state(), thread_id, viewer())
+    question = posting.question_of(state(), thread)
+    found = ranking.similar_threads(state(), thread.id, thread.title, question.body_html if question else "")
+    person = viewer()
+    can_mark = person is not None and not thread.duplicate_of_id and curation.can(person, "mark_duplicate")
+    return render(
+        "forum/partials/_similar_questions.html",
+        similar=found,
+        thread_id=thread.id,
+        title=thread.title,
+        can_mark=can_mark,
+        why=person is not None and person.is_agent,
+        hit_url=hit_url,
         action=ActionForm(),
     )
 
@@ -135,10 +157,7 @@ def suggestion_solved() -> Any:
     kind = "article" if request.form.get("kind") == "article" else "thread"
     ref_id = as_id(request.form.get("id")) or 0
     title, _, url = _answer_of(kind, ref_id)
-    suggestions.record(
-        state(), "deflected", attempt=request.form.get("attempt", ""), user=viewer(), doc_kind=kind, doc_ref=ref_id
-    )
-    state().db.session.commit()
+    suggestions.solved_by(state(), request.form.get("attempt", ""), viewer(), kind, ref_id)
     if htmx:
         return render("forum/partials/_suggestion_thanks.html", title=title, url=url)
     flash("Glad that solved it! Your question was not posted, so there is nothing else to do.", "success")
@@ -151,7 +170,7 @@ def suggestion_numbers() -> Any:
     """For the IT team: what suggestions achieve, week by week."""
     if not me().is_agent:
         raise NotAllowed("Only the IT team can see these numbers.")
-    return render("forum/admin/suggestions.html", weeks=suggestions.weekly(state()))
+    return render("forum/admin/suggestions.html", weeks=suggestions.weekly(state()), meaning=meaning.status(state()))
 
 
 @blueprint.get("/articles")

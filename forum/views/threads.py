@@ -237,9 +237,7 @@ def ask() -> Any:
     except ForumError as error:
         form_error(form, error)
         return (*render("forum/ask.html", error.status, form=form), retry_headers(error))
-    if suggestions.saw_suggestions(state(), form.attempt.data):
-        suggestions.record(state(), "posted", attempt=form.attempt.data, user=viewer())
-        state().db.session.commit()
+    suggestions.posted_anyway(state(), form.attempt.data, viewer())
     flash("Your question is posted. We will let you know when someone answers.", "success")
     return redirect(thread_url(created))
 

@@ -1,0 +1,174 @@
+"""Which solved threads to suggest: shared words and meaning fused, what people taught it, and why each was chosen.
+
+The word index gives its best matches; the vectors give the closest in meaning, wherever they are. The two
+rankings are fused by reciprocal rank (each list adds 1 / (60 + rank)), and anything not close enough in
+meaning is dropped, so a question with no good match gets no suggestion rather than an unrelated one.
+Suggestions that people marked "This solved my problem" count for more; those passed over many times, less.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from . import engine
+from .engine import Hit, Match, Scope
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..state import ForumState
+    from .meaning import Key
+
+#: Reciprocal rank fusion's constant: ranks 1 and 2 differ little, so neither list alone decides.
+FUSION_K = 60
+#: Candidates taken from each list before fusing.
+DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested document and the evidence for it, in words an agent can check."""
+
+    hit: Hit
+    words_rank: int | None
+    closeness: float | None
+    meaning_rank: int | None
+    helped: int
+    skipped: int
+    score: float
+
+    def reasons(self) -> list[str]:
+        """Why it was suggested, for the IT team."""
+        found = []
+        if self.words_rank is not None:
+            found.append(f"Shares words with the question (number {self.words_rank} by words).")
+        if self.closeness is not None:
+            where = f", number {self.meaning_rank} by meaning" if self.meaning_rank else ""
+            found.append(f"Close in meaning: {round(self.closeness * 100)} out of 100{where}.")
+        else:
+            found.append("Not measured by meaning yet (the background worker has not reached it).")
+        if self.helped:
+            found.append(f"Solved the problem for {self.helped} {'person' if self.helped == 1 else 'people'} before.")
+        if self.skipped:
+            found.append(
+                f"Passed over {self.skipped} {'time' if self.skipped == 1 else 'times'} by people who asked anyway."
+            )
+        return found
+
+
+def feedback_weight(helped: int, skipped: int) -> float:
+    """How much people's past choices lift or lower a suggestion: up to ×3 for help, down to ×⅓ for skips."""
+    return (1 + 0.25 * min(helped, 8)) / (1 + 0.1 * min(skipped, 20))
+
+
+def _feedback(state: ForumState, keys: list[Key]) -> dict[Key, tuple[int, int]]:
+    if not keys:
+        return {}
+    Vector = state.models.SearchVector.__table__
+    rows = state.db.session.execute(
+        sa.select(Vector.c.kind, Vector.c.ref_id, Vector.c.helped, Vector.c.skipped).where(
+            sa.tuple_(Vector.c.kind, Vector.c.ref_id).in_(keys)
+        )
+    )
+    return {(kind, ref): (helped, skipped) for kind, ref, helped, skipped in rows}
+
+
+def _by_words(state: ForumState, text: str, exclude: frozenset[Key]) -> list[Hit]:
+    """The word index's matches among solved threads and articles: titles with any word, then all words."""
+    words = tuple(engine.terms(text))
+    if not words:
+        return []
+    scope = Scope(solved_only=True, exclude=exclude)
+    options: dict[str, Any] = {"with_snippets": False, "candidates": engine.SUGGESTION_CANDIDATES}
+    hits = engine.query(state, Match(words, match_all=False, title_only=True), scope, limit=DEPTH, **options)
+    if len(hits) < DEPTH:
+        rest = Scope(solved_only=True, exclude=exclude | {(h.kind, h.ref_id) for h in hits})
+        hits += engine.query(state, Match(words, match_all=True), rest, limit=DEPTH - len(hits), **options)
+    return hits
+
+
+def _documents(state: ForumState, keys: list[Key]) -> dict[Key, Hit]:
+    """Titles of documents found by meaning alone, if they are still solved and listed."""
+    if not keys:
+        return {}
+    doc = state.models.SearchDoc.__table__
+    rows = state.db.session.execute(
+        sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id).where(
+            sa.tuple_(doc.c.kind, doc.c.ref_id).in_(keys), sa.or_(doc.c.solved, doc.c.kind == "article")
+        )
+    )
+    return {
+        (kind, ref): Hit(kind=kind, ref_id=ref, title=title, snippet=Markup(""), solved=bool(solved), category_id=cat)
+        for kind, ref, title, solved, cat in rows
+    }
+
+
+def rank(
+    state: ForumState,
+    text: str | None,
+    *,
+    limit: int = 5,
+    exclude: frozenset[Key] = frozenset(),
+    query: np.ndarray | None = None,
+) -> list[Suggestion]:
+    """The best solved threads and articles for ``text`` (or for a stored vector ``query``), best first."""
+    text = (text or "")[:2000]
+    by_words = _by_words(state, text, exclude)
+    model = state.meaning()
+    if not model.ready or (query is None and not text.strip()):
+        return [Suggestion(h, i, None, None, 0, 0, 1 / (FUSION_K + i)) for i, h in enumerate(by_words[:limit], 1)]
+    if query is None:
+        query = model.embed([text])[0]
+    vectors = state.vectors()
+    nearest = vectors.nearest(query, count=DEPTH, exclude=exclude)
+    floor = float(state.setting("FORUM_SUGGEST_MIN_SIMILARITY"))
+    closeness: dict[Key, float | None] = {key: score for key, score in nearest}
+    meaning_rank = {key: i for i, (key, _) in enumerate(nearest, 1)}
+    words_rank = {(h.kind, h.ref_id): i for i, h in enumerate(by_words, 1)}
+    for key in words_rank:
+        if key not in closeness:
+            closeness[key] = vectors.similarity(key, query)
+    # Drop what is not close enough in meaning; documents not yet measured keep their place by words.
+    kept = [key for key, close in closeness.items() if close is None or close >= floor]
+    hits = {(h.kind, h.ref_id): h for h in by_words}
+    hits.update(_documents(state, [key for key in kept if key not in hits]))
+    feedback = _feedback(state, [key for key in kept if key in hits])
+    found = []
+    for key in kept:
+        if key not in hits:
+            continue  # no longer solved or listed; the worker will drop its vector
+        score = sum(1 / (FUSION_K + r[key]) for r in (words_rank, meaning_rank) if key in r)
+        helped, skipped = feedback.get(key, (0, 0))
+        found.append(
+            Suggestion(
+                hit=hits[key],
+                words_rank=words_rank.get(key),
+                closeness=closeness[key],
+                meaning_rank=meaning_rank.get(key),
+                helped=helped,
+                skipped=skipped,
+                score=score * feedback_weight(helped, skipped),
+            )
+        )
+    found.sort(key=lambda s: (-s.score, s.hit.kind, s.hit.ref_id))
+    return found[:limit]
+
+
+def suggest(state: ForumState, text: str | None, *, limit: int = 5) -> list[Hit]:
+    """What to show while someone types a question."""
+    return [s.hit for s in rank(state, text, limit=limit)]
+
+
+def similar_threads(
+    state: ForumState, thread_id: int, title: str, question: str, *, limit: int = 5
+) -> list[Suggestion]:
+    """Solved questions like this one, for its page and for spotting a repeat."""
+    exclude = frozenset({("thread", thread_id)})
+    model = state.meaning()
+    text = f"{title}. {engine.plain_text(question)}"
+    query = state.vectors().vector(("thread", thread_id)) if model.ready else None
+    return [s for s in rank(state, text, limit=limit, exclude=exclude, query=query) if s.hit.kind == "thread"]
