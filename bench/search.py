@@ -1,8 +1,9 @@
 """Search and suggestions at scale: 100,000 threads and 1,000,000 posts.
 
 Prints p50/p95 server time (the request handled in-process by the app, no network) for the
-suggestion endpoint and the search page, beside a bare Flask "hello world" handled the same way
-in the same run.
+suggestion endpoint (words and meaning: the question is embedded and compared with every solved
+thread's vector on each request) and the search page, beside a bare Flask "hello world" handled the
+same way in the same run.
 
     .venv/bin/python bench/search.py [--database sqlite|postgresql] [--threads 100000] [--posts 1000000]
 """
@@ -148,9 +149,47 @@ def seed(url: str, threads: int, posts: int) -> None:
         mark = sa.update(Thread).where(Thread.c.id == sa.bindparam("tid")).values(accepted_post_id=sa.bindparam("pid"))
         db.session.connection().execute(mark, accepted)
         db.session.commit()
+        measure_meaning(get_state(app), db)
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(sa.text("VACUUM ANALYZE"))  # as autovacuum would after a bulk load
+
+
+def measure_meaning(state, db) -> None:
+    """What the worker would write for every solved thread: its vector, numbered in order."""
+    from forum.search.meaning import MAX_TEXT, encode
+
+    model = state.meaning()
+    if not model.ready:
+        print(f"meaning is off: {model.problem}")
+        return
+    doc = state.models.SearchDoc.__table__
+    rows = db.session.execute(
+        sa.select(doc.c.ref_id, doc.c.title, sa.func.substr(doc.c.body, 1, MAX_TEXT)).where(doc.c.solved)
+    ).all()
+    seq = 0
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        vectors = model.embed([f"{title}. {body}" for _, title, body in chunk])
+        values = []
+        for (ref, _, _), vector in zip(chunk, vectors, strict=True):
+            seq += 1
+            values.append(
+                {
+                    "kind": "thread",
+                    "ref_id": ref,
+                    "wanted": 1,
+                    "done": 1,
+                    "seq": seq,
+                    "vector": encode(vector),
+                    "model": model.name,
+                    "helped": 0,
+                    "skipped": 0,
+                }
+            )
+        db.session.execute(sa.insert(state.models.SearchVector), values)
+    db.session.commit()
+    print(f"measured the meaning of {seq:,} solved threads")
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

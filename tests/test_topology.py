@@ -341,3 +341,36 @@ def test_with_redis_a_rate_limit_holds_across_two_web_processes(pg_url):
         assert codes == [302, 302, 302, 429]  # answers 1 and 3 went to one process, 2 and 4 to the other
         refused = sessions[1].post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Idea 5"})
         assert refused.status_code == 429 and "new members can post 3 answers in 5 minutes" in refused.text
+
+
+def test_meaning_measured_by_a_worker_process_reaches_every_web_process_and_goes_with_a_deletion(pg_url):
+    """Vectors are written by one worker process; each web process keeps its own copy and must not hide them."""
+    asker, helper = _people(create_app(pg_url))
+    env = _env(FORUM_TEST_DATABASE=pg_url, FORUM_TEST_CSRF="0")
+    ports = [free_port(), free_port()]
+    typed = {"title": "my laptop can't see the wifi", "attempt": "t1"}  # no word in common with the thread
+
+    def suggested(client: httpx.Client) -> bool:
+        return "Wireless network not detected" in client.get(f"{PREFIX}/suggest", params=typed).text
+
+    with processes([gunicorn(p, env) for p in ports]):
+        bases = [f"http://127.0.0.1:{p}" for p in ports]
+        for base in bases:
+            wait_until_up(base)
+        askers = [sign_in(base, asker.key) for base in bases]
+        assert not any(suggested(c) for c in askers)  # each process has read the (empty) vectors once
+        thread_id = ask(askers[0], "Wireless network not detected after update", "The office network is gone.")
+        answering = sign_in(bases[1], helper.key)
+        answering.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Update the adapter's driver, then restart."})
+        answer_id = _count(
+            create_app(pg_url), f"SELECT id FROM forum_post WHERE thread_id = {thread_id} AND NOT is_question"
+        )
+        assert askers[1].post(f"{PREFIX}/t/{thread_id}/accept", data={"post_id": str(answer_id)}).status_code == 303
+        assert not any(suggested(c) for c in askers)  # solved, but not measured yet: words alone do not find it
+        with processes([worker(env)]):
+            wait_for(lambda: all(suggested(c) for c in askers), timeout=30)
+            question_id = _count(
+                create_app(pg_url), f"SELECT id FROM forum_post WHERE thread_id = {thread_id} AND is_question"
+            )
+            assert askers[1].post(f"{PREFIX}/p/{question_id}/delete").status_code in (302, 303)
+            wait_for(lambda: not any(suggested(c) for c in askers), timeout=30)
