@@ -541,3 +541,29 @@ def test_on_a_phone_the_menu_folds_away_and_the_question_is_in_the_first_screen(
     finally:
         phone.close()
         wide.close()
+
+
+def test_on_a_phone_a_question_in_other_words_gets_the_solved_thread_and_its_page_lists_similar_ones(demo, browser):
+    desk_pass(demo)  # the worker measures the meaning of the demo's solved threads
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        log_in(page, demo, "ben")
+        page.goto(f"{demo}/community/ask")
+        title = page.get_by_label("Title: what is the problem, in one sentence?")
+        title.press_sequentially("My notebook runs out of power so quickly", delay=40)  # no word of the thread's
+        page.locator("#suggestions .suggestion-list summary").first.wait_for()
+        assert "Laptop battery drains very fast" in page.locator("#suggestions .suggestion-list").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        shot(page, "ask-suggestion-by-meaning-phone")
+        page.get_by_label("Category").select_option(label="Laptops & phones")
+        page.get_by_label("Details: what did you try, and what happened?").fill("It is empty by lunch time.")
+        page.get_by_role("button", name="Post your question").click()
+        page.wait_for_url(re.compile(r".*/community/t/\d+/.*"))
+        similar = page.locator(".similar-questions")
+        similar.get_by_role("link", name="Laptop battery drains very fast").wait_for()
+        assert similar.get_by_role("heading", name="Similar questions").count() == 1
+        similar.scroll_into_view_if_needed()
+        shot(page, "similar-questions-phone")
+    finally:
+        context.close()

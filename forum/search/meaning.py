@@ -84,6 +84,14 @@ def decode(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
 
 
+def among(table: sa.Table, keys: list[Key]) -> sa.ColumnElement[bool]:
+    """``(kind, ref_id) IN keys``, written so both databases use the index on (kind, ref_id)."""
+    refs: dict[str, list[int]] = {}
+    for kind, ref in keys:
+        refs.setdefault(kind, []).append(ref)
+    return sa.or_(sa.false(), *(sa.and_(table.c.kind == kind, table.c.ref_id.in_(ids)) for kind, ids in refs.items()))
+
+
 # Asking for vectors (inside the request's transaction) ------------------------------------------
 
 
@@ -111,7 +119,7 @@ def _texts(connection: sa.Connection, state: ForumState, keys: list[Key]) -> dic
     doc = state.models.SearchDoc.__table__
     rows = connection.execute(
         sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, sa.func.substr(doc.c.body, 1, MAX_TEXT)).where(
-            sa.tuple_(doc.c.kind, doc.c.ref_id).in_(keys), sa.or_(doc.c.solved, doc.c.kind == "article")
+            among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article")
         )
     )
     return {(kind, ref): f"{title}. {body}" for kind, ref, title, body in rows}

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from . import engine
 from .engine import Hit, Match, Scope
+from .meaning import among
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,9 +71,7 @@ def _feedback(state: ForumState, keys: list[Key]) -> dict[Key, tuple[int, int]]:
         return {}
     Vector = state.models.SearchVector.__table__
     rows = state.db.session.execute(
-        sa.select(Vector.c.kind, Vector.c.ref_id, Vector.c.helped, Vector.c.skipped).where(
-            sa.tuple_(Vector.c.kind, Vector.c.ref_id).in_(keys)
-        )
+        sa.select(Vector.c.kind, Vector.c.ref_id, Vector.c.helped, Vector.c.skipped).where(among(Vector, keys))
     )
     return {(kind, ref): (helped, skipped) for kind, ref, helped, skipped in rows}
 
@@ -98,7 +97,7 @@ def _documents(state: ForumState, keys: list[Key]) -> dict[Key, Hit]:
     doc = state.models.SearchDoc.__table__
     rows = state.db.session.execute(
         sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id).where(
-            sa.tuple_(doc.c.kind, doc.c.ref_id).in_(keys), sa.or_(doc.c.solved, doc.c.kind == "article")
+            among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article")
         )
     )
     return {
