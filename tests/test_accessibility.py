@@ -194,6 +194,8 @@ def test_every_page_passes_axe_at_both_widths_in_light_and_dark(request, browser
                 continue
             if site_name == "host":
                 assert page.evaluate("document.documentElement.dataset.hostScript") == "ran"
+            if page.locator(".similar-questions").count():  # loaded after the page: check what people will see
+                page.locator(".similar-questions .similar-list, .similar-questions p.muted").first.wait_for()
             for width, height in ((360, 740), (1280, 900)):
                 page.set_viewport_size({"width": width, "height": height})
                 sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -41,6 +41,8 @@ class Suggestion:
     helped: int
     skipped: int
     score: float
+    #: False when suggestions match words only (no model).
+    by_meaning: bool = True
 
     def reasons(self) -> list[str]:
         """Why it was suggested, for the IT team."""
@@ -50,7 +52,7 @@ class Suggestion:
         if self.closeness is not None:
             where = f", number {self.meaning_rank} by meaning" if self.meaning_rank else ""
             found.append(f"Close in meaning: {round(self.closeness * 100)} out of 100{where}.")
-        else:
+        elif self.by_meaning:
             found.append("Not measured by meaning yet (the background worker has not reached it).")
         if self.helped:
             found.append(f"Solved the problem for {self.helped} {'person' if self.helped == 1 else 'people'} before.")
@@ -64,16 +66,6 @@ class Suggestion:
 def feedback_weight(helped: int, skipped: int) -> float:
     """How much people's past choices lift or lower a suggestion: up to ×3 for help, down to ×⅓ for skips."""
     return (1 + 0.25 * min(helped, 8)) / (1 + 0.1 * min(skipped, 20))
-
-
-def _feedback(state: ForumState, keys: list[Key]) -> dict[Key, tuple[int, int]]:
-    if not keys:
-        return {}
-    Vector = state.models.SearchVector.__table__
-    rows = state.db.session.execute(
-        sa.select(Vector.c.kind, Vector.c.ref_id, Vector.c.helped, Vector.c.skipped).where(among(Vector, keys))
-    )
-    return {(kind, ref): (helped, skipped) for kind, ref, helped, skipped in rows}
 
 
 def _by_words(state: ForumState, text: str, exclude: frozenset[Key]) -> list[Hit]:
@@ -90,19 +82,27 @@ def _by_words(state: ForumState, text: str, exclude: frozenset[Key]) -> list[Hit
     return hits
 
 
-def _documents(state: ForumState, keys: list[Key]) -> dict[Key, Hit]:
-    """Titles of documents found by meaning alone, if they are still solved and listed."""
+def _documents(state: ForumState, keys: list[Key]) -> dict[Key, tuple[Hit, int, int]]:
+    """The documents still solved and listed among ``keys``, with what people made of each as a suggestion."""
     if not keys:
         return {}
-    doc = state.models.SearchDoc.__table__
+    doc, Vector = state.models.SearchDoc.__table__, state.models.SearchVector.__table__
     rows = state.db.session.execute(
-        sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id).where(
-            among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article")
+        sa.select(
+            doc.c.kind,
+            doc.c.ref_id,
+            doc.c.title,
+            doc.c.solved,
+            doc.c.category_id,
+            sa.func.coalesce(Vector.c.helped, 0),
+            sa.func.coalesce(Vector.c.skipped, 0),
         )
+        .select_from(doc.outerjoin(Vector, sa.and_(Vector.c.kind == doc.c.kind, Vector.c.ref_id == doc.c.ref_id)))
+        .where(among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article"))
     )
     return {
-        (kind, ref): Hit(kind=kind, ref_id=ref, title=title, snippet=Markup(""), solved=bool(solved), category_id=cat)
-        for kind, ref, title, solved, cat in rows
+        (kind, ref): (Hit(kind, ref, title, Markup(""), bool(solved), category), helped, skipped)
+        for kind, ref, title, solved, category, helped, skipped in rows
     }
 
 
@@ -117,40 +117,37 @@ def rank(
     """The best solved threads and articles for ``text`` (or for a stored vector ``query``), best first."""
     text = (text or "")[:2000]
     by_words = _by_words(state, text, exclude)
-    model = state.meaning()
-    if not model.ready or (query is None and not text.strip()):
-        return [Suggestion(h, i, None, None, 0, 0, 1 / (FUSION_K + i)) for i, h in enumerate(by_words[:limit], 1)]
-    if query is None:
-        query = model.embed([text])[0]
-    vectors = state.vectors()
-    nearest = vectors.nearest(query, count=DEPTH, exclude=exclude)
-    floor = float(state.setting("FORUM_SUGGEST_MIN_SIMILARITY"))
-    closeness: dict[Key, float | None] = {key: score for key, score in nearest}
-    meaning_rank = {key: i for i, (key, _) in enumerate(nearest, 1)}
     words_rank = {(h.kind, h.ref_id): i for i, h in enumerate(by_words, 1)}
-    for key in words_rank:
-        if key not in closeness:
-            closeness[key] = vectors.similarity(key, query)
+    closeness: dict[Key, float | None] = {}
+    meaning_rank: dict[Key, int] = {}
+    model = state.meaning()
+    if model.ready and (query is not None or text.strip()):
+        if query is None:
+            query = model.embed([text])[0]
+        vectors = state.vectors()
+        nearest = vectors.nearest(query, count=DEPTH, exclude=exclude)
+        closeness.update(nearest)
+        meaning_rank.update((key, i) for i, (key, _) in enumerate(nearest, 1))
+        closeness.update((key, vectors.similarity(key, query)) for key in words_rank if key not in closeness)
+    else:  # words only: every match keeps its place by words
+        closeness.update(dict.fromkeys(words_rank))
+    floor = float(state.setting("FORUM_SUGGEST_MIN_SIMILARITY"))
     # Drop what is not close enough in meaning; documents not yet measured keep their place by words.
     kept = [key for key, close in closeness.items() if close is None or close >= floor]
-    hits = {(h.kind, h.ref_id): h for h in by_words}
-    hits.update(_documents(state, [key for key in kept if key not in hits]))
-    feedback = _feedback(state, [key for key in kept if key in hits])
+    words_hits = {(h.kind, h.ref_id): h for h in by_words}
     found = []
-    for key in kept:
-        if key not in hits:
-            continue  # no longer solved or listed; the worker will drop its vector
+    for key, (hit, helped, skipped) in _documents(state, kept).items():
         score = sum(1 / (FUSION_K + r[key]) for r in (words_rank, meaning_rank) if key in r)
-        helped, skipped = feedback.get(key, (0, 0))
         found.append(
             Suggestion(
-                hit=hits[key],
+                hit=words_hits.get(key, hit),
                 words_rank=words_rank.get(key),
                 closeness=closeness[key],
                 meaning_rank=meaning_rank.get(key),
                 helped=helped,
                 skipped=skipped,
                 score=score * feedback_weight(helped, skipped),
+                by_meaning=bool(meaning_rank) or query is not None,
             )
         )
     found.sort(key=lambda s: (-s.score, s.hit.kind, s.hit.ref_id))
