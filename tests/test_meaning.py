@@ -201,3 +201,25 @@ def test_a_thread_with_nothing_like_it_says_so_plainly(app, client, people):
     lonely = make_thread(app, people.asker, title="Which chair can I order for my back?", body="Mine hurts.")
     similar = client.get(f"{PREFIX}/t/{lonely}/similar").text
     assert "No solved questions like this one yet." in similar and PRINTER[0] not in similar
+
+
+def test_the_embed_command_measures_what_waits_and_again_after_a_model_change(app, client, people):
+    solved(app, people, *WIFI)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["forum", "search", "embed"])
+    assert result.exit_code == 0 and "1 solved threads and articles are measured by meaning." in result.output
+    login(client, people.asker)
+    assert suggested(client, "my laptop can't see the wifi") == [WIFI[0]]
+    with app.app_context():
+        Vector = get_state(app).models.SearchVector
+        before = db.session.scalar(sa.select(Vector.seq))
+    again = runner.invoke(args=["forum", "search", "embed", "--again"])
+    assert again.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(Vector.seq)) > before  # measured again, and numbered after
+
+
+def test_the_embed_command_says_plainly_when_the_model_cannot_load(database_url, people_factory):
+    app, _, _ = people_factory(FORUM_SEMANTIC_MODEL="no_such_model")
+    result = app.test_cli_runner().invoke(args=["forum", "search", "embed"])
+    assert result.exit_code == 1 and "could not load" in result.output

@@ -36,19 +36,22 @@
   }
   /* Keyboard and screen-reader users keep their place: when htmx replaces the control that was pressed
      (Like becomes Liked, Save becomes Saved), focus moves to its replacement and the change is announced. */
-  var pressed = null;
+  /* Kept per request source, so a request that settles meanwhile (a part of the page loading) cannot take it. */
+  var pressed = new WeakMap();
   function describe(el) {
     return (el && (el.getAttribute("aria-label") || el.textContent || "")).replace(/\s+/g, " ").trim();
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var active = document.activeElement;
     var source = event.detail && event.detail.elt;
-    pressed = active && active !== document.body && source && source.contains(active) ? active : null;
+    if (source && active && active !== document.body && source.contains(active)) { pressed.set(source, active); }
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!pressed) { return; }
-    var was = pressed;
-    pressed = null;
+    var detail = event.detail || {};
+    var source = (detail.requestConfig && detail.requestConfig.elt) || detail.elt;
+    var was = source && pressed.get(source);
+    if (!was) { return; }
+    pressed.delete(source);
     if (document.contains(was)) { return; }
     var area = event.detail && (event.detail.elt && document.contains(event.detail.elt) ? event.detail.elt : event.detail.target);
     var next = area && area.querySelector("button, a[href], input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])");
