@@ -1,7 +1,8 @@
-"""Points at scale: awarding costs the same at 1,000 and 1,000,000 ledger rows; the weekly board stays fast.
+"""Points at scale: awarding costs the same at 1,000 and 1,000,000 ledger rows; the boards stay fast.
 
-Prints, for each ledger size, the median time of one award (with its commit) and of the weekly
-leaderboard query, beside a baseline measured in the same run: a one-row primary-key read.
+Prints, for each ledger size, the median time of one award (with its commit) and of the leaderboard
+(this week and all time, overall and in one category), beside a baseline measured in the same run:
+a one-row primary-key read.
 
     .venv/bin/python bench/points.py [--database sqlite|postgresql] [--sizes 1000 1000000]
 """
@@ -15,6 +16,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import add_accounts, database  # noqa: E402
 
 PEOPLE = 5000
+#: The boards people open: this week's and all time, over everything and in one category.
+BOARDS = (("week", "week", 0), ("week, category", "week", 3), ("all time", "all", 0), ("all time, category", "all", 3))
 
 
 def seed(url: str, rows: int) -> None:
@@ -119,12 +123,18 @@ def measure(url: str, runs: int = 200) -> dict[str, float]:
             )
             db.session.commit()
 
-        def board() -> None:
-            leaderboard.top(state, "week", limit=10)
-            db.session.commit()
+        def board(period: str, category_id: int) -> Callable[[], None]:
+            def run() -> None:
+                leaderboard.top(state, period, category_id=category_id, limit=10)
+                db.session.commit()
+
+            return run
 
         timed(baseline)  # warm the connection and caches
-        return {"baseline": timed(baseline), "award": timed(award), "board": timed(board)}
+        figures = {"baseline": timed(baseline), "award": timed(award)}
+        for name, period, category_id in BOARDS:
+            figures[name] = timed(board(period, category_id))
+        return figures
 
 
 def main() -> None:
@@ -132,7 +142,8 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 1_000_000])
     args = parser.parse_args()
-    print(f"{'ledger rows':>12} {'read ms':>8} {'award ms':>9} {'x read':>7} {'weekly board ms':>16} {'x read':>7}")
+    boards = "".join(f" {name + ' ms':>20} {'x read':>7}" for name, _, _ in BOARDS)
+    print(f"{'ledger rows':>12} {'read ms':>8} {'award ms':>9} {'x read':>7}{boards}")
     results = {}
     for size in args.sizes:
         with database(args.database) as url:
@@ -140,10 +151,8 @@ def main() -> None:
             figures = measure(url)
         results[size] = figures
         base = figures["baseline"]
-        print(
-            f"{size:>12,} {base:8.3f} {figures['award']:9.3f} {figures['award'] / base:7.1f} "
-            f"{figures['board']:16.3f} {figures['board'] / base:7.1f}"
-        )
+        cells = "".join(f" {figures[name]:20.3f} {figures[name] / base:7.1f}" for name, _, _ in BOARDS)
+        print(f"{size:>12,} {base:8.3f} {figures['award']:9.3f} {figures['award'] / base:7.1f}{cells}")
     if len(results) >= 2:
         small, large = results[min(results)], results[max(results)]
         ratio = (large["award"] / large["baseline"]) / (small["award"] / small["baseline"])
