@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_SUGGEST_MIN_SIMILARITY": 0.34,
     #: The most vectors one process keeps in memory (the newest): about 1 KB each.
     "FORUM_SEMANTIC_MAX_VECTORS": 100_000,
+    #: A Flask-SQLAlchemy bind key (in ``SQLALCHEMY_BINDS``) of a read replica: search, thread lists and feeds
+    #: read there, while writes, thread pages and a person's own things stay on the primary. ``None``: all primary.
+    "FORUM_READ_BIND": None,
     #: Seconds to wait for plugins' knowledge bases before showing results without them.
     "FORUM_EXTERNAL_TIMEOUT": 0.5,
     #: The portal's public address (such as "https://portal.example.com"), for links sent to the desk and by e-mail.

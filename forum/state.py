@@ -121,6 +121,14 @@ class ForumState:
         self._vectors.refresh(self)
         return self._vectors
 
+    def replica(self) -> dict[str, Any]:
+        """``bind_arguments`` that send a read to the read replica named by ``FORUM_READ_BIND`` (else the primary).
+
+        Search, lists and feeds read there; writes, thread pages and anything of the reader's own stay on the primary.
+        """
+        key = self.config.get("FORUM_READ_BIND")
+        return {"bind": self.db.engines[key]} if key else {}
+
     def guest_pages(self) -> TimedCache[CachedPage]:
         """The guest page cache of this process."""
         if self._pages is None:

@@ -320,7 +320,7 @@ def query(
 ) -> list[Hit]:
     """One page of hits for ``match`` within ``scope``, on whichever full-text index this database has."""
     doc = state.models.SearchDoc.__table__
-    connection = state.db.session.connection()
+    connection = state.db.session.connection(bind_arguments=state.replica())
     build = _postgres_query if connection.dialect.name == "postgresql" else _sqlite_query
     statement = build(doc, match, _filters(state, doc, scope), limit=limit, offset=offset, candidates=candidates)
     return [

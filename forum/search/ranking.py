@@ -98,7 +98,8 @@ def _documents(state: ForumState, keys: list[Key]) -> dict[Key, tuple[Hit, int, 
             sa.func.coalesce(Vector.c.skipped, 0),
         )
         .select_from(doc.outerjoin(Vector, sa.and_(Vector.c.kind == doc.c.kind, Vector.c.ref_id == doc.c.ref_id)))
-        .where(among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article"))
+        .where(among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article")),
+        bind_arguments=state.replica(),
     )
     return {
         (kind, ref): (Hit(kind, ref, title, Markup(""), bool(solved), category), helped, skipped)

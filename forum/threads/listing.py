@@ -76,9 +76,18 @@ class Page:
             previous = number
 
 
-def _page(state: ForumState, query: sa.Select[Any], page: int, per_page: int, total: int | None = None) -> Page:
+def _page(
+    state: ForumState,
+    query: sa.Select[Any],
+    page: int,
+    per_page: int,
+    total: int | None = None,
+    *,
+    replica: bool = False,
+) -> Page:
     """Fetch one page plus one row, to know whether another page follows without counting."""
-    rows = list(state.db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+    where = state.replica() if replica else {}
+    rows = list(state.db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page), bind_arguments=where))
     return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total)
 
 
@@ -163,8 +172,8 @@ def categories_by_id(state: ForumState) -> dict[int, Any]:
     return {c.id: c for c in rows}
 
 
-def tag_names(state: ForumState, thread_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Keyword names per thread, sorted, in one query."""
+def tag_names(state: ForumState, thread_ids: Sequence[int], *, replica: bool = False) -> dict[int, list[str]]:
+    """Keyword names per thread, sorted, in one query (from the read replica for a list that came from there)."""
     if not thread_ids:
         return {}
     Tag, link = state.models.Tag, state.models.thread_tag
@@ -172,7 +181,8 @@ def tag_names(state: ForumState, thread_ids: Sequence[int]) -> dict[int, list[st
         sa.select(link.c.thread_id, Tag.name)
         .join(Tag, Tag.id == link.c.tag_id)
         .where(link.c.thread_id.in_(thread_ids))
-        .order_by(Tag.name)
+        .order_by(Tag.name),
+        bind_arguments=state.replica() if replica else {},
     )
     found: dict[int, list[str]] = defaultdict(list)
     for thread_id, name in rows:
@@ -219,12 +229,12 @@ def threads(
         query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
     else:
         query = query.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-    result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
+    result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"), replica=True)
     return ThreadList(
         page=result,
         users=members.people(state, (t.author_id for t in result.items)),
         categories=categories if categories is not None else categories_by_id(state),
-        tags=tag_names(state, [t.id for t in result.items]),
+        tags=tag_names(state, [t.id for t in result.items], replica=True),
     )
 
 

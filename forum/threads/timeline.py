@@ -160,6 +160,7 @@ def happening(
     """The community's news, newest first: one small query per kind, merged."""
     models = state.models
     session = state.db.session
+    where = state.replica()  # news is a list: it may come from the read replica
     prefix = state.setting("FORUM_URL_PREFIX")
     T, A, Art, M = models.Thread, models.Announcement, models.Article, models.Member
     entries: list[Entry] = []
@@ -179,14 +180,15 @@ def happening(
         query = sa.select(A).order_by(A.published_at.desc()).limit(limit)
         if category_id is not None:
             query = query.where(A.category_id == category_id)
-        entries += [announcement_entry(state, a) for a in session.scalars(query)]
+        entries += [announcement_entry(state, a) for a in session.scalars(query, bind_arguments=where)]
     if "solved" in kinds:
-        for t in session.scalars(threads(sa.select(T).where(T.solved_at.is_not(None)).order_by(T.solved_at.desc()))):
+        solved = threads(sa.select(T).where(T.solved_at.is_not(None)).order_by(T.solved_at.desc()))
+        for t in session.scalars(solved, bind_arguments=where):
             entries.append(
                 Entry(t.solved_at, "solved", f"Solved: {t.title}", f"{prefix}/t/{t.id}", key=f"solved-{t.id}")
             )
     if "question" in kinds:
-        for t in session.scalars(threads(sa.select(T).order_by(T.created_at.desc()))):
+        for t in session.scalars(threads(sa.select(T).order_by(T.created_at.desc())), bind_arguments=where):
             entries.append(
                 Entry(
                     t.created_at, "question", f"New question: {t.title}", f"{prefix}/t/{t.id}", key=f"question-{t.id}"
@@ -196,7 +198,7 @@ def happening(
         published = sa.select(Art).where(Art.published_at.is_not(None)).order_by(Art.published_at.desc()).limit(limit)
         if category_id is not None:
             published = published.where(Art.category_id == category_id)
-        for art in session.scalars(published):
+        for art in session.scalars(published, bind_arguments=where):
             entries.append(
                 Entry(
                     art.published_at or art.created_at,  # the query took published ones only
@@ -212,7 +214,8 @@ def happening(
             sa.select(M.user_id, M.level_changed_at)
             .where(M.level >= SUPERUSER, M.level_changed_at.is_not(None))
             .order_by(M.level_changed_at.desc())
-            .limit(limit)
+            .limit(limit),
+            bind_arguments=where,
         ).all()
         people = state.users.get_many(r.user_id for r in rows)
         for r in rows:
@@ -232,7 +235,8 @@ def happening(
             .join(Idea, Idea.id == IE.idea_id)
             .where(IE.kind.in_(IDEA_NEWS))
             .order_by(IE.created_at.desc())
-            .limit(limit)
+            .limit(limit),
+            bind_arguments=where,
         ).all()
         for r in rows:
             entries.append(
