@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     #: A Flask-SQLAlchemy bind key (in ``SQLALCHEMY_BINDS``) of a read replica: search, thread lists and feeds
     #: read there, while writes, thread pages and a person's own things stay on the primary. ``None``: all primary.
     "FORUM_READ_BIND": None,
+    #: Pages a phone or laptop keeps for reading without a connection (favourites, the front page and the last
+    #: questions read), through a service worker; ``0`` registers none.
+    "FORUM_OFFLINE_PAGES": 20,
     #: Seconds to wait for plugins' knowledge bases before showing results without them.
     "FORUM_EXTERNAL_TIMEOUT": 0.5,
     #: The portal's public address (such as "https://portal.example.com"), for links sent to the desk and by e-mail.

@@ -98,6 +98,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
         "ideas": "/ideas",
         "idea": f"/ideas/{idea}",
         "not-found": "/t/999999",
+        "offline": "/offline",
     }
     if role in ("member", "agent"):
         pages |= {

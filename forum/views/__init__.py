@@ -12,6 +12,7 @@ from . import (  # noqa: E402
     gamification,
     guest_cache,
     ideas,
+    installable,
     moderation,
     notifications,
     people,

@@ -62,6 +62,38 @@
     if (live) { live.textContent = describe(alert || next || area); }
   });
 
+  /* Installable on a phone: a service worker keeps favourites and the last questions read for offline reading.
+     On the "You are offline" page, list what is kept. */
+  var root = document.getElementById("forum-root");
+  if (root && root.dataset.serviceWorker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: root.dataset.serviceWorkerScope })
+      .catch(function () { /* no offline copies: the forum works as before */ });
+  }
+  var saved = document.getElementById("offline-pages");
+  if (saved && window.caches) {
+    caches.open("forum-pages").then(function (cache) {
+      return cache.keys().then(function (keys) {
+        return Promise.all(keys.slice().reverse().map(function (key) {
+          return cache.match(key).then(function (r) { return r.text(); }).then(function (html) {
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            var heading = doc.querySelector("h1");
+            return { url: key.url, title: (heading ? heading.textContent : doc.title).trim() };
+          });
+        }));
+      });
+    }).then(function (pages) {
+      pages.forEach(function (p) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = p.url;
+        link.textContent = p.title || p.url;
+        item.appendChild(link);
+        saved.appendChild(item);
+      });
+      if (pages.length) { document.getElementById("offline-saved").hidden = false; }
+    }).catch(function () { /* nothing kept */ });
+  }
+
   /* Admin tables reflow on a phone: each cell learns its column's name from the table's headings. */
   function label(root) {
     root.querySelectorAll("table.admin").forEach(function (table) {
