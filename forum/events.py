@@ -19,6 +19,7 @@ from .errors import NotFound
 from .models import get_row, utcnow
 from .models.upsert import upsert
 from .models.work import call_lease, drain, renew, still_held
+from .notifications import webhooks
 from .state import ForumState, get_state
 
 if TYPE_CHECKING:
@@ -49,6 +50,17 @@ def emit(state: ForumState, event: ForumEvent) -> int:
             log.exception("The plugin %s failed on the %s event; the others still ran.", impl.plugin_name, event.name)
             continue
         keep_outgoing(state, impl.plugin_name, posts)
+    kind = webhooks.FROM_FORUM.get(event.name)
+    if kind:
+        data = {
+            "thread_id": event.thread_id,
+            "title": event.title,
+            "url": event.url,
+            "actor_id": event.actor_id if isinstance(event.actor_id, int | None) else str(event.actor_id),
+            **event.data,
+        }
+        if webhooks.queue(state, kind, json.loads(json.dumps(data, default=str))):
+            state.db.session.commit()
     return failed
 
 
@@ -89,11 +101,18 @@ def _send_one(state: ForumState, row_id: int, token: str, lease: dt.timedelta) -
     if not renew(session, Out, row_id, token, lease):
         return "lost"
     row = get_row(session, Out, row_id)
+    timeout = float(state.setting("FORUM_DESK_TIMEOUT"))
     try:
-        send(row.url, json.loads(row.payload), timeout=float(state.setting("FORUM_DESK_TIMEOUT")))
+        if row.endpoint_id is None:  # a plugin's post
+            row.status_code = send(row.url, json.loads(row.payload), timeout=timeout)
+        else:  # one of the forum's own webhooks: signed now, with the endpoint's secret
+            secret = webhooks.secret_of(state, row.endpoint_id) or ""
+            headers = webhooks.signed_headers(secret, row.key, row.payload)
+            row.status_code = send(row.url, row.payload.encode(), timeout=timeout, headers=headers)
         row.state, row.done_at, row.locked_until, row.last_error = "done", utcnow(), None, ""
         outcome = "sent"
     except Failure as error:
+        row.status_code = error.status
         outcome = _outgoing_later(state, row, error)
     if not still_held(session, row, token):
         session.rollback()

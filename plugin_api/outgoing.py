@@ -7,6 +7,7 @@ claim each post once, retry with backoff, and list what failed for good on the d
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,17 +25,23 @@ class OutgoingPost:
     key: str = ""
 
 
-def send(url: str, body: dict[str, Any], *, timeout: float) -> None:
-    """POST the body; raise :class:`TryLater` (down, timeout, 429, 5xx) or :class:`GiveUp` (another 4xx)."""
+def send(url: str, body: dict[str, Any] | bytes, *, timeout: float, headers: dict[str, str] | None = None) -> int:
+    """POST the body (a dict as JSON, or bytes as they are, for a signed body); returns the HTTP status.
+
+    Raises :class:`TryLater` (down, timeout, 429, 5xx) or :class:`GiveUp` (another 4xx), with the status.
+    """
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    sent = {"content-type": "application/json", **(headers or {})}
     try:
-        response = httpx.post(url, json=body, timeout=timeout, follow_redirects=False)
+        response = httpx.post(url, content=content, headers=sent, timeout=timeout, follow_redirects=False)
     except httpx.HTTPError as error:
         raise TryLater(f"It could not be reached ({type(error).__name__}).") from None
+    status = response.status_code
     if response.is_success:
-        return
-    if response.status_code == 429 or response.status_code >= 500:
-        raise TryLater(f"It answered HTTP {response.status_code}; trying again later.")
-    raise GiveUp(f"It refused the post: HTTP {response.status_code} {response.text[:200]}")
+        return status
+    if status == 429 or status >= 500:
+        raise TryLater(f"It answered HTTP {status}; trying again later.", status=status)
+    raise GiveUp(f"It refused the post: HTTP {status} {response.text[:200]}", status=status)
 
 
 __all__ = ["OutgoingPost", "send"]

@@ -18,9 +18,11 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 class Failure(Exception):
     """Something outside the forum failed. ``message`` is plain enough to show to desk agents."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: The HTTP status the other side answered, when it answered at all.
+        self.status = status
 
 
 class TryLater(Failure):

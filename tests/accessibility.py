@@ -136,5 +136,6 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
             "audit": "/admin/audit",
             "admin-rewards": "/admin/rewards",
             "orders": "/admin/orders",
+            "webhooks": "/admin/webhooks",
         }
     return {name: prefix + path for name, path in pages.items()}

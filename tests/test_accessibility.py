@@ -117,6 +117,11 @@ def _fill_host(app: Any) -> dict[str, Any]:
         articles.save(
             state, who["agent"], title=draft.title, body=draft.body_source, category_id=1, publish=True, article=draft
         )
+        from forum.notifications import webhooks
+
+        bot = webhooks.add_endpoint(state, url="https://hooks.example.com/community", events=["thread.created"])
+        webhooks.queue(state, "thread.created", {"title": "A question"}, only=bot)
+        state.db.session.commit()
         return {"keys": keys, "ids": {role: person.id for role, person in who.items()}}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..models import utcnow
+from ..notifications import webhooks
 from ..notifications.delivery import notify
 from ..state import ForumState
 from ..writing import clarity
@@ -295,6 +296,8 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
     except sa.exc.IntegrityError:
         return False
     notify(state, user_id, "badge", badge_words(rule))
+    person = user_id if isinstance(user_id, int) else str(user_id)
+    webhooks.queue(state, "badge.awarded", {"user_id": person, "badge": rule.slug, "name": rule.name})
     return True
 
 

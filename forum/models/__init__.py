@@ -33,7 +33,7 @@ from .notifications import (
 from .rewards import Redemption, Reward
 from .search import Article, SearchDoc, SearchVector, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
-from .work import OutgoingPost, TaskLease
+from .work import OutgoingPost, TaskLease, WebhookEndpoint
 from .writing import ClarityVote, GlossaryTerm
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ __all__ = [
     "Tag",
     "TaskLease",
     "OutgoingPost",
+    "WebhookEndpoint",
     "Thread",
     "TimelineEvent",
     "UserKey",
@@ -129,6 +130,7 @@ _AnnouncementUpdate = AnnouncementUpdate
 _AnnouncementPerson = AnnouncementPerson
 _TaskLease = TaskLease
 _OutgoingPost = OutgoingPost
+_WebhookEndpoint = WebhookEndpoint
 _GlossaryTerm = GlossaryTerm
 _ClarityVote = ClarityVote
 _Flag = Flag
@@ -175,6 +177,7 @@ class Models:
     AnnouncementPerson: type[_AnnouncementPerson]
     TaskLease: type[_TaskLease]
     OutgoingPost: type[_OutgoingPost]
+    WebhookEndpoint: type[_WebhookEndpoint]
     GlossaryTerm: type[_GlossaryTerm]
     ClarityVote: type[_ClarityVote]
     Flag: type[_Flag]
@@ -223,6 +226,7 @@ class Models:
             self.AnnouncementUpdate.__table__,
             self.AnnouncementPerson.__table__,
             self.TaskLease.__table__,
+            self.WebhookEndpoint.__table__,
             self.OutgoingPost.__table__,
             self.GlossaryTerm.__table__,
             self.ClarityVote.__table__,
@@ -389,6 +393,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         user_id=key.mapped("forum_announcement_person", "user_id", index=False),
     )
     task_lease = model("ForumTaskLease", TaskLease)
+    webhook_endpoint = model("ForumWebhookEndpoint", WebhookEndpoint)
     outgoing_post = model("ForumOutgoingPost", OutgoingPost)
     glossary_term = model(
         "ForumGlossaryTerm",
@@ -446,6 +451,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         AnnouncementPerson=announcement_person,
         TaskLease=task_lease,
         OutgoingPost=outgoing_post,
+        WebhookEndpoint=webhook_endpoint,
         GlossaryTerm=glossary_term,
         ClarityVote=clarity_vote,
         Flag=flag,

@@ -49,6 +49,29 @@ class OutgoingPost(Queued):
     plugin: Mapped[str] = mapped_column(sa.String(80), nullable=False, default="")
     url: Mapped[str] = mapped_column(sa.String(2000), nullable=False)
     payload: Mapped[str] = mapped_column(sa.Text, nullable=False, default="{}")
+    #: For the forum's own outbound webhooks: the endpoint whose secret signs it when it is sent.
+    endpoint_id: Mapped[int | None] = mapped_column(
+        sa.Integer,
+        sa.ForeignKey("forum_webhook_endpoint.id", name="fk_forum_outgoing_endpoint_id", ondelete="CASCADE"),
+        nullable=True,
+    )
+    #: The HTTP status of the last try (``None``: it could not be reached, or not tried yet).
+    status_code: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+
+
+class WebhookEndpoint(Shape):
+    """An address an admin registered to be told about the forum's events, signed the Standard Webhooks way."""
+
+    __tablename__ = "forum_webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(sa.String(2000), nullable=False)
+    #: whsec_... (base64): signs every delivery; the receiver verifies with the same secret.
+    secret: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: The event types it wants, separated by spaces ("thread.created answer.accepted").
+    events: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    description: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
 
 
 def call_lease(timeout_seconds: float) -> dt.timedelta:

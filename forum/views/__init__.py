@@ -21,6 +21,7 @@ from . import (  # noqa: E402
     search,
     threads,
     timelines,
+    webhooks,
     writing,
 )
 from .blueprint import blueprint

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class AskForm(FlaskForm):
@@ -69,3 +70,13 @@ class IdeaForm(FlaskForm):
 
     title = StringField("Your idea, in one sentence")
     body = TextAreaField("What would it change for you?")
+
+
+class WebhookForm(FlaskForm):
+    """An address that receives the community's events."""
+
+    url = StringField("Address that receives the events")
+    description = StringField("What it is for (optional)")
+    events = SelectMultipleField(
+        "Events to send", choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
