@@ -46,6 +46,13 @@ DEFAULTS: dict[str, Any] = {
     #: Pages a phone or laptop keeps for reading without a connection (favourites, the front page and the last
     #: questions read), through a service worker; ``0`` registers none.
     "FORUM_OFFLINE_PAGES": 20,
+    #: Live updates (bell, new answers, banners) over server-sent events: streams one process holds at most.
+    #: Each holds a thread while the tab is open, so serve with gunicorn's gthread workers; ``0``: pages poll.
+    "FORUM_LIVE_STREAMS": 50,
+    #: How long one stream lasts before the browser opens the next (proxies dislike endless responses).
+    "FORUM_LIVE_SECONDS": 300,
+    #: How often a stream reads the database even when this process saw no change (another process's change).
+    "FORUM_LIVE_POLL_SECONDS": 5,
     #: Seconds to wait for plugins' knowledge bases before showing results without them.
     "FORUM_EXTERNAL_TIMEOUT": 0.5,
     #: The portal's public address (such as "https://portal.example.com"), for links sent to the desk and by e-mail.

@@ -41,8 +41,6 @@ class Suggestion:
     helped: int
     skipped: int
     score: float
-    #: False when suggestions match words only (no model).
-    by_meaning: bool = True
 
     def reasons(self) -> list[str]:
         """Why it was suggested, for the IT team."""
@@ -52,8 +50,6 @@ class Suggestion:
         if self.closeness is not None:
             where = f", number {self.meaning_rank} by meaning" if self.meaning_rank else ""
             found.append(f"Close in meaning: {round(self.closeness * 100)} out of 100{where}.")
-        elif self.by_meaning:
-            found.append("Not measured by meaning yet (the background worker has not reached it).")
         if self.helped:
             found.append(f"Solved the problem for {self.helped} {'person' if self.helped == 1 else 'people'} before.")
         if self.skipped:
@@ -130,10 +126,15 @@ def rank(
         closeness.update(nearest)
         meaning_rank.update((key, i) for i, (key, _) in enumerate(nearest, 1))
         closeness.update((key, vectors.similarity(key, query)) for key in words_rank if key not in closeness)
+        # Matches the worker has not measured yet are judged by their titles, so none is kept unjudged.
+        unmeasured = [h for h in by_words if closeness.get((h.kind, h.ref_id)) is None]
+        if unmeasured:
+            for hit, vector in zip(unmeasured, model.embed([h.title for h in unmeasured]), strict=True):
+                closeness[(hit.kind, hit.ref_id)] = float(vector @ query)
     else:  # words only: every match keeps its place by words
         closeness.update(dict.fromkeys(words_rank))
     floor = float(state.setting("FORUM_SUGGEST_MIN_SIMILARITY"))
-    # Drop what is not close enough in meaning; documents not yet measured keep their place by words.
+    # Drop what is not close enough in meaning (in word-only mode nothing is measured, and all stay).
     kept = [key for key, close in closeness.items() if close is None or close >= floor]
     words_hits = {(h.kind, h.ref_id): h for h in by_words}
     found = []
@@ -148,7 +149,6 @@ def rank(
                 helped=helped,
                 skipped=skipped,
                 score=score * feedback_weight(helped, skipped),
-                by_meaning=bool(meaning_rank) or query is not None,
             )
         )
     found.sort(key=lambda s: (-s.score, s.hit.kind, s.hit.ref_id))

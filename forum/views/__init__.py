@@ -13,6 +13,7 @@ from . import (  # noqa: E402
     guest_cache,
     ideas,
     installable,
+    live,
     moderation,
     notifications,
     people,

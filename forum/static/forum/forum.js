@@ -94,6 +94,71 @@
     }).catch(function () { /* nothing kept */ });
   }
 
+  /* Live updates: one event stream per tab brings the bell's count, new answers on this thread and new
+     announcement banners; where a stream cannot be held, the same snapshot is asked for every few seconds. */
+  var liveRoot = document.getElementById("forum-root");
+  var liveUrl = liveRoot && liveRoot.dataset.live;
+  if (liveUrl) {
+    var answersBox = document.getElementById("live-answers");
+    var bannersBox = document.getElementById("forum-banners-live");
+    var url = liveUrl + (answersBox ? "?thread=" + encodeURIComponent(answersBox.dataset.thread) : "");
+    var seen = null;
+    var shownNow = function () {
+      var count = document.getElementById("answer-count");
+      var n = count ? parseInt(count.textContent, 10) : NaN;
+      return isNaN(n) ? parseInt(answersBox.dataset.answers, 10) : n;
+    };
+    var apply = function (snap) {
+      if (seen && snap.bell !== null && snap.bell !== seen.bell) {
+        document.body.dispatchEvent(new CustomEvent("forum:bell"));
+      }
+      if (answersBox && snap.answers !== null) {
+        var fresh = snap.answers - shownNow();
+        if (fresh > 0 && answersBox.dataset.shown !== String(fresh)) {
+          answersBox.dataset.shown = String(fresh);
+          answersBox.textContent = "";
+          var text = document.createElement("span");
+          text.textContent = (fresh === 1 ? "1 new answer. " : fresh + " new answers. ");
+          var link = document.createElement("a");
+          link.href = window.location.pathname + "#answers";
+          link.textContent = fresh === 1 ? "Show it" : "Show them";
+          link.addEventListener("click", function (e) { e.preventDefault(); window.location.reload(); });
+          answersBox.appendChild(text);
+          answersBox.appendChild(link);
+          answersBox.classList.add("notice");
+        }
+      }
+      if (seen && bannersBox && snap.banners !== seen.banners && window.htmx) {
+        htmx.ajax("GET", bannersBox.dataset.url, { target: bannersBox, swap: "innerHTML" });
+      }
+      seen = snap;
+    };
+    var polling = false;
+    var poll = function () {
+      if (polling) { return; }
+      polling = true;
+      var every = Math.max(2, parseInt(liveRoot.dataset.pollSeconds, 10) || 30) * 1000;
+      var ask = function () {
+        fetch(url + (url.indexOf("?") === -1 ? "?" : "&") + "once=1", { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (snap) { if (snap) { apply(snap); } })
+          .catch(function () { /* offline: try again next time */ });
+      };
+      window.setInterval(ask, every);
+    };
+    if (window.EventSource) {
+      var source = new EventSource(url);
+      source.addEventListener("snapshot", function (e) { apply(JSON.parse(e.data)); });
+      source.onerror = function () {
+        /* Refused (too many streams) or blocked on the way (a proxy): stop trying, and ask now and then. A stream
+           that worked and ended reconnects by itself. */
+        if (source.readyState === EventSource.CLOSED || !seen) { source.close(); poll(); }
+      };
+    } else {
+      poll();
+    }
+  }
+
   /* Admin tables reflow on a phone: each cell learns its column's name from the table's headings. */
   function label(root) {
     root.querySelectorAll("table.admin").forEach(function (table) {
