@@ -19,13 +19,13 @@ from forum.notifications import live
 def test_the_snapshot_as_json_for_pages_that_poll(app, client, people):
     thread_id = make_thread(app, people.asker, title="Keyboard lost its backlight", answers=[(people.helper, "Fn+F5.")])
     login(client, people.asker)
-    snap = client.get(f"{PREFIX}/live?thread={thread_id}&once=1")
+    snap = client.get(f"{PREFIX}/live?thread={thread_id}")
     assert snap.status_code == 200 and snap.headers["Cache-Control"] == "no-store"
     bell = re.search(r'count-badge">(\d+)', client.get(f"{PREFIX}/notifications/bell").text)
     assert snap.json == {"bell": int(bell.group(1)), "answers": 1, "banners": ""}  # the same count as the bell
     client.get("/logout")
-    assert client.get(f"{PREFIX}/live?thread={thread_id}&once=1").json == {"bell": None, "answers": 1, "banners": ""}
-    assert client.get(f"{PREFIX}/live?thread=nonsense&once=1").status_code == 404
+    assert client.get(f"{PREFIX}/live?thread={thread_id}").json == {"bell": None, "answers": 1, "banners": ""}
+    assert client.get(f"{PREFIX}/live?thread=nonsense").status_code == 404
 
 
 def test_a_stream_sends_a_snapshot_at_once_and_again_only_when_something_changed(app, people):
@@ -41,22 +41,27 @@ def test_a_stream_sends_a_snapshot_at_once_and_again_only_when_something_changed
         def sleep(seconds: float) -> None:
             now[0] += 5.0  # every tick is a poll
 
-        closed = []
-        out = list(
-            live.stream(
-                state, read, seconds=14, poll=5, on_close=lambda: closed.append(1), clock=lambda: now[0], sleep=sleep
-            )
-        )
+        out = list(live.stream(state, read, seconds=14, poll=5, clock=lambda: now[0], sleep=sleep))
     snapshots = [json.loads(line.split("data: ")[1]) for line in out if line.startswith("event: snapshot")]
     assert [s["answers"] for s in snapshots] == [1, 2]  # the unchanged reads sent nothing
-    assert closed == [1] and thread_id
+    assert thread_id
 
 
 def test_when_this_process_holds_its_most_streams_a_page_is_told_to_poll(database_url, people_factory):
     app, client, people = people_factory(FORUM_LIVE_STREAMS=0)
-    refused = client.get(f"{PREFIX}/live")
+    refused = client.get(f"{PREFIX}/live", headers={"Accept": "text/event-stream"})
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "60"
-    assert client.get(f"{PREFIX}/live?once=1").status_code == 200
+    assert client.get(f"{PREFIX}/live").json["bell"] is None  # the same snapshot as JSON, for pages that poll
+
+
+def test_a_stream_gives_its_place_back_when_the_server_closes_it_even_unread(app, client, people):
+    from forum.views.live import STREAMS
+
+    before = STREAMS.open
+    response = client.get(f"{PREFIX}/live", headers={"Accept": "text/event-stream"})
+    assert response.mimetype == "text/event-stream" and STREAMS.open == before + 1
+    response.close()  # what the WSGI server does when the browser goes, read or not
+    assert STREAMS.open == before
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +131,9 @@ def test_with_the_stream_blocked_the_page_polls_and_still_shows_the_new_answer(t
             # A proxy that drops event streams: only the JSON snapshot gets through.
             ana.route(
                 "**/community/live?thread=*",
-                lambda route: route.continue_() if "once=1" in route.request.url else route.abort(),
+                lambda route: (
+                    route.abort() if "event-stream" in route.request.headers.get("accept", "") else route.continue_()
+                ),
             )
             ana.reload()
             answer(ben, "Update the headset's firmware.")

@@ -86,7 +86,6 @@ def stream(
     *,
     seconds: float,
     poll: float,
-    on_close: Callable[[], None],
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[str]:
@@ -113,4 +112,3 @@ def stream(
                 yield ": still here\n\n"
     finally:
         state.db.session.close()
-        on_close()

@@ -19,7 +19,8 @@ STREAMS = live.Streams()
 
 @blueprint.get("/live")
 def live_updates() -> Any:
-    """The bell, the thread's answer count and the banners: as a stream, or once as JSON (``?once=1``)."""
+    """The bell, the thread's answer count and the banners: a stream for ``Accept: text/event-stream`` (what
+    ``EventSource`` sends), else the same snapshot once, as JSON."""
     person = viewer()
     thread_id = as_id(request.args.get("thread")) if request.args.get("thread") else None
     if request.args.get("thread") and thread_id is None:
@@ -30,22 +31,22 @@ def live_updates() -> Any:
         return live.snapshot(state(), person, thread_id, dismissed)
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    cap = int(state().setting("FORUM_LIVE_STREAMS") or 0)
-    if request.args.get("once") or not STREAMS.take(cap):
-        if not request.args.get("once"):  # full: the page polls instead, and tries a stream again later
-            headers["Retry-After"] = "60"
-            return Response("Too many live pages are open right now.", 503, headers, mimetype="text/plain")
+    if "text/event-stream" not in request.headers.get("Accept", ""):  # a page that polls, or a script
         response = jsonify(read().__dict__)
         response.headers.update(headers)
         return response
+    if not STREAMS.take(int(state().setting("FORUM_LIVE_STREAMS") or 0)):  # full: the page polls instead
+        headers["Retry-After"] = "60"
+        return Response("Too many live pages are open right now.", 503, headers, mimetype="text/plain")
     events = live.stream(
         state(),
         read,
         seconds=float(state().setting("FORUM_LIVE_SECONDS")),
         poll=float(state().setting("FORUM_LIVE_POLL_SECONDS")),
-        on_close=STREAMS.give_back,
     )
-    return Response(stream_with_context(events), mimetype="text/event-stream", headers=headers)
+    response = Response(stream_with_context(events), mimetype="text/event-stream", headers=headers)
+    response.call_on_close(STREAMS.give_back)  # the server closes every response, even one never read
+    return response
 
 
 @blueprint.get("/announcements/banners")

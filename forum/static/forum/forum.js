@@ -100,7 +100,7 @@
   var liveUrl = liveRoot && liveRoot.dataset.live;
   if (liveUrl) {
     var answersBox = document.getElementById("live-answers");
-    var bannersBox = document.getElementById("forum-banners-live");
+    var bannersBox = document.getElementById("live-banners");
     var url = liveUrl + (answersBox ? "?thread=" + encodeURIComponent(answersBox.dataset.thread) : "");
     var seen = null;
     var shownNow = function () {
@@ -139,7 +139,7 @@
       polling = true;
       var every = Math.max(2, parseInt(liveRoot.dataset.pollSeconds, 10) || 30) * 1000;
       var ask = function () {
-        fetch(url + (url.indexOf("?") === -1 ? "?" : "&") + "once=1", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (snap) { if (snap) { apply(snap); } })
           .catch(function () { /* offline: try again next time */ });
