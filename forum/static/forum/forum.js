@@ -108,8 +108,12 @@
       var n = count ? parseInt(count.textContent, 10) : NaN;
       return isNaN(n) ? parseInt(answersBox.dataset.answers, 10) : n;
     };
+    /* Compared with what the page shows, not with the last snapshot: a change made while the page loaded counts. */
+    var askedBell = null;
     var apply = function (snap) {
-      if (seen && snap.bell !== null && snap.bell !== seen.bell) {
+      var bell = document.getElementById("forum-bell");
+      if (bell && snap.bell !== null && snap.bell !== parseInt(bell.dataset.count || "0", 10) && snap.bell !== askedBell) {
+        askedBell = snap.bell;
         document.body.dispatchEvent(new CustomEvent("forum:bell"));
       }
       if (answersBox && snap.answers !== null) {
@@ -128,7 +132,10 @@
           answersBox.classList.add("notice");
         }
       }
-      if (seen && bannersBox && snap.banners !== seen.banners && window.htmx) {
+      var shownBanners = bannersBox ? Array.prototype.map.call(bannersBox.querySelectorAll(".forum-banner"), function (b) {
+        return b.id.replace("banner-", "");
+      }).join(",") : "";
+      if (bannersBox && snap.banners !== shownBanners && (!seen || snap.banners !== seen.banners) && window.htmx) {
         htmx.ajax("GET", bannersBox.dataset.url, { target: bannersBox, swap: "innerHTML" });
       }
       seen = snap;
