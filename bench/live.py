@@ -90,6 +90,10 @@ def main() -> None:
             for _ in range(50):  # warm: templates compiled, pools filled
                 urllib.request.urlopen(f"{base}/community/t/{thread_id}", timeout=5).read()
             pid = worker_pid(master.pid)
+            page_started = time.perf_counter()
+            for _ in range(20):
+                urllib.request.urlopen(f"{base}/community/t/{thread_id}", timeout=10).read()
+            quiet_ms = (time.perf_counter() - page_started) / 20 * 1000
             before = rss_mb(pid)
             started = time.perf_counter()
             for _ in range(args.streams):
@@ -109,7 +113,8 @@ def main() -> None:
                 f"per stream: {per_stream * 1024:.0f} KB; "
                 f"streams in 50 MB: {int(50 / per_stream) if per_stream > 0 else 'any'}"
             )
-            print(f"opening {args.streams} streams took {opened:.2f} s; a thread page meanwhile: {page_ms:.1f} ms")
+            print(f"opening {args.streams} streams took {opened:.2f} s")
+            print(f"a thread page: {quiet_ms:.1f} ms with no stream open, {page_ms:.1f} ms with them all open")
         finally:
             for sock in streams:
                 sock.close()

@@ -38,10 +38,11 @@ def test_a_stream_sends_a_snapshot_at_once_and_again_only_when_something_changed
         def read() -> live.Snapshot:
             return live.Snapshot(bell=None, answers=next(values), banners="")
 
-        def sleep(seconds: float) -> None:
-            now[0] += 5.0  # every tick is a poll
+        def wait(timeout: float) -> bool:
+            now[0] += 5.0  # nothing changed: every wait runs to its timeout
+            return False
 
-        out = list(live.stream(state, read, seconds=14, poll=5, clock=lambda: now[0], sleep=sleep))
+        out = list(live.stream(state, read, seconds=14, poll=5, clock=lambda: now[0], wait=wait))
     snapshots = [json.loads(line.split("data: ")[1]) for line in out if line.startswith("event: snapshot")]
     assert [s["answers"] for s in snapshots] == [1, 2]  # the unchanged reads sent nothing
     assert thread_id

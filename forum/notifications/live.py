@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from ..state import ForumState
     from ..users import ForumUser
 
-#: How often a stream looks at the change counter, in seconds.
+#: How often the watcher looks at the change counter, in seconds.
 TICK = 0.25
 #: A comment line keeps proxies from closing a quiet stream.
 KEEP_ALIVE_SECONDS = 15.0
@@ -80,28 +81,70 @@ class Streams:
             self.open -= 1
 
 
+class Watcher:
+    """One thread per process watches a change counter and wakes the streams waiting on it, so that quiet streams
+    cost nothing: no stream wakes up unless something changed or its own timeout came."""
+
+    def __init__(self, counter: Any) -> None:
+        self._counter = counter
+        self._changed = threading.Condition()
+        self._generation = 0
+        threading.Thread(target=self._watch, name="forum-live-watcher", daemon=True).start()
+
+    def _watch(self) -> None:
+        last = self._counter.current()
+        while True:
+            time.sleep(TICK)
+            now = self._counter.current()
+            if now != last:
+                last = now
+                with self._changed:
+                    self._generation += 1
+                    self._changed.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Until the counter moves (True) or ``timeout`` seconds pass (False)."""
+        with self._changed:
+            seen = self._generation
+            return self._changed.wait_for(lambda: self._generation != seen, timeout)
+
+
+_watchers: weakref.WeakKeyDictionary[Any, Watcher] = weakref.WeakKeyDictionary()
+_watchers_lock = threading.Lock()
+
+
+def watcher(state: ForumState) -> Watcher:
+    """The watcher of this app's change counter, started the first time a stream needs it."""
+    counter = state.changes()
+    with _watchers_lock:
+        found = _watchers.get(counter)
+        if found is None:
+            found = _watchers[counter] = Watcher(counter)
+        return found
+
+
 def stream(
     state: ForumState,
     read: Callable[[], Snapshot],
     *,
     seconds: float,
     poll: float,
+    wait: Callable[[float], bool] | None = None,
     clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[str]:
     """Snapshots as server-sent events for ``seconds`` (then the browser reconnects by itself)."""
+    wait = wait or watcher(state).wait
     try:
         yield "retry: 3000\n\n"  # the browser's wait before reconnecting
         last = read()
         state.db.session.close()  # no connection held while waiting
         yield event(last)
         started = looked = spoke = clock()
-        counter = state.changes().current()
         while clock() - started < seconds:
-            sleep(TICK)
-            now, moved = clock(), state.changes().current()
-            if moved != counter or now - looked >= poll:
-                counter, looked = moved, now
+            changed = wait(min(poll, KEEP_ALIVE_SECONDS))
+            now = clock()
+            if changed or now - looked >= poll:
+                looked = now
                 current = read()
                 state.db.session.close()
                 if current != last:
