@@ -9,7 +9,7 @@ something was suggested anyway ("unrelated shown"); the right answer there is no
 The similarity threshold is tuned on the queries marked "tune" (the highest recall@5 that shows something
 unrelated for at most 10% of their no-match queries) and measured on the others.
 
-    .venv/bin/python bench/relevance.py [--database sqlite|postgresql|both]
+    .venv/bin/python bench/relevance.py [--database sqlite|postgresql|both] [--data other.json]
 """
 
 from __future__ import annotations
@@ -181,8 +181,9 @@ def run(kind: str, data: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--data", type=Path, default=DATA, help="a labelled set in the format of the default one")
     args = parser.parse_args()
-    data = json.loads(DATA.read_text())
+    data = json.loads(args.data.read_text())
     for kind in ("sqlite", "postgresql") if args.database == "both" else (args.database,):
         run(kind, data)
 

@@ -35,7 +35,10 @@ def live_updates() -> Any:
         response = jsonify(read().__dict__)
         response.headers.update(headers)
         return response
-    if not STREAMS.take(int(state().setting("FORUM_LIVE_STREAMS") or 0)):  # full: the page polls instead
+    # A stream holds its thread for minutes: only a threaded server (gunicorn's gthread, say) can spare one. A sync
+    # worker would be lost to one tab, so there, and when this process holds its most streams, the page polls.
+    threaded = bool(request.environ.get("wsgi.multithread"))
+    if not threaded or not STREAMS.take(int(state().setting("FORUM_LIVE_STREAMS") or 0)):
         headers["Retry-After"] = "60"
         return Response("Too many live pages are open right now.", 503, headers, mimetype="text/plain")
     events = live.stream(
