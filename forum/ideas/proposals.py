@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ from ..gamification import awards
 from ..gamification.ledger import Award, award, point_rules
 from ..markup import render_markdown
 from ..members import people
-from ..models import affected, as_id, utcnow
+from ..models import affected, as_day, as_id, utcnow
 from ..moderation import limits
 from ..notifications import following
 from ..notifications.delivery import deliver
@@ -147,7 +146,7 @@ def set_status(
     text = " ".join((note or "").replace("\x00", "").split())[:2000]
     if status == "not_planned" and not text:
         raise ForumError("Please explain why it is not planned. People voted for it.", field="note")
-    when = _date(target_date) if status == "planned" else None
+    when = as_day(target_date, what="the date", field="target_date") if status == "planned" else None
     clean_link = (link or "").strip()[:500]
     if clean_link and not clean_link.startswith(("https://", "http://", "/")):
         raise ForumError("Please give a full web address, or a link on this site starting with /.", field="link")
@@ -181,18 +180,6 @@ def set_status(
     if status == "done":
         awards._settle(state, {idea.author_id: {"idea_done"}})
     return idea
-
-
-def _date(raw: str | None) -> dt.date | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ForumError(
-            "Please give the date as year-month-day, for example 2027-03-31.", field="target_date"
-        ) from None
 
 
 def merge(state: ForumState, agent: ForumUser, idea: Idea, into: Any) -> Idea:

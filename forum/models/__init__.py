@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import mapped_column
 
 from ..errors import NotFound
-from .base import DEFAULT_CATEGORY, MAX_ID, TABLE_PREFIX, Shape, UserKey, affected, as_id, utcnow
+from .base import DEFAULT_CATEGORY, MAX_ID, TABLE_PREFIX, Shape, UserKey, affected, as_day, as_id, utcnow
 from .desk import DeskJob, Escalation, WebhookReceipt
 from .gamification import BadgeAward, Member, PointBucket, PointEvent
 from .ideas import Idea, IdeaEvent, IdeaVote
@@ -88,6 +88,7 @@ __all__ = [
     "UserKey",
     "WebhookReceipt",
     "affected",
+    "as_day",
     "as_id",
     "build_models",
     "get_row",

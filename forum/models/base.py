@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import mapped_column
 
+from ..errors import ForumError
+
 TABLE_PREFIX = "forum_"
 
 #: The category a fresh install starts with, so people can post at once.
@@ -33,6 +35,17 @@ def as_id(raw: Any, *, limit: int = MAX_ID) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= limit else None
+
+
+def as_day(raw: str | None, *, what: str, field: str) -> dt.date | None:
+    """A date typed as year-month-day, or None when left empty; anything else is refused in plain words."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ForumError(f"Please give {what} as year-month-day, for example 2027-03-31.", field=field) from None
 
 
 def utcnow() -> dt.datetime:

@@ -19,7 +19,7 @@ from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification.leaderboard import spreadsheet_safe
 from ..gamification.ledger import balance, member_row, spend
 from ..gamification.rules import LEVEL_NAMES
-from ..models import affected, as_id, utcnow
+from ..models import affected, as_day, as_id, utcnow
 from ..notifications.delivery import notify
 
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ def save(
     row.stock = _number(stock, "the stock", low=0, high=1_000_000)
     row.min_level = _number(min_level or 0, "the level", low=0, high=4)
     row.active = active
-    starts, ends = _day(starts_on, "the first day"), _day(ends_on, "the last day")
+    starts = as_day(starts_on, what="the first day", field="starts_on")
+    ends = as_day(ends_on, what="the last day", field="ends_on")
     if starts and ends and ends < starts:
         raise ForumError("The last day comes before the first day. Please swap them.", field="ends_on")
     row.starts_at = dt.datetime.combine(starts, dt.time()) if starts else None
@@ -94,16 +95,6 @@ def save(
     state.db.session.add(row)
     state.db.session.commit()
     return row
-
-
-def _day(raw: str | None, label: str) -> dt.date | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ForumError(f"Please give {label} as year-month-day, for example 2027-01-31.", field=label) from None
 
 
 @dataclass
