@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,16 +70,25 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
+def spreadsheet(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """CSV text whose every cell is safe to open in a spreadsheet (see :func:`spreadsheet_safe`)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
 def csv_export(state: ForumState, period: str, *, category_id: int = 0, starts: dt.date | None = None) -> str:
     """The whole board for a period as CSV, for handing out goodies."""
     begin = starts or period_start(period)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["rank", "name", "email", "points", "period", "starts", "category_id"])
-    for row in top(state, period, category_id=category_id, limit=10_000, starts=begin):
-        cells = [row.rank, row.user.name, row.user.email or "", row.points, period, begin.isoformat(), category_id]
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
-    return out.getvalue()
+    return spreadsheet(
+        ["rank", "name", "email", "points", "period", "starts", "category_id"],
+        (
+            [row.rank, row.user.name, row.user.email or "", row.points, period, begin.isoformat(), category_id]
+            for row in top(state, period, category_id=category_id, limit=10_000, starts=begin)
+        ),
+    )
 
 
 def rank_of(state: ForumState, user_id: Any, period: str = "all") -> int | None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..gamification.leaderboard import spreadsheet_safe
+from ..gamification.leaderboard import spreadsheet
 from ..models import utcnow
 
 if TYPE_CHECKING:
@@ -81,22 +79,18 @@ def actors(state: ForumState) -> list[Any]:
 
 def csv_export(state: ForumState, rows: list[Any], names: dict[Any, str]) -> str:
     """The log as CSV, each cell neutralised against formula injection."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["When (UTC)", "Who", "Action", "What", "Reason", "Before", "After"])
-    for row in rows:
-        writer.writerow(
-            [
-                spreadsheet_safe(x)
-                for x in (
-                    row.created_at.isoformat(timespec="seconds"),
-                    names.get(row.actor_id, "The forum"),
-                    ACTIONS.get(row.action, row.action),
-                    f"{row.target_type} {row.target_id}",
-                    row.reason,
-                    row.before,
-                    row.after,
-                )
-            ]
-        )
-    return out.getvalue()
+    return spreadsheet(
+        ["When (UTC)", "Who", "Action", "What", "Reason", "Before", "After"],
+        (
+            (
+                row.created_at.isoformat(timespec="seconds"),
+                names.get(row.actor_id, "The forum"),
+                ACTIONS.get(row.action, row.action),
+                f"{row.target_type} {row.target_id}",
+                row.reason,
+                row.before,
+                row.after,
+            )
+            for row in rows
+        ),
+    )

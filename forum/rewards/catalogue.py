@@ -7,16 +7,14 @@ ledger, which lowers the balance but never a level or a leaderboard place. A dec
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..errors import ForumError, NotAllowed, NotFound
-from ..gamification.leaderboard import spreadsheet_safe
+from ..gamification.leaderboard import spreadsheet
 from ..gamification.ledger import balance, member_row, spend
 from ..gamification.rules import LEVEL_NAMES
 from ..models import affected, as_day, as_id, utcnow
@@ -203,21 +201,17 @@ def decide(state: ForumState, admin: ForumUser, order_id: Any, new_state: str | 
 
 def csv_export(state: ForumState, rows: list[Any], names: dict[Any, str], rewards: dict[int, Any]) -> str:
     """The orders as a spreadsheet, each cell neutralised against formula injection."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Ordered (UTC)", "Who", "Reward", "Points", "State", "Note"])
-    for row in rows:
-        writer.writerow(
-            [
-                spreadsheet_safe(x)
-                for x in (
-                    row.created_at.isoformat(timespec="seconds"),
-                    names.get(row.user_id, "Former member"),
-                    rewards[row.reward_id].name if row.reward_id in rewards else "",
-                    row.cost,
-                    STATES.get(row.state, row.state),
-                    row.note,
-                )
-            ]
-        )
-    return out.getvalue()
+    return spreadsheet(
+        ["Ordered (UTC)", "Who", "Reward", "Points", "State", "Note"],
+        (
+            (
+                row.created_at.isoformat(timespec="seconds"),
+                names.get(row.user_id, "Former member"),
+                rewards[row.reward_id].name if row.reward_id in rewards else "",
+                row.cost,
+                STATES.get(row.state, row.state),
+                row.note,
+            )
+            for row in rows
+        ),
+    )
