@@ -64,6 +64,16 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def demo_app(tmp_path_factory: Any, name: str, **config: Any) -> Any:
+    """The demo portal with its seeded community, in a SQLite file of its own, as the browser tests use it."""
+    from examples.portal.app import create_app
+    from examples.portal.seed import seed
+
+    app = create_app(f"sqlite:///{tmp_path_factory.mktemp(name) / 'demo.db'}", **config)
+    seed(app)
+    return app
+
+
 def log_in(page: Any, base: str, username: str) -> None:
     """Sign in on the demo portal's own login page."""
     page.goto(f"{base}/login")

@@ -172,3 +172,12 @@ def _make_people(app: Flask) -> People:
             db.session.refresh(person)
             db.session.expunge(person)
     return made
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, one per test module (the browser tests skip, saying why, where it is missing)."""
+    from browser import chromium
+
+    with chromium() as started:
+        yield started

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from accessibility import axe_source, site_pages, violations
-from browser import chromium, log_in, serve, shot
+from browser import demo_app, log_in, serve, shot
 
 pytestmark = pytest.mark.browser
 
@@ -151,11 +151,9 @@ def host_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     import sqlalchemy as sa
 
-    from examples.portal.app import Account, create_app, db
-    from examples.portal.seed import seed
+    from examples.portal.app import Account, db
 
-    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('demo-axe') / 'demo.db'}")
-    seed(app)
+    app = demo_app(tmp_path_factory, "demo-axe")
     names = {"member": "ana", "agent": "dana"}
     with app.app_context():
         ids = {
@@ -168,12 +166,6 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
 
     with serve(app) as base:
         yield {"app": app, "base": base, "prefix": "/community", "sign_in": sign_in, "ids": ids}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.parametrize("role", ["guest", "member", "agent"])

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import chromium, log_in, serve, shot
+from browser import demo_app, log_in, serve, shot
 from servers import wait_for
 
 pytestmark = pytest.mark.browser
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from examples.portal.app import create_app
-    from examples.portal.seed import seed
-
-    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    seed(app)
+    app = demo_app(tmp_path_factory, "demo")
     app.config["FORUM_DESK_POLL_SECONDS"] = 0  # each desk pass below reads every open ticket
     app.config["FORUM_BELL_SECONDS"] = 1  # the bell asks every second, so the test need not wait long
     with serve(app) as base:
@@ -41,12 +37,6 @@ def desk_pass(base: str) -> dict[str, Any]:
         result = run_once(get_state(app), "browser-test")
         db.session.remove()
         return result
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def ask_question(page: Any, base: str, title: str) -> str:

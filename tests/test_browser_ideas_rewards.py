@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from browser import chromium, log_in, serve, shot
+from browser import demo_app, log_in, serve, shot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from examples.portal.app import create_app
-    from examples.portal.seed import seed
-
-    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('ideas') / 'demo.db'}")
-    seed(app)
-    with serve(app) as base:
+    with serve(demo_app(tmp_path_factory, "ideas")) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def test_an_idea_is_proposed_voted_for_planned_and_done_on_a_phone(demo, browser):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import chromium, log_in, serve, shot
+from browser import demo_app, log_in, serve, shot
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,11 @@ UNSAFE = "Turn off the antivirus for a week, it makes the VPN faster."
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import sqlalchemy as sa
 
-    from examples.portal.app import Account, create_app, db
-    from examples.portal.seed import seed
+    from examples.portal.app import Account, db
     from forum import get_state
     from forum.gamification import levels
 
-    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('moderation') / 'demo.db'}")
-    seed(app)
+    app = demo_app(tmp_path_factory, "moderation")
     with app.app_context():
         db.session.add_all(
             [
@@ -42,12 +40,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         state.db.session.commit()
     with serve(app) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def _ask(page: Any, demo: str, title: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import chromium, log_in, serve, shot
+from browser import demo_app, log_in, serve, shot
 from servers import wait_for
 
 pytestmark = pytest.mark.browser
@@ -18,19 +18,8 @@ JARGON = "Flush DNS from the command prompt, then reconnect the VPN client."
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from examples.portal.app import create_app
-    from examples.portal.seed import seed
-
-    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('writing') / 'demo.db'}")
-    seed(app)
-    with serve(app) as base:
+    with serve(demo_app(tmp_path_factory, "writing")) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def ask(page: Any, demo: str, title: str, body: str = "It prints blank pages since Monday.") -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import chromium, log_in, serve, shot
+from browser import demo_app, log_in, serve, shot
 from helpers import PREFIX, login, make_thread
 from servers import wait_for
 
@@ -70,21 +69,6 @@ def test_only_a_threaded_server_holds_streams_and_each_gives_its_place_back_even
     assert STREAMS.open == before
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-def demo_app(tmp_path_factory: pytest.TempPathFactory, **config: Any) -> Any:
-    from examples.portal.app import create_app
-    from examples.portal.seed import seed
-
-    app = create_app(f"sqlite:///{tmp_path_factory.mktemp('live') / 'demo.db'}", **config)
-    seed(app)
-    return app
-
-
 def two_readers(browser: Any, base: str) -> tuple[Any, Any, Any, Any]:
     """Ana asks a question and keeps it open; Ben opens it too. Both on phones."""
     contexts = [browser.new_context(viewport={"width": 360, "height": 740}) for _ in range(2)]
@@ -109,7 +93,7 @@ def answer(page: Any, text: str) -> None:
 
 @pytest.mark.browser
 def test_a_new_answer_and_the_bell_reach_an_open_page_over_the_stream(tmp_path_factory, browser):
-    app = demo_app(tmp_path_factory, FORUM_BELL_SECONDS=600)  # the bell's own polling cannot be what we see
+    app = demo_app(tmp_path_factory, "live", FORUM_BELL_SECONDS=600)  # the bell's own polling cannot be what we see
     with serve(app) as base:
         first, second, ana, ben = two_readers(browser, base)
         try:
@@ -130,7 +114,7 @@ def test_a_new_answer_and_the_bell_reach_an_open_page_over_the_stream(tmp_path_f
 
 @pytest.mark.browser
 def test_with_the_stream_blocked_the_page_polls_and_still_shows_the_new_answer(tmp_path_factory, browser):
-    app = demo_app(tmp_path_factory, FORUM_BELL_SECONDS=2)
+    app = demo_app(tmp_path_factory, "live", FORUM_BELL_SECONDS=2)
     with serve(app) as base:
         first, second, ana, ben = two_readers(browser, base)
         try:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import sqlalchemy as sa
+from browser import serve
 from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 from servers import free_port
@@ -34,27 +32,19 @@ class Receiver:
 
 @contextmanager
 def receiver(box: Receiver, port: int) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            if box.answer == 200:
-                box.received.append(Webhook(box.secret).verify(body, headers))  # raises if the signature is wrong
-                box.ids.append(headers["webhook-id"])
-            self.send_response(box.answer)
-            self.end_headers()
+    """The receiving system on loopback: it checks each signature, then answers what ``box`` says."""
 
-        def log_message(self, *args: Any) -> None:
-            return None
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if box.answer == 200:
+            box.received.append(Webhook(box.secret).verify(body, headers))  # raises if the signature is wrong
+            box.ids.append(headers["webhook-id"])
+        start_response(f"{box.answer} Answer", [("Content-Length", "0")])
+        return [b""]
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}/hooks"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(app, port) as base:
+        yield f"{base}/hooks"
 
 
 def deliver(app) -> int:
@@ -147,4 +137,8 @@ def test_a_refusal_waits_for_an_admin_who_sends_it_again_and_a_test_event_arrive
 def test_only_portal_admins_manage_webhooks(app, client, people):
     login(client, people.agent)
     assert client.get(PAGE).status_code == 403
-    assert json.dumps  # the page is refused before anything is read
+    token = csrf_token(client, f"{PREFIX}/ask")
+    refused = client.post(PAGE, data={"csrf_token": token, "url": "https://x.example", "events": "thread.created"})
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(get_state(app).models.WebhookEndpoint)) == 0
