@@ -52,14 +52,8 @@ def emit(state: ForumState, event: ForumEvent) -> int:
         keep_outgoing(state, impl.plugin_name, posts)
     kind = webhooks.FROM_FORUM.get(event.name)
     if kind:
-        data = {
-            "thread_id": event.thread_id,
-            "title": event.title,
-            "url": event.url,
-            "actor_id": event.actor_id if isinstance(event.actor_id, int | None) else str(event.actor_id),
-            **event.data,
-        }
-        if webhooks.queue(state, kind, json.loads(json.dumps(data, default=str))):
+        data = {"thread_id": event.thread_id, "title": event.title, "url": event.url, "actor_id": event.actor_id}
+        if webhooks.queue(state, kind, {**data, **event.data}):
             state.db.session.commit()
     return failed
 

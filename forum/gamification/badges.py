@@ -296,8 +296,7 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
     except sa.exc.IntegrityError:
         return False
     notify(state, user_id, "badge", badge_words(rule))
-    person = user_id if isinstance(user_id, int) else str(user_id)
-    webhooks.queue(state, "badge.awarded", {"user_id": person, "badge": rule.slug, "name": rule.name})
+    webhooks.queue(state, "badge.awarded", {"user_id": user_id, "badge": rule.slug, "name": rule.name})
     return True
 
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
 
 from ..errors import ForumError, NotFound
-from ..models import utcnow
+from ..models import as_id, utcnow
 from ..models.upsert import upsert
 
 if TYPE_CHECKING:
@@ -91,8 +91,6 @@ def remove_endpoint(state: ForumState, endpoint_id: Any) -> None:
 
 def get_endpoint(state: ForumState, endpoint_id: Any) -> Any:
     """One endpoint, or a plain "not found"."""
-    from ..models import as_id
-
     wanted = as_id(endpoint_id)
     found = state.db.session.get(state.models.WebhookEndpoint, wanted) if wanted is not None else None
     if found is None:
@@ -122,7 +120,7 @@ def queue(state: ForumState, kind: str, data: dict[str, Any], *, only: Any = Non
             "key": f"{message_id}:{endpoint_id}",
             "plugin": PLUGIN,
             "url": url,
-            "payload": json.dumps(body, separators=(",", ":")),
+            "payload": json.dumps(body, separators=(",", ":"), default=str),  # host keys may be UUIDs or strings
             "endpoint_id": endpoint_id,
             "state": "waiting",
             "attempts": 0,

@@ -15,6 +15,11 @@ from .common import fixed_url, links, render, state, viewer
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "forum" / "sw.js"
 
 
+def _worker_source() -> bytes:
+    """The service worker's file, read once per app."""
+    return bytes(state().once("sw-source", SERVICE_WORKER.read_bytes))
+
+
 @blueprint.get("/manifest.webmanifest")
 def manifest() -> Response:
     """What a phone needs to add the community to its home screen."""
@@ -50,7 +55,7 @@ def manifest() -> Response:
 @blueprint.get("/sw.js")
 def service_worker() -> Response:
     """The service worker, served under the forum's address so that its scope is the whole forum."""
-    response = Response(SERVICE_WORKER.read_bytes(), mimetype="text/javascript")
+    response = Response(_worker_source(), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # a new version reaches phones on their next visit
     return response
 
@@ -61,7 +66,7 @@ def service_worker_url() -> str:
     keep = int(state().setting("FORUM_OFFLINE_PAGES") or 0)
     if keep <= 0:
         return ""
-    version = state().once("sw-version", lambda: hashlib.sha256(SERVICE_WORKER.read_bytes()).hexdigest()[:10])
+    version = state().once("sw-version", lambda: hashlib.sha256(_worker_source()).hexdigest()[:10])
     return fixed_url("forum.service_worker", keep=keep, v=version)
 
 

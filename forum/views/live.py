@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, render_template, request, stream_with_context
@@ -32,7 +33,7 @@ def live_updates() -> Any:
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     if "text/event-stream" not in request.headers.get("Accept", ""):  # a page that polls, or a script
-        response = jsonify(read().__dict__)
+        response = jsonify(asdict(read()))
         response.headers.update(headers)
         return response
     # A stream holds its thread for minutes: only a threaded server (gunicorn's gthread, say) can spare one. A sync

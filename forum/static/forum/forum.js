@@ -96,8 +96,7 @@
 
   /* Live updates: one event stream per tab brings the bell's count, new answers on this thread and new
      announcement banners; where a stream cannot be held, the same snapshot is asked for every few seconds. */
-  var liveRoot = document.getElementById("forum-root");
-  var liveUrl = liveRoot && liveRoot.dataset.live;
+  var liveUrl = root && root.dataset.live;
   if (liveUrl) {
     var answersBox = document.getElementById("live-answers");
     var bannersBox = document.getElementById("live-banners");
@@ -144,7 +143,7 @@
     var poll = function () {
       if (polling) { return; }
       polling = true;
-      var every = Math.max(2, parseInt(liveRoot.dataset.pollSeconds, 10) || 30) * 1000;
+      var every = Math.max(2, parseInt(root.dataset.pollSeconds, 10) || 30) * 1000;
       var ask = function () {
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : null; })
