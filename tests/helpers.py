@@ -79,6 +79,13 @@ def make_thread(
         return thread.id  # type: ignore[no-any-return]
 
 
+def suggest(client: FlaskClient, title: str, attempt: str = "attempt1") -> Any:
+    """What the ask page's title box asks for while someone types (htmx)."""
+    return client.get(
+        f"{PREFIX}/suggest", query_string={"title": title, "attempt": attempt}, headers={"HX-Request": "true"}
+    )
+
+
 def post_form(client: FlaskClient, page_url: str, action_url: str, data: dict[str, Any], **kwargs: Any) -> Any:
     """Submit a form the way a browser does: with the CSRF token from the page it is on."""
     return client.post(action_url, data={"csrf_token": csrf_token(client, page_url), **data}, **kwargs)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form, suggest
 from hostapp import db
 
 from forum import get_state
@@ -42,9 +42,7 @@ def worker_pass(app):
 
 
 def suggested(client, text, attempt="a1"):
-    page = client.get(
-        f"{PREFIX}/suggest", query_string={"title": text, "attempt": attempt}, headers={"HX-Request": "true"}
-    )
+    page = suggest(client, text, attempt)
     assert page.status_code == 200
     return re.findall(r"</span> ([^<]+)</summary>", page.text)
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form, suggest
 from hostapp import db
 
 from forum import get_state
@@ -162,12 +162,6 @@ def test_search_widens_to_some_words_when_none_has_all(app, client, people):
     page = client.get(f"{PREFIX}/search?q=monitor kangaroo")
     assert titles(page) == ["Monitor flickers after lunch"]
     assert "Nothing had all of your words" in page.text
-
-
-def suggest(client, title, attempt="attempt1"):
-    return client.get(
-        f"{PREFIX}/suggest", query_string={"title": title, "attempt": attempt}, headers={"HX-Request": "true"}
-    )
 
 
 def test_suggestions_show_solved_threads_and_count_what_happens(app, client, people):
