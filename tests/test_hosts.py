@@ -202,3 +202,79 @@ def test_under_a_path_prefix_mentions_and_the_new_pages_link_under_it(app, peopl
         shown = client.get(f"/portal{PREFIX}{path}")
         assert shown.status_code in (200, 403), path
         assert f'href="{PREFIX}/' not in shown.text, path
+
+
+@pytest.mark.parametrize("host", ["csrfprotect", "csrf-off"])
+def test_this_rounds_forms_work_with_csrfprotect_and_with_csrf_off(people_factory, host):
+    """Webhooks, marking a repeat from Similar questions, and "This solved my problem" with its feedback."""
+    config = (
+        {"csrf_protect": True, "templates": {"host_layout.html": TOKEN_LAYOUT}}
+        if host == "csrfprotect"
+        else {"WTF_CSRF_ENABLED": False}
+    )
+    app, client, people = people_factory(**config)
+    original = make_thread(
+        app,
+        people.asker,
+        title="Wireless network not detected after update",
+        answers=[(people.helper, "Update the driver.")],
+    )
+    repeat = make_thread(app, people.helper, title="Wireless network not detected again")
+    with app.app_context():
+        from helpers import forum_user
+
+        from forum import get_state
+        from forum.gamification import levels
+        from forum.threads import solutions
+
+        state = get_state(app)
+        solutions.accept(state, forum_user(app, people.asker), db.session.get(state.models.Thread, original), 2)
+        levels.grant(state, forum_user(app, people.admin), people.admin.key, 2, lock=True)
+
+    def send(page: str, action: str, data: dict) -> object:
+        return post_form(client, page, action, data) if host == "csrfprotect" else client.post(action, data=data)
+
+    login(client, people.admin)
+    hooks = f"{PREFIX}/admin/webhooks"
+    added = send(hooks, hooks, {"url": "https://hooks.example.com/x", "events": ["thread.created"]})
+    assert added.status_code == 303
+    with app.app_context():
+        endpoint = db.session.scalar(db.text("SELECT id FROM forum_webhook_endpoint"))
+    assert send(hooks, f"{hooks}/{endpoint}/test", {}).status_code == 303
+    similar = f"{PREFIX}/t/{repeat}/similar"
+    assert "This question is a repeat of it" in client.get(similar).text
+    assert send(similar, f"{PREFIX}/t/{repeat}/duplicate", {"original": str(original)}).status_code == 302
+    solved = send(f"{PREFIX}/ask", f"{PREFIX}/suggest/solved", {"kind": "thread", "id": str(original), "attempt": "a1"})
+    assert solved.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.text("SELECT helped FROM forum_search_vector")) == 1
+        assert db.session.scalar(db.text(f"SELECT duplicate_of_id FROM forum_thread WHERE id = {repeat}")) == original
+    if host == "csrfprotect":  # no token: refused, and nothing changes
+        assert client.post(hooks, data={"url": "https://evil.example", "events": ["thread.created"]}).status_code == 400
+        with app.app_context():
+            assert db.session.scalar(db.text("SELECT count(*) FROM forum_webhook_endpoint")) == 1
+
+
+def test_under_a_path_prefix_this_rounds_addresses_carry_it(app, people):
+    """The service worker and its scope, the manifest and its icons, live updates, similar questions, banners."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    app.wsgi_app = DispatcherMiddleware(NotFound(), {"/portal": app.wsgi_app})  # SCRIPT_NAME=/portal
+    thread_id = make_thread(app, people.asker)
+    client = app.test_client()
+    client.post("/portal/login", data={"key": people.admin.key})
+    page = client.get(f"/portal{PREFIX}/t/{thread_id}").text
+    assert f'data-service-worker="/portal{PREFIX}/sw.js?' in page
+    assert f'data-service-worker-scope="/portal{PREFIX}/"' in page
+    assert f'data-live="/portal{PREFIX}/live"' in page
+    assert f'hx-get="/portal{PREFIX}/t/{thread_id}/similar"' in page
+    assert f'data-url="/portal{PREFIX}/announcements/banners"' in page
+    assert f'rel="manifest" href="/portal{PREFIX}/manifest.webmanifest"' in page
+    manifest = client.get(f"/portal{PREFIX}/manifest.webmanifest").json
+    assert manifest["start_url"] == manifest["scope"] == f"/portal{PREFIX}/"
+    assert all(icon["src"].startswith(f"/portal{PREFIX}/static/") for icon in manifest["icons"])
+    assert client.get(f"/portal{PREFIX}/sw.js").status_code == 200
+    for path in ("/admin/webhooks", "/offline", f"/t/{thread_id}/similar"):
+        shown = client.get(f"/portal{PREFIX}{path}")
+        assert shown.status_code == 200 and f'href="{PREFIX}/' not in shown.text, path
