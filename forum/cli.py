@@ -125,30 +125,37 @@ def search_group() -> None:
     """The search index."""
 
 
-@search_group.command("reindex")
-def search_reindex() -> None:
-    """Rebuild every search document from the threads and articles."""
-    from .search.engine import reindex_all
-    from .search.meaning import forget_all
+@search_group.command("rebuild")
+def search_rebuild() -> None:
+    """Bring every search document in step now (what the worker does), with a progress bar.
+
+    Search keeps working meanwhile: each thread's documents are replaced in their own transaction.
+    """
+    from .search.engine import BATCH, index_pending, mark_all
+    from .search.meaning import status
     from .state import get_state
 
     state = get_state()
-    with state.db.engine.begin() as connection:
-        count = reindex_all(state, connection=connection)
-    click.echo(f"Indexed {count} threads and articles.")
-    click.echo(f"{forget_all(state)} solved threads and articles wait for the worker to measure their meaning.")
+    total = mark_all(state)
+    with click.progressbar(length=total, label="Indexing threads, answers and articles") as bar:
+        while done := index_pending(state, limit=BATCH):
+            bar.update(done)
+    click.echo(f"Search is up to date: {total} threads and articles checked.")
+    click.echo(f"{status(state).waiting} solved threads and articles wait for the worker to measure their meaning.")
 
 
 @search_group.command("embed")
 @click.option("--again", is_flag=True, help="Measure every solved thread and article again (after a model change).")
 def search_embed(again: bool) -> None:
     """Measure the meaning of what changed (what the worker does), with a progress bar."""
+    from .search.engine import index_pending
     from .search.meaning import BATCH, embed_pending, forget_all, status
     from .state import get_state
 
     state = get_state()
     if not state.meaning().ready:
         raise click.ClickException(state.meaning().problem)
+    index_pending(state)  # what waits to be indexed is measured too
     waiting = forget_all(state) if again else status(state).waiting
     with click.progressbar(length=waiting, label="Measuring meaning") as bar:
         while written := embed_pending(state, limit=BATCH):

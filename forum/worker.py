@@ -1,4 +1,4 @@
-"""The background worker: escalate what is due, deliver the outbox, read ticket news, measure meaning."""
+"""The background worker: escalate what is due, deliver the outbox, read ticket news, index search, measure meaning."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .models.upsert import upsert
 from .models.work import worker_name
 from .notifications.mail import send_digests, send_pending
 from .page_cache import PERSONAL
+from .search.engine import index_pending
 from .search.meaning import embed_pending
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ log = logging.getLogger("forum.desk")
 
 
 #: What a pass counts that is worth a line in the log.
-BUSY = ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests", "vectors")
+BUSY = ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests", "indexed", "vectors")
 #: How long one worker may hold a once-at-a-time task; it lets go as soon as the task is done.
 TASK_LEASE = dt.timedelta(minutes=10)
 
@@ -106,7 +107,8 @@ def run_once(
     if "mail" in parts or "desk" in parts:
         result["posts"] = deliver_outgoing(state, worker)["sent"]
     if "search" in parts:
-        with once_at_a_time(state, "vectors", worker) as mine:  # the numbering of vectors needs one writer
+        with once_at_a_time(state, "search", worker) as mine:  # one writer: the numbering of vectors relies on it
+            result["indexed"] = index_pending(state) if mine else 0
             result["vectors"] = embed_pending(state) if mine else 0
     return result
 
@@ -127,10 +129,7 @@ def run_forever(
         started = time.monotonic()
         try:
             result = run_once(state, parts=parts)
-            if any(
-                result.get(k)
-                for k in ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests", "vectors")
-            ):
+            if any(result.get(k) for k in BUSY):
                 log.info("desk pass: %s", result)
         except Exception:
             log.exception("A desk pass failed; trying again in %s s", interval)

@@ -76,7 +76,18 @@ def make_thread(
         )
         for person, text in answers or []:
             posting.add_answer(state, forum_user(app, person), thread, text)
-        return thread.id  # type: ignore[no-any-return]
+        thread_id = thread.id
+    index_search(app)  # as the worker would in the seconds after
+    return thread_id  # type: ignore[no-any-return]
+
+
+def index_search(app: Flask) -> int:
+    """One worker pass over search: what changed becomes searchable (how many changes it applied)."""
+    from forum import get_state
+    from forum.search.engine import index_pending
+
+    with app.app_context():
+        return index_pending(get_state(app))
 
 
 def suggest(client: FlaskClient, title: str, attempt: str = "attempt1") -> Any:

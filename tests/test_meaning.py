@@ -6,7 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form, suggest
+from helpers import PREFIX, csrf_token, forum_user, index_search, login, make_thread, post_form, suggest
 from hostapp import db
 
 from forum import get_state
@@ -33,6 +33,7 @@ def solved(app, people, title, question, answer="Here is what fixed it for me.",
             )
         )
         solutions.accept(state, forum_user(app, asker), thread, answer_id)
+    index_search(app)
     return thread_id
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, login, make_thread, post_form
+from helpers import PREFIX, index_search, login, make_thread, post_form
 
 from forum import get_state
 
@@ -300,6 +300,7 @@ def test_an_unlisted_question_leaves_lists_and_search_but_its_link_works(app, cl
     assert "Secret project printer setup" not in guest.get(f"{PREFIX}/search?q=toner").text
     assert "Secret project printer setup" in guest.get(f"{PREFIX}/t/{thread_id}").text
     _state(client, thread_id, action="relist")
+    index_search(app)
     assert "Secret project printer setup" in guest.get(f"{PREFIX}/search?q=toner").text
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form, suggest
+from helpers import PREFIX, csrf_token, forum_user, index_search, login, make_thread, post_form, suggest
 from hostapp import db
 
 from forum import get_state
@@ -17,13 +17,18 @@ from plugin_api.knowledge import ExternalArticle, MemoryKnowledgeBase
 
 
 def titles(response):
-    return re.findall(r'<h2><a href="[^"]+">([^<]+)</a>', response.text)
+    return titles_of(response.text)
+
+
+def titles_of(page):
+    return re.findall(r'<h2><a href="[^"]+">([^<]+)</a>', page)
 
 
 def accept(app, thread_id, asker, post_id):
     with app.app_context():
         state = get_state(app)
         solutions.accept(state, forum_user(app, asker), db.session.get(state.models.Thread, thread_id), post_id)
+    index_search(app)
 
 
 def test_a_solved_thread_beats_an_unsolved_one_that_matches_as_well(app, client, people):
@@ -74,6 +79,34 @@ def test_answers_are_searched_and_snippets_are_highlighted_and_safe(app, client,
     assert "<script>alert" not in page  # text that looks like markup is shown as text, never run
 
 
+def test_a_late_answer_in_a_long_thread_is_found_and_its_edit_after_one_worker_pass(app, client, people):
+    answers = [
+        (people.helper if n % 2 else people.agent, f"Answer number {n}: try restarting it.") for n in range(1, 301)
+    ]
+    answers[249] = (people.helper, "Answer number 250: reseat the quuxbridge connector under the desk.")
+    thread_id = make_thread(app, people.asker, title="Docking station drops the screen", answers=answers)
+    with app.app_context():
+        Post = get_state(app).models.Post
+        late = db.session.scalar(
+            sa.select(Post.id).where(Post.thread_id == thread_id, ~Post.is_question).order_by(Post.id).offset(249)
+        )
+    page = client.get(f"{PREFIX}/search?q=quuxbridge").text
+    assert titles_of(page) == ["Docking station drops the screen"]
+    assert f'href="{PREFIX}/p/{late}"' in page  # straight to the answer, on whichever page it is
+    assert "reseat the <mark>quuxbridge</mark> connector" in page
+    assert client.get(f"{PREFIX}/p/{late}").status_code in (301, 302, 303)
+    login(client, people.helper)
+    edited = post_form(
+        client, f"{PREFIX}/p/{late}/edit", f"{PREFIX}/p/{late}/edit", {"body": "Reseat the frobnicator cable."}
+    )
+    assert edited.status_code == 302
+    assert titles(client.get(f"{PREFIX}/search?q=frobnicator")) == []  # the request only marked it
+    assert index_search(app) == 1
+    assert titles(client.get(f"{PREFIX}/search?q=frobnicator")) == ["Docking station drops the screen"]
+    assert titles(client.get(f"{PREFIX}/search?q=quuxbridge")) == []
+    assert len(titles(client.get(f"{PREFIX}/search?q=restarting"))) == 1  # 299 matching answers, one thread
+
+
 def test_the_index_follows_edits_deletes_and_restores(app, client, people):
     thread_id = make_thread(app, people.asker, title="Wifi drops in meeting rooms", body="Only in room 4.")
     login(client, people.asker)
@@ -83,15 +116,21 @@ def test_the_index_follows_edits_deletes_and_restores(app, client, people):
         f"{PREFIX}/p/1/edit",
         {"title": "Wireless drops in meeting rooms", "category_id": "1", "body": "Only in the boardroom."},
     )
+    assert titles(client.get(f"{PREFIX}/search?q=wifi")) == ["Wifi drops in meeting rooms"]  # until the worker's pass
+    assert index_search(app) == 1
     assert titles(client.get(f"{PREFIX}/search?q=boardroom")) == ["Wireless drops in meeting rooms"]
     assert titles(client.get(f"{PREFIX}/search?q=wifi")) == []
     post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/1/delete", {})
+    assert titles(client.get(f"{PREFIX}/search?q=boardroom")) == []  # removals leave search at once
+    index_search(app)
     assert titles(client.get(f"{PREFIX}/search?q=boardroom")) == []
     client.get("/logout")
     login(client, people.agent)
     post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/1/restore", {})
+    index_search(app)
     assert titles(client.get(f"{PREFIX}/search?q=boardroom")) == ["Wireless drops in meeting rooms"]
     make_thread(app, people.helper, title="Another thread about printers", answers=[(people.agent, "Gone answer text")])
+    assert titles(client.get(f"{PREFIX}/search?q=gone answer")) == ["Another thread about printers"]
     with app.app_context():
         state = get_state(app)
         posting.set_deleted(state, forum_user(app, people.agent), db.session.get(state.models.Post, 3), True)
@@ -241,6 +280,7 @@ def test_articles_are_written_by_the_it_team_and_found_by_search(app, client, pe
         {"title": "Set up the VPN on a home computer", "category_id": "1", "body": "1. Install it", "publish": "1"},
     )
     client.get("/logout")
+    index_search(app)
     assert titles(client.get(f"{PREFIX}/search?q=home computer vpn")) == ["Set up the VPN on a home computer"]
     assert "Set up the VPN on a home computer" in client.get(f"{PREFIX}/articles").text
 
@@ -327,12 +367,15 @@ def test_upgrading_an_existing_forum_makes_its_threads_searchable(empty_database
         db.engine.dispose()
 
 
-def test_the_reindex_command_rebuilds_the_index(app, client, people):
-    make_thread(app, people.asker, title="Docking station not charging")
+def test_the_rebuild_command_brings_every_document_back(app, client, people):
+    make_thread(
+        app, people.asker, title="Docking station not charging", answers=[(people.helper, "Try the USB-C port")]
+    )
     with app.app_context():
         db.session.execute(sa.delete(get_state(app).models.SearchDoc))
         db.session.commit()
     assert titles(client.get(f"{PREFIX}/search?q=docking")) == []
-    result = app.test_cli_runner().invoke(args=["forum", "search", "reindex"])
-    assert result.exit_code == 0 and "Indexed 1 threads and articles." in result.output
+    result = app.test_cli_runner().invoke(args=["forum", "search", "rebuild"])
+    assert result.exit_code == 0 and "Search is up to date: 1 threads and articles checked." in result.output
     assert titles(client.get(f"{PREFIX}/search?q=docking")) == ["Docking station not charging"]
+    assert titles(client.get(f"{PREFIX}/search?q=usb port")) == ["Docking station not charging"]

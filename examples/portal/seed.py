@@ -16,6 +16,7 @@ from forum.ideas import proposals
 from forum.notifications import announcements
 from forum.rewards import catalogue
 from forum.search import articles
+from forum.search.engine import index_pending
 from forum.threads import posting, reactions, solutions
 from forum.threads.categories import slugify
 
@@ -596,6 +597,7 @@ def _seed(app: Flask, rng: random.Random) -> None:
         _news(state, people["dana"], now)
         _ideas(state, people)
         _rewards(state, people)
+        index_pending(state)  # searchable at once, without waiting for the worker's first pass
         _speaker(app)
 
 

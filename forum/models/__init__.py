@@ -31,7 +31,7 @@ from .notifications import (
     NotificationPref,
 )
 from .rewards import Redemption, Reward
-from .search import Article, SearchDoc, SearchVector, SuggestionEvent
+from .search import Article, SearchChange, SearchDoc, SearchVector, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
 from .work import OutgoingPost, TaskLease, WebhookEndpoint
 from .writing import ClarityVote, GlossaryTerm
@@ -75,6 +75,7 @@ __all__ = [
     "Reward",
     "SearchDoc",
     "SearchVector",
+    "SearchChange",
     "Shape",
     "Share",
     "ShareVisit",
@@ -118,6 +119,7 @@ _Member = Member
 _Article = Article
 _SearchDoc = SearchDoc
 _SearchVector = SearchVector
+_SearchChange = SearchChange
 _SuggestionEvent = SuggestionEvent
 _Escalation = Escalation
 _DeskJob = DeskJob
@@ -165,6 +167,7 @@ class Models:
     Article: type[_Article]
     SearchDoc: type[_SearchDoc]
     SearchVector: type[_SearchVector]
+    SearchChange: type[_SearchChange]
     SuggestionEvent: type[_SuggestionEvent]
     Escalation: type[_Escalation]
     DeskJob: type[_DeskJob]
@@ -215,6 +218,7 @@ class Models:
             self.Article.__table__,
             self.SearchDoc.__table__,
             self.SearchVector.__table__,
+            self.SearchChange.__table__,
             self.SuggestionEvent.__table__,
             self.Escalation.__table__,
             self.DeskJob.__table__,
@@ -347,6 +351,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
     sa.event.listen(search_doc.__table__, "after_create", _create_search_index)
     sa.event.listen(search_doc.__table__, "before_drop", _drop_search_index)
     search_vector = model("ForumSearchVector", SearchVector)
+    search_change = model("ForumSearchChange", SearchChange)
     suggestion_event = model(
         "ForumSuggestionEvent",
         SuggestionEvent,
@@ -439,6 +444,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         Article=article,
         SearchDoc=search_doc,
         SearchVector=search_vector,
+        SearchChange=search_change,
         SuggestionEvent=suggestion_event,
         Escalation=escalation,
         DeskJob=desk_job,

@@ -42,23 +42,59 @@ class Article(Shape):
 
 
 class SearchDoc(Shape):
-    """What search sees of a thread or an article: plain text, kept in step with every change."""
+    """What search sees of a thread, one of its answers or an article: plain text, brought in step by the worker.
+
+    Each answer is its own document, so a late answer in a long thread is found; results group them back into
+    their threads.
+    """
 
     __tablename__ = "forum_search_doc"
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        return (sa.UniqueConstraint("kind", "ref_id", name="uq_forum_search_doc_kind_ref"),)
+        return (
+            sa.UniqueConstraint("kind", "ref_id", name="uq_forum_search_doc_kind_ref"),
+            sa.Index("ix_forum_search_doc_thread_id", "thread_id"),
+        )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
-    #: "thread" or "article".
+    #: "thread" (its title, question and accepted answer), "post" (one answer) or "article".
     kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     ref_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: For an answer, the thread it belongs to (whose title, solved mark and category it shares).
+    thread_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: Solved threads and articles rank above unsolved threads.
     solved: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     category_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+
+class SearchChange(Shape):
+    """A thread, answer or article whose search documents are out of date, for the worker to bring in step.
+
+    Requests only bump ``wanted``; the worker has caught up when ``done`` equals it.
+    """
+
+    __tablename__ = "forum_search_change"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            sa.Index(
+                "ix_forum_search_change_waiting",
+                "kind",
+                "ref_id",
+                sqlite_where=sa.text("wanted > done"),
+                postgresql_where=sa.text("wanted > done"),
+            ),
+        )
+
+    #: "thread", "post" or "article".
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    ref_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    wanted: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    done: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
 
 class SuggestionEvent(Shape):

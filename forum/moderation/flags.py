@@ -93,8 +93,7 @@ def flag(state: ForumState, flagger: ForumUser, post: Post, reason: str | None, 
             thread_id=post.thread_id,
             post_id=post.id,
         )
-        session.flush()  # the index reads the post as it is now, in the same transaction
-        engine.reindex_thread(state, post.thread_id)
+        engine.forget_post(state, post)
     session.commit()
     return hidden
 

@@ -166,7 +166,7 @@ def decide(
             signals.send(signals.thread_created, thread=thread, post=post)
         else:
             signals.send(signals.answer_created, thread=thread, post=post)
-    engine.reindex_thread(state, post.thread_id)
+    engine.mark(state, "thread", post.thread_id)
     session.commit()
     for row in open_flags if agreed else ():
         awards._settle(state, {row.user_id: {"flag_agreed"}})

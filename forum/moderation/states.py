@@ -99,8 +99,7 @@ def change(
     )
     audit.record(state, actor, action, "thread", thread.id, reason=text, before=before, after=_snapshot(thread))
     if action in ("unlist", "relist"):
-        state.db.session.flush()  # the index reads the thread's row as it is now
-        engine.reindex_thread(state, thread.id)
+        (engine.forget if action == "unlist" else engine.mark)(state, "thread", thread.id)
     state.db.session.commit()
     return words
 

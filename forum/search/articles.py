@@ -56,7 +56,7 @@ def save(
     article.category_id, article.updated_at = category.id, now
     article.published_at = (article.published_at or now) if publish else None
     state.db.session.flush()
-    search.reindex_article(state, article.id)
+    (search.mark if publish else search.forget)(state, "article", article.id)
     if first_publication and article.credited_id is not None and article.credited_id != actor.id:
         _reward(state, article)
     state.db.session.commit()

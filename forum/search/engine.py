@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
+from ..models.upsert import upsert
 from . import meaning
 from .index import FTS_TABLE, TITLE_FTS_TABLE, TITLE_VECTOR_COLUMN, VECTOR_COLUMN
 
@@ -61,54 +62,169 @@ def terms(text: str | None) -> list[str]:
 
 
 # Keeping the index in step ---------------------------------------------------------------------
+#
+# A request only marks what changed (``mark``); the worker's ``index_pending`` rewrites the documents.
+
+#: Changes the worker brings in step per transaction.
+BATCH = 200
+Key = tuple[str, int]
 
 
-def _upsert_doc(
-    connection: sa.Connection, table: sa.Table, kind: str, ref_id: int, values: dict[str, Any] | None
-) -> None:
-    existing = connection.execute(sa.select(table.c.id).where(table.c.kind == kind, table.c.ref_id == ref_id)).scalar()
-    if values is None:
-        if existing is not None:
-            connection.execute(sa.delete(table).where(table.c.id == existing))
-        return
-    if existing is None:
-        connection.execute(sa.insert(table).values(kind=kind, ref_id=ref_id, **values))
+def mark(state: ForumState, kind: str, ref_id: int) -> None:
+    """Ask the worker to bring a thread's, an answer's (``"post"``) or an article's documents in step."""
+    Change = state.models.SearchChange.__table__
+    upsert(
+        state,
+        Change,
+        {"kind": kind, "ref_id": ref_id, "wanted": 1, "done": 0},
+        ["kind", "ref_id"],
+        {"wanted": Change.c.wanted + 1},
+    )
+
+
+def forget(state: ForumState, kind: str, ref_id: int) -> None:
+    """Take a removed or hidden thread, answer or article out of search at once: removals never wait.
+
+    The change is marked too, so the worker brings back whatever should still be found.
+    """
+    doc = state.models.SearchDoc.__table__
+    gone = sa.and_(doc.c.kind == kind, doc.c.ref_id == ref_id)
+    if kind == "thread":
+        gone = sa.or_(gone, sa.and_(doc.c.kind == "post", doc.c.thread_id == ref_id))
+    state.db.session.execute(sa.delete(doc).where(gone))
+    mark(state, kind, ref_id)
+
+
+def forget_post(state: ForumState, post: Any) -> None:
+    """Take a removed or hidden post out of search at once: a question takes its whole thread with it."""
+    if post.is_question:
+        forget(state, "thread", post.thread_id)
     else:
-        connection.execute(sa.update(table).where(table.c.id == existing).values(**values))
+        forget(state, "post", post.id)
+        mark(state, "thread", post.thread_id)  # it may have been the accepted answer
 
 
-def thread_document(
-    connection: sa.Connection, state: ForumState, thread_id: int, *, moderated: bool = True
-) -> dict[str, Any] | None:
-    """Title and text of a thread (question, then the accepted answer, then the rest), or None if removed or
-    unlisted. Posts held for review are left out. ``moderated=False`` is for databases that predate moderation
-    (an upgrade that rebuilds the index on the way)."""
+def _write_docs(connection: sa.Connection, table: sa.Table, wanted: dict[Key, dict[str, Any] | None]) -> None:
+    """Make the documents named in ``wanted`` say what it says (None: remove), writing only what differs."""
+    if not wanted:
+        return
+    columns = ("title", "body", "solved", "category_id", "thread_id")
+    existing = {
+        (row.kind, row.ref_id): row
+        for row in connection.execute(
+            sa.select(table.c.id, table.c.kind, table.c.ref_id, *(table.c[c] for c in columns)).where(
+                sa.tuple_(table.c.kind, table.c.ref_id).in_(list(wanted))
+            )
+        )
+    }
+    for (kind, ref_id), values in wanted.items():
+        row = existing.get((kind, ref_id))
+        if values is None:
+            if row is not None:
+                connection.execute(sa.delete(table).where(table.c.id == row.id))
+        elif row is None:
+            connection.execute(sa.insert(table).values(kind=kind, ref_id=ref_id, **values))
+        elif any(getattr(row, c) != values.get(c) for c in columns if c in values):
+            connection.execute(sa.update(table).where(table.c.id == row.id).values(**values))
+
+
+def _thread_row(connection: sa.Connection, state: ForumState, thread_id: int, *, moderated: bool = True) -> Any:
+    """The thread's title, category and accepted answer, or None when search must not show it."""
     thread = state.models.Thread.__table__
-    post = state.models.Post.__table__
     unlisted = thread.c.unlisted_at if moderated else sa.null()
     row = connection.execute(
         sa.select(
             thread.c.title, thread.c.category_id, thread.c.accepted_post_id, thread.c.deleted_at, unlisted.label("hid")
         ).where(thread.c.id == thread_id)
     ).first()
-    if row is None or row.deleted_at is not None or row.hid is not None:
-        return None
-    shown = [post.c.thread_id == thread_id, post.c.deleted_at.is_(None)]
+    return None if row is None or row.deleted_at is not None or row.hid is not None else row
+
+
+def _shown_posts(
+    connection: sa.Connection, state: ForumState, where: list[sa.ColumnElement[bool]], *, moderated: bool = True
+) -> list[Any]:
+    """Posts that search may show (not deleted, not held for review), in the order they were written."""
+    post = state.models.Post.__table__
+    shown = [*where, post.c.deleted_at.is_(None)]
     if moderated:
         shown.append(post.c.held.is_(None))
-    posts = connection.execute(
-        sa.select(post.c.id, post.c.is_question, post.c.body_html)
-        .where(*shown)
-        .order_by(post.c.is_question.desc(), post.c.created_at, post.c.id)
-    ).all()
-    ordered = sorted(posts, key=lambda p: (not p.is_question, p.id != row.accepted_post_id))
-    body = " ".join(plain_text(p.body_html) for p in ordered)[:MAX_BODY]
+    return list(
+        connection.execute(
+            sa.select(post.c.id, post.c.is_question, post.c.body_html)
+            .where(*shown)
+            .order_by(post.c.created_at, post.c.id)
+        )
+    )
+
+
+def thread_document(
+    connection: sa.Connection, state: ForumState, thread_id: int, *, moderated: bool = True
+) -> dict[str, Any] | None:
+    """Title and text of a thread (its question, then the accepted answer), or None if removed or unlisted.
+
+    Other answers are documents of their own. ``moderated=False`` is for databases that predate moderation
+    (an upgrade that rebuilds the index on the way).
+    """
+    row = _thread_row(connection, state, thread_id, moderated=moderated)
+    if row is None:
+        return None
+    post = state.models.Post.__table__
+    wanted = sa.or_(post.c.is_question, post.c.id == row.accepted_post_id)
+    posts = _shown_posts(connection, state, [post.c.thread_id == thread_id, wanted], moderated=moderated)
+    ordered = sorted(posts, key=lambda p: not p.is_question)
     return {
         "title": row.title,
-        "body": body,
+        "body": " ".join(plain_text(p.body_html) for p in ordered)[:MAX_BODY],
         "solved": row.accepted_post_id is not None,
         "category_id": row.category_id,
     }
+
+
+def _answer_document(row: Any, post: Any, thread_id: int) -> dict[str, Any]:
+    """One answer as a document: no title of its own (results show the thread's), the thread's marks."""
+    return {
+        "title": "",
+        "body": plain_text(post.body_html)[:MAX_BODY],
+        "solved": row.accepted_post_id is not None,
+        "category_id": row.category_id,
+        "thread_id": thread_id,
+    }
+
+
+def _index_thread(connection: sa.Connection, state: ForumState, thread_id: int) -> None:
+    """A thread's own document and every answer's, after a change that touches them all."""
+    table = state.models.SearchDoc.__table__
+    row = _thread_row(connection, state, thread_id)
+    wanted: dict[Key, dict[str, Any] | None] = {
+        ("post", ref): None
+        for (ref,) in connection.execute(
+            sa.select(table.c.ref_id).where(table.c.kind == "post", table.c.thread_id == thread_id)
+        )
+    }
+    if row is not None:
+        post = state.models.Post.__table__
+        answers = _shown_posts(connection, state, [post.c.thread_id == thread_id, ~post.c.is_question])
+        wanted.update({("post", p.id): _answer_document(row, p, thread_id) for p in answers})
+    _write_docs(connection, table, wanted)
+    _reindex(state, "thread", thread_id, thread_document(connection, state, thread_id))
+
+
+def _index_post(connection: sa.Connection, state: ForumState, post_id: int) -> None:
+    """One answer's document, and its thread's when it is the question or the accepted answer."""
+    post = state.models.Post.__table__
+    found = connection.execute(sa.select(post.c.thread_id, post.c.is_question).where(post.c.id == post_id)).first()
+    if found is None:
+        _write_docs(connection, state.models.SearchDoc.__table__, {("post", post_id): None})
+        return
+    if found.is_question:
+        _index_thread(connection, state, found.thread_id)
+        return
+    row = _thread_row(connection, state, found.thread_id)
+    shown = _shown_posts(connection, state, [post.c.id == post_id]) if row is not None else []
+    values = _answer_document(row, shown[0], found.thread_id) if shown else None
+    _write_docs(connection, state.models.SearchDoc.__table__, {("post", post_id): values})
+    if row is not None and row.accepted_post_id == post_id:
+        _reindex(state, "thread", found.thread_id, thread_document(connection, state, found.thread_id))
 
 
 def article_document(connection: sa.Connection, state: ForumState, article_id: int) -> dict[str, Any] | None:
@@ -130,8 +246,8 @@ def article_document(connection: sa.Connection, state: ForumState, article_id: i
 
 
 def _reindex(state: ForumState, kind: str, ref_id: int, values: dict[str, Any] | None) -> None:
-    """Write one document, and ask the worker to bring its vector (its meaning) in step too."""
-    _upsert_doc(state.db.session.connection(), state.models.SearchDoc.__table__, kind, ref_id, values)
+    """Write a thread's or an article's document, and ask for its vector (its meaning) to be brought in step."""
+    _write_docs(state.db.session.connection(), state.models.SearchDoc.__table__, {(kind, ref_id): values})
     if values is not None and values["solved"]:
         meaning.want(state, kind, ref_id)
     else:  # gone or unsolved: a vector it had must go, one it never had need not be made
@@ -141,18 +257,75 @@ def _reindex(state: ForumState, kind: str, ref_id: int, values: dict[str, Any] |
         )
 
 
-def reindex_thread(state: ForumState, thread_id: int) -> None:
-    """Bring one thread's search document up to date, inside the caller's transaction."""
-    _reindex(state, "thread", thread_id, thread_document(state.db.session.connection(), state, thread_id))
+def index_pending(state: ForumState, *, limit: int | None = None) -> int:
+    """Bring the marked documents in step, a batch per transaction; how many changes were applied.
+
+    Call it from one worker at a time (``worker.run_once`` holds a lease); a change marked again while it is
+    being applied stays waiting for the next pass.
+    """
+    Change = state.models.SearchChange.__table__
+    session = state.db.session
+    applied = 0
+    while limit is None or applied < limit:
+        size = BATCH if limit is None else min(BATCH, limit - applied)
+        waiting = session.execute(
+            sa.select(Change.c.kind, Change.c.ref_id, Change.c.wanted)
+            .where(Change.c.wanted > Change.c.done)
+            .order_by(Change.c.kind, Change.c.ref_id)
+            .limit(size)
+        ).all()
+        if not waiting:
+            break
+        connection = session.connection()
+        for kind, ref_id, wanted in waiting:
+            if kind == "thread":
+                _index_thread(connection, state, ref_id)
+            elif kind == "post":
+                _index_post(connection, state, ref_id)
+            else:
+                _reindex(state, kind, ref_id, article_document(connection, state, ref_id))
+            session.execute(
+                sa.update(Change).where(Change.c.kind == kind, Change.c.ref_id == ref_id).values(done=wanted)
+            )
+        session.commit()
+        applied += len(waiting)
+    return applied
 
 
-def reindex_article(state: ForumState, article_id: int) -> None:
-    """Bring one article's search document up to date, inside the caller's transaction."""
-    _reindex(state, "article", article_id, article_document(state.db.session.connection(), state, article_id))
+def waiting(state: ForumState) -> int:
+    """Changes the worker has not brought into search yet."""
+    Change = state.models.SearchChange.__table__
+    return int(
+        state.db.session.scalar(sa.select(sa.func.count()).select_from(Change).where(Change.c.wanted > Change.c.done))
+        or 0
+    )
+
+
+def mark_all(state: ForumState) -> int:
+    """Mark every thread and article, and whatever the index still holds of removed ones; how many to do."""
+    Change, doc = state.models.SearchChange.__table__, state.models.SearchDoc.__table__
+    thread, article = state.models.Thread.__table__, state.models.Article.__table__
+    session = state.db.session
+    session.execute(sa.update(Change).where(Change.c.kind != "post").values(wanted=Change.c.wanted + 1))
+    owner_kind, owner_ref = _owner(doc)
+    everything = sa.union(
+        sa.select(sa.literal("thread").label("kind"), thread.c.id.label("ref_id")),
+        sa.select(sa.literal("article"), article.c.id),
+        sa.select(owner_kind, owner_ref),
+    ).subquery()
+    missing = sa.select(everything.c.kind, everything.c.ref_id, sa.literal(1), sa.literal(0)).where(
+        ~sa.exists().where(Change.c.kind == everything.c.kind, Change.c.ref_id == everything.c.ref_id)
+    )
+    session.execute(sa.insert(Change).from_select(["kind", "ref_id", "wanted", "done"], missing))
+    session.commit()
+    return waiting(state)
 
 
 def reindex_all(state: ForumState, *, connection: sa.Connection) -> int:
-    """Rebuild every document (after an upgrade, or with ``flask forum search reindex``)."""
+    """Write every thread's and article's own document at once (the upgrade that brought search in uses it).
+
+    Answers' documents come from the worker, or ``flask forum search rebuild``.
+    """
     table = state.models.SearchDoc.__table__
     connection.execute(sa.delete(table))
     thread = state.models.Thread.__table__
@@ -178,7 +351,7 @@ def reindex_all(state: ForumState, *, connection: sa.Connection) -> int:
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result."""
+    """One search result: a thread or an article, and the answer in it that matched, if it was an answer."""
 
     kind: str
     ref_id: int
@@ -186,6 +359,7 @@ class Hit:
     snippet: Markup
     solved: bool
     category_id: int
+    post_id: int | None = None
 
 
 @dataclass
@@ -208,12 +382,16 @@ def _highlight(raw: str | None) -> Markup:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which documents a search looks among: solved ones only, one category, one keyword, minus some."""
+    """Which documents a search looks among: solved ones only, one category, one keyword, minus some.
+
+    ``answers`` adds each answer's own document, grouped back into its thread.
+    """
 
     solved_only: bool = False
     category_id: int | None = None
     tag: str | None = None
     exclude: frozenset[tuple[str, int]] = frozenset()
+    answers: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,23 +403,32 @@ class Match:
     title_only: bool = False
 
 
+def _owner(doc: sa.Table) -> tuple[sa.ColumnElement[str], sa.ColumnElement[int]]:
+    """The thread or article a document belongs to: an answer's thread, else itself."""
+    kind = sa.case((doc.c.kind == "post", sa.literal("thread")), else_=doc.c.kind)
+    return kind, sa.func.coalesce(doc.c.thread_id, doc.c.ref_id)
+
+
 def _filters(state: ForumState, doc: sa.Table, scope: Scope) -> list[sa.ColumnElement[bool]]:
     """The scope as conditions on ``forum_search_doc``, the same on both databases."""
     filters: list[sa.ColumnElement[bool]] = []
+    if not scope.answers:
+        filters.append(doc.c.kind != "post")
     if scope.solved_only:
         filters.append(sa.or_(doc.c.solved, doc.c.kind == "article"))
     if scope.category_id:
         filters.append(doc.c.category_id == scope.category_id)
+    owner_kind, owner_ref = _owner(doc)
     for kind, ref in scope.exclude:
-        filters.append(sa.not_(sa.and_(doc.c.kind == kind, doc.c.ref_id == ref)))
+        filters.append(sa.not_(sa.and_(owner_kind == kind, owner_ref == ref)))
     if scope.tag:
         Tag, link = state.models.Tag.__table__, state.models.thread_tag
-        filters.append(doc.c.kind == "thread")
+        filters.append(doc.c.kind != "article")
         filters.append(
             sa.exists(
                 sa.select(1)
                 .select_from(link.join(Tag, Tag.c.id == link.c.tag_id))
-                .where(link.c.thread_id == doc.c.ref_id, Tag.c.name == scope.tag)
+                .where(link.c.thread_id == owner_ref, Tag.c.name == scope.tag)
             )
         )
     return filters
@@ -252,10 +439,10 @@ def _boost(doc: sa.Table) -> sa.ColumnElement[float]:
     return sa.case((sa.or_(doc.c.solved, doc.c.kind == "article"), SOLVED_BOOST), else_=1.0)
 
 
-def _postgres_query(
-    doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, limit: int, offset: int, candidates: int
-) -> sa.Select[Any]:
-    """tsvector and GIN: pick the newest matches by id first (no ranking yet), then rank only those."""
+def _postgres_candidates(
+    doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, candidates: int
+) -> sa.Subquery:
+    """tsvector and GIN: the newest matches by id (no ranking yet), then their scores, lower first."""
     expression = (" & " if match.match_all else " | ").join(f"{w}:*" for w in match.words)
     tsquery = sa.func.to_tsquery("english", expression)
     vector: sa.ColumnClause[Any] = sa.column(TITLE_VECTOR_COLUMN if match.title_only else VECTOR_COLUMN)
@@ -266,45 +453,59 @@ def _postgres_query(
         .limit(candidates)
         .subquery()
     )
-    score = sa.func.ts_rank_cd(vector, tsquery) * _boost(doc)
-    return (
-        sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body)
-        .select_from(newest.join(doc, doc.c.id == newest.c.id))
-        .order_by(score.desc(), doc.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
+    score = (-sa.func.ts_rank_cd(vector, tsquery) * _boost(doc)).label("score")
+    return sa.select(doc.c.id, score).select_from(newest.join(doc, doc.c.id == newest.c.id)).subquery()
 
 
-def _sqlite_query(
-    doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, limit: int, offset: int, candidates: int
-) -> sa.Select[Any]:
-    """FTS5 and bm25 (lower is better): the newest matches first, then rank only those."""
+def _sqlite_candidates(
+    doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, candidates: int
+) -> sa.Subquery:
+    """FTS5 and bm25 (lower is better): the newest matches and their scores."""
     expression = (" " if match.match_all else " OR ").join(f'"{w}"*' for w in match.words)
     table = TITLE_FTS_TABLE if match.title_only else FTS_TABLE
     fts = sa.table(table, sa.column("rowid"))
     condition = sa.text(f"{table} MATCH :expression").bindparams(expression=expression)
     weights = () if match.title_only else (8.0, 1.0)
     score = (sa.func.bm25(sa.literal_column(table), *weights) * _boost(doc)).label("score")
-    newest = (
-        sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.id, score)
+    return (
+        sa.select(doc.c.id, score)
         .select_from(fts.join(doc, doc.c.id == fts.c.rowid))
         .where(condition, *filters)
         .order_by(fts.c.rowid.desc())
         .limit(candidates)
         .subquery()
     )
-    ranked = (
-        sa.select(newest.c.id, newest.c.score)
-        .order_by(newest.c.score, newest.c.id)
-        .limit(limit)
-        .offset(offset)
-        .subquery()
-    )
+
+
+def _page(doc: sa.Table, found: sa.Subquery, *, answers: bool, limit: int, offset: int) -> sa.Select[Any]:
+    """One page of the best candidates, one per thread or article, with the document that matched and its owner."""
+    owner_kind, owner_ref = _owner(doc)
+    columns = [found.c.id, found.c.score, owner_kind.label("owner_kind"), owner_ref.label("owner_ref")]
+    ranked = sa.select(*columns).select_from(found.join(doc, doc.c.id == found.c.id))
+    if answers:  # the best-scoring document of each thread stands for it
+        place = sa.func.row_number().over(partition_by=(owner_kind, owner_ref), order_by=(found.c.score, found.c.id))
+        numbered = ranked.add_columns(place.label("place")).subquery()
+        ranked = sa.select(*(numbered.c[c.name] for c in columns)).where(numbered.c.place == 1)
+    best = ranked.subquery()
+    page = sa.select(best).order_by(best.c.score, best.c.id).limit(limit).offset(offset).subquery()
+    matched, owner = doc.alias("matched"), doc.alias("owner")
     return (
-        sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, doc.c.solved, doc.c.category_id, doc.c.body)
-        .select_from(ranked.join(doc, doc.c.id == ranked.c.id))
-        .order_by(ranked.c.score, ranked.c.id)
+        sa.select(
+            owner.c.kind,
+            owner.c.ref_id,
+            owner.c.title,
+            owner.c.solved,
+            owner.c.category_id,
+            matched.c.body,
+            matched.c.kind.label("matched_kind"),
+            matched.c.ref_id.label("matched_ref"),
+        )
+        .select_from(
+            page.join(matched, matched.c.id == page.c.id).join(
+                owner, sa.and_(owner.c.kind == page.c.owner_kind, owner.c.ref_id == page.c.owner_ref)
+            )
+        )
+        .order_by(page.c.score, page.c.id)
     )
 
 
@@ -321,16 +522,18 @@ def query(
     """One page of hits for ``match`` within ``scope``, on whichever full-text index this database has."""
     doc = state.models.SearchDoc.__table__
     connection = state.db.session.connection(bind_arguments=state.replica())
-    build = _postgres_query if connection.dialect.name == "postgresql" else _sqlite_query
-    statement = build(doc, match, _filters(state, doc, scope), limit=limit, offset=offset, candidates=candidates)
+    build = _postgres_candidates if connection.dialect.name == "postgresql" else _sqlite_candidates
+    found = build(doc, match, _filters(state, doc, scope), candidates=candidates)
+    statement = _page(doc, found, answers=scope.answers, limit=limit, offset=offset)
     return [
         Hit(
-            kind=r[0],
-            ref_id=r[1],
-            title=r[2],
-            solved=bool(r[3]),
-            category_id=r[4],
-            snippet=snippet(r[5], list(match.words)) if with_snippets else Markup(""),
+            kind=r.kind,
+            ref_id=r.ref_id,
+            title=r.title,
+            solved=bool(r.solved),
+            category_id=r.category_id,
+            snippet=snippet(r.body, list(match.words)) if with_snippets else Markup(""),
+            post_id=r.matched_ref if r.matched_kind == "post" else None,
         )
         for r in connection.execute(statement)
     ]
@@ -374,7 +577,7 @@ def search(
     words = terms(text)
     if not words:
         return Results(hits=[], page=page, has_next=False, terms=[])
-    scope = Scope(solved_only=solved_only, category_id=category_id, tag=tag)
+    scope = Scope(solved_only=solved_only, category_id=category_id, tag=tag, answers=True)
     limit, offset = per_page + 1, (page - 1) * per_page
     hits = query(state, Match(tuple(words), match_all=True), scope, limit=limit, offset=offset)
     widened = False

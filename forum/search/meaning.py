@@ -177,7 +177,7 @@ def forget_all(state: ForumState) -> int:
     session.execute(sa.update(Vector).values(wanted=Vector.c.wanted + 1))
     missing = (
         sa.select(doc.c.kind, doc.c.ref_id, sa.literal(1), sa.literal(0), sa.literal(""), sa.literal(0), sa.literal(0))
-        .where(sa.or_(doc.c.solved, doc.c.kind == "article"))
+        .where(sa.or_(sa.and_(doc.c.solved, doc.c.kind == "thread"), doc.c.kind == "article"))
         .where(~sa.exists().where(Vector.c.kind == doc.c.kind, Vector.c.ref_id == doc.c.ref_id))
     )
     session.execute(

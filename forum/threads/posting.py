@@ -154,7 +154,7 @@ def create_thread(
     if held is not None:  # nobody sees it, or hears of it, until a moderator lets it through
         spam.hold(state, post, *held)
         thread.unlisted_at = now
-    search.reindex_thread(state, thread.id)
+    search.mark(state, "thread", thread.id)
     session.commit()
     if held is None:
         signals.send(signals.thread_created, thread=thread, post=post)
@@ -245,7 +245,7 @@ def add_answer(state: ForumState, author: ForumUser, thread: Thread, body: str) 
     )
     if held is not None:
         spam.hold(state, post, *held)
-    search.reindex_thread(state, thread.id)
+    search.mark(state, "post", post.id)
     session.commit()
     if held is None:
         signals.send(signals.answer_created, thread=thread, post=post)
@@ -296,7 +296,7 @@ def edit_post(
     post.edited_at = utcnow()
     revision = _revision(state, post, editor, new_title)
     state.db.session.flush()
-    search.reindex_thread(state, post.thread_id)
+    search.mark(state, "post", post.id)
     state.db.session.commit()
     signals.send(signals.post_edited, post=post, revision=revision)
     return post
@@ -367,8 +367,10 @@ def _set_deleted(state: ForumState, actor: ForumUser, post: Post, deleted: bool)
         )
         if deleted:  # a removed answer cannot stay the one that solved it; remember who had chosen it
             solutions.forget_removed(state, actor, get_row(session, Thread, post.thread_id), post)
-    session.flush()
-    search.reindex_thread(state, post.thread_id)
+    if deleted:
+        search.forget_post(state, post)
+    else:
+        search.mark(state, "thread", post.thread_id)
     session.commit()
     signals.send(signals.post_deleted, post=post, deleted=deleted)
     if not deleted and not post.is_question:

@@ -30,9 +30,11 @@ from .navigation import login_required
 
 
 def hit_url(hit: Any) -> str:
-    """Where a result leads."""
+    """Where a result leads: straight to the answer that matched, on whichever page of its thread it is."""
     if hit.kind == "article":
         return url_for("forum.article", article_id=hit.ref_id)
+    if getattr(hit, "post_id", None):
+        return f"{links().prefix}/p/{hit.post_id}"
     return f"{links().prefix}/t/{hit.ref_id}"
 
 
@@ -170,7 +172,12 @@ def suggestion_numbers() -> Any:
     """For the IT team: what suggestions achieve, week by week."""
     if not me().is_agent:
         raise NotAllowed("Only the IT team can see these numbers.")
-    return render("forum/admin/suggestions.html", weeks=suggestions.weekly(state()), meaning=meaning.status(state()))
+    return render(
+        "forum/admin/suggestions.html",
+        weeks=suggestions.weekly(state()),
+        meaning=meaning.status(state()),
+        indexing=search.waiting(state()),
+    )
 
 
 @blueprint.get("/articles")
