@@ -1,11 +1,11 @@
-"""Search and suggestions at scale: 100,000 threads and 1,000,000 posts.
+"""Search and suggestions at scale: 100,000, 1,000,000 and 3,000,000 posts (ten posts a thread).
 
-Prints p50/p95 server time (the request handled in-process by the app, no network) for the
-suggestion endpoint (words and meaning: the question is embedded and compared with every solved
-thread's vector on each request) and the search page, beside a bare Flask "hello world" handled the
-same way in the same run.
+At each size, prints p50/p95 server time (the request handled in-process by the app, no network) for
+the suggestion endpoint (words and meaning: the question is embedded and compared with every solved
+thread's vector on each request) and the search page (every answer is a document of its own), beside
+a bare Flask "hello world" handled the same way in the same run.
 
-    .venv/bin/python bench/search.py [--database sqlite|postgresql] [--threads 100000] [--posts 1000000]
+    .venv/bin/python bench/search.py [--database sqlite|postgresql] [--sizes 100000,1000000,3000000]
 """
 
 from __future__ import annotations
@@ -129,19 +129,32 @@ def seed(url: str, threads: int, posts: int) -> None:
                         "like_count": 0,
                     }
                 )
+            # As the worker writes them: the thread (title, question, accepted answer), then each answer.
             doc_rows.append(
                 {
                     "kind": "thread",
                     "ref_id": t,
                     "title": title[:200],
-                    "body": " ".join(texts),
+                    "body": " ".join(texts[:2] if solved else texts[:1]),
                     "solved": solved,
                     "category_id": 1,
                 }
             )
+            for i, text in enumerate(texts[1:], start=1):
+                doc_rows.append(
+                    {
+                        "kind": "post",
+                        "ref_id": first_answer + i - 1,
+                        "thread_id": t,
+                        "title": "",
+                        "body": text,
+                        "solved": solved,
+                        "category_id": 1,
+                    }
+                )
             if solved and per_thread > 1:
                 accepted.append({"tid": t, "pid": first_answer})
-            if len(post_rows) >= 20000:
+            if len(post_rows) >= 10000:
                 flush()
         flush()
         # Accepted answers are set once the posts exist (PostgreSQL checks the foreign key at once).
@@ -207,23 +220,18 @@ def timed(client, paths: list[str]) -> tuple[float, float]:
     return percentiles(samples)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--threads", type=int, default=100_000)
-    parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--sqlite-file", help="keep the seeded SQLite database here and reuse it on the next run")
-    args = parser.parse_args()
+def measure(args: argparse.Namespace, posts: int) -> dict[str, tuple[float, float]]:
+    """Seed one database with ``posts`` posts and time hello world, suggestions and the search page."""
     from bench.hello import app as hello
     from examples.portal.app import create_app
 
+    threads = max(1, posts // 10)
     with database(args.database, sqlite_file=args.sqlite_file) as url:
         started = time.perf_counter()
         if not (args.sqlite_file and Path(args.sqlite_file).exists()):
-            seed(url, args.threads, args.posts)
+            seed(url, threads, posts)
         print(
-            f"seeded {args.threads:,} threads and {args.posts:,} posts on {args.database} "
+            f"seeded {threads:,} threads and {posts:,} posts on {args.database} "
             f"in {time.perf_counter() - started:.0f} s"
         )
         app = create_app(url, WTF_CSRF_ENABLED=False)
@@ -236,31 +244,47 @@ def main() -> None:
         ]
         hello_client = hello.test_client()
         timed(hello_client, ["/"] * 50)
-        base = timed(hello_client, ["/"] * args.requests)
         suggest_paths = [f"/community/suggest?title={q.replace(' ', '+')}&attempt=bench" for q in typed]
         search_paths = [f"/community/search?q={q.replace(' ', '+')}" for q in typed]
         timed(client, suggest_paths[:20])
-        suggestions = timed(client, suggest_paths)
-        searches = timed(client, search_paths)
+        timed(client, search_paths[:20])
+        figures = {
+            "hello world (baseline)": timed(hello_client, ["/"] * args.requests),
+            "suggestions": timed(client, suggest_paths),
+            "search page": timed(client, search_paths),
+        }
         words_app = create_app(url, WTF_CSRF_ENABLED=False, FORUM_SEMANTIC=False)
         words_client = words_app.test_client()
         words_client.post("/login", data={"username": "u1", "password": "demo"})
         timed(words_client, suggest_paths[:20])
-        words_only = timed(words_client, suggest_paths)
-        print(f"\nserver time per request, in-process; database: {args.database}")
-        print(f"{'endpoint':26} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12} {'p95 x hello':>12}")
-        for label, (p50, p95) in (
-            ("hello world (baseline)", base),
-            ("suggestions", suggestions),
-            ("suggestions, words only", words_only),
-            ("search page", searches),
-        ):
-            print(f"{label:26} {p50:8.2f} {p95:8.2f} {p50 / base[0]:12.1f} {p95 / base[1]:12.1f}")
+        figures["suggestions, words only"] = timed(words_client, suggest_paths)
         for each in (app, words_app):
             with each.app_context():
                 from examples.portal.app import db
 
                 db.engine.dispose()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--sizes", default="100000,1000000,3000000", help="posts in each database, comma-separated")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--sqlite-file", help="keep the seeded SQLite database here and reuse it (one size only)")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    results = {size: measure(args, size) for size in sizes}
+    print(f"\nserver time per request, in-process; database: {args.database}")
+    print(f"{'posts':>10} {'endpoint':26} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12} {'p95 x hello':>12}")
+    for size, figures in results.items():
+        base = figures["hello world (baseline)"]
+        for label, (p50, p95) in figures.items():
+            print(f"{size:>10,} {label:26} {p50:8.2f} {p95:8.2f} {p50 / base[0]:12.1f} {p95 / base[1]:12.1f}")
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
+        grew = results[last]["search page"][1] / results[first]["search page"][1]
+        print(f"\nsearch page p95 grew {grew:.1f}x for {last / first:.0f}x the posts")
 
 
 if __name__ == "__main__":
