@@ -195,7 +195,7 @@ def desk_run(once: bool, interval: float) -> None:
 @click.option("--once", is_flag=True, help="Do one pass and stop (for cron).")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 def worker(once: bool, interval: float) -> None:
-    """Everything in the background: the service desk (when set up), e-mail and digests, and measuring meaning."""
+    """Everything in the background: the desk, e-mail and digests, search, badges and levels after likes."""
     import logging
 
     from .state import get_state

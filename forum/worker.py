@@ -17,6 +17,7 @@ from .desk.escalation import auto_escalate
 from .desk.outbox import deliver_due
 from .desk.updates import forget_old_receipts, poll
 from .events import deliver_outgoing
+from .gamification.followups import apply_pending
 from .models import affected, utcnow
 from .models.upsert import upsert
 from .models.work import worker_name
@@ -32,7 +33,7 @@ log = logging.getLogger("forum.desk")
 
 
 #: What a pass counts that is worth a line in the log.
-BUSY = ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests", "indexed", "vectors")
+BUSY = ("escalated", "done", "waiting", "failed", "news", "mail_sent", "digests", "followups", "indexed", "vectors")
 #: How long one worker may hold a once-at-a-time task; it lets go as soon as the task is done.
 TASK_LEASE = dt.timedelta(minutes=10)
 
@@ -79,9 +80,12 @@ def once_at_a_time(state: ForumState, task: str, holder: str) -> Iterator[bool]:
 
 
 def run_once(
-    state: ForumState, worker: str | None = None, *, parts: tuple[str, ...] = ("desk", "mail", "search")
+    state: ForumState,
+    worker: str | None = None,
+    *,
+    parts: tuple[str, ...] = ("desk", "mail", "search", "followups"),
 ) -> dict[str, Any]:
-    """One pass over the desk and the mail; what it did, counted. Safe to run in many processes at once.
+    """One pass over the desk, the mail, search and what likes left to do; counted. Safe in many processes at once.
 
     Deliveries and e-mails are claimed one batch at a time, so workers share them out; the tasks that read or
     scan everything (the automatic hand-over, polling the desk, digests) run in one worker at a time.
@@ -106,6 +110,9 @@ def run_once(
             result["digests"] = send_digests(state) if mine else 0
     if "mail" in parts or "desk" in parts:
         result["posts"] = deliver_outgoing(state, worker)["sent"]
+    if "followups" in parts:
+        with once_at_a_time(state, "followups", worker) as mine:  # in order: a like's notice before its unlike's
+            result["followups"] = apply_pending(state) if mine else 0
     if "search" in parts:
         with once_at_a_time(state, "search", worker) as mine:  # one writer: the numbering of vectors relies on it
             result["indexed"] = index_pending(state) if mine else 0
@@ -118,7 +125,7 @@ def run_forever(
     *,
     interval: float = 5.0,
     stop: threading.Event | None = None,
-    parts: tuple[str, ...] = ("desk", "mail", "search"),
+    parts: tuple[str, ...] = ("desk", "mail", "search", "followups"),
 ) -> None:
     """Run passes until SIGTERM/SIGINT (or ``stop``); a failing pass is logged and the next one comes."""
     stop = stop or threading.Event()

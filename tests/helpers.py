@@ -81,6 +81,15 @@ def make_thread(
     return thread_id  # type: ignore[no-any-return]
 
 
+def follow_up(app: Flask) -> int:
+    """One worker pass over what likes leave for later (badges, levels, "liked" notices); how many it applied."""
+    from forum import get_state
+    from forum.gamification.followups import apply_pending
+
+    with app.app_context():
+        return apply_pending(get_state(app))
+
+
 def index_search(app: Flask) -> int:
     """One worker pass over search: what changed becomes searchable (how many changes it applied)."""
     from forum import get_state

@@ -9,7 +9,7 @@ import random
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, follow_up, forum_user, login, make_thread, post_form
 from hostapp import Member, db
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -56,10 +56,13 @@ def test_like_gives_points_badge_level_and_notification(app, client, people):
     thread_id = make_thread(app, people.asker, answers=[(people.helper, "Reboot the dock")])
     login(client, people.asker)
     post_form(client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/p/2/like", {})
-    assert points(app, people.helper) == 10
+    assert points(app, people.helper) == 10  # the points at once
     client.get("/logout")
     login(client, people.helper)
+    assert "Helpful" not in client.get(f"{PREFIX}/notifications").text  # the badge waits for the worker
+    assert follow_up(app) == 3  # the notice, and a check of each person's badges and level
     inbox = client.get(f"{PREFIX}/notifications").text
+    assert "Ana Asker liked your answer" in inbox
     assert "You earned the Helpful badge" in inbox and "You earned the First answer badge" in inbox
     assert "You are now a Member! Like and share as much as you like." in inbox
     profile = client.get(f"{PREFIX}/u/{people.helper.key}").text

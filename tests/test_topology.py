@@ -155,6 +155,11 @@ def _people(app: Any) -> tuple[Member, Member]:
         return asker, helper
 
 
+def _rows(app: Any, sql: str) -> list[Any]:
+    with app.app_context():
+        return list(db.session.execute(sa.text(sql)).all())
+
+
 def _count(app: Any, sql: str) -> int:
     with app.app_context():
         return int(db.session.scalar(sa.text(sql)) or 0)
@@ -204,6 +209,18 @@ def test_two_web_processes_and_three_workers_do_every_job_exactly_once(pg_url):
                     )
                     handed = asking.post(f"{PREFIX}/t/{thread_id}/ask-it-team", data={})
                     assert handed.status_code == 302, handed.text
+                # Someone on the IT team likes every answer, through both web processes: the badges, levels and
+                # "liked" notices wait for the workers.
+                with app.app_context():
+                    agent = Member(full_name="Dana Desk", email="dana@example.com", is_staff=True)
+                    db.session.add(agent)
+                    db.session.commit()
+                    agent_key = agent.key
+                answers = [r[0] for r in _rows(app, "SELECT id FROM forum_post WHERE NOT is_question ORDER BY id")]
+                liking = [sign_in(base, agent_key) for base in bases]
+                for n, answer in enumerate(answers):
+                    liked = liking[n % 2].post(f"{PREFIX}/p/{answer}/like", headers={"HX-Request": "true"})
+                    assert liked.status_code == 200 and 'aria-pressed="true"' in liked.text, liked.text[:500]
                 with processes([worker(env) for _ in range(3)]) as workers:
 
                     def left() -> dict[str, int]:
@@ -217,6 +234,10 @@ def test_two_web_processes_and_three_workers_do_every_job_exactly_once(pg_url):
                             ),
                             "chat posts waiting": _count(
                                 app, "SELECT count(*) FROM forum_outgoing WHERE state <> 'done'"
+                            ),
+                            "follow-ups of likes waiting": _count(app, "SELECT count(*) FROM forum_followup"),
+                            "search changes waiting": _count(
+                                app, "SELECT count(*) FROM forum_search_change WHERE wanted > done"
                             ),
                         }
 
@@ -256,6 +277,13 @@ def test_two_web_processes_and_three_workers_do_every_job_exactly_once(pg_url):
     texts = [m["text"] for m in ChatSink.received]
     assert len(texts) == len(set(texts)) == QUESTIONS  # one chat post per new question, exactly once
     assert _count(app, "SELECT count(*) FROM forum_outgoing WHERE state = 'done'") == QUESTIONS
+    # Every like told its answer's author exactly once, and every answer is its own search document.
+    likes = _rows(app, "SELECT count, message FROM forum_notification WHERE kind = 'like' ORDER BY id")
+    assert len(likes) == QUESTIONS and {count for count, _ in likes} == {1}
+    assert all(message.startswith("Dana Desk liked your answer") for _, message in likes)
+    assert _count(app, "SELECT count(*) FROM forum_search_doc WHERE kind = 'post'") == 2 * QUESTIONS
+    badges = _rows(app, "SELECT badge, count(*) FROM forum_badge_award GROUP BY badge")
+    assert {"first-answer": 1, "helpful": 1, "supporter": 1}.items() <= dict(badges).items()  # each once
 
 
 @contextmanager

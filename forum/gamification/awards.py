@@ -62,16 +62,18 @@ def like_award(state: ForumState, post: Post, like: Like) -> Award | None:
 
 
 def on_liked(state: ForumState, post: Post, like: Like) -> None:
+    """The points, at once; badges and levels follow from the worker (``followups``, queued with the like)."""
     item = like_award(state, post, like)
     if item is not None:
         award(state, item)
-    _settle(state, {post.author_id: {"like"}, like.user_id: {"like_given"}})
+    state.db.session.commit()
 
 
 def on_unliked(state: ForumState, post: Post, user_id: Any) -> None:
+    """The points go at once; the level check was queued with the unlike."""
     for event in open_awards(state, post_id=post.id, reasons=("answer_liked", "question_liked"), actor_id=user_id):
         reverse(state, event)
-    _settle(state, {post.author_id: set()})
+    state.db.session.commit()
 
 
 def accept_awards(state: ForumState, thread: Thread, post: Post, accepter_id: Any) -> list[Award]:

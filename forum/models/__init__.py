@@ -33,7 +33,7 @@ from .notifications import (
 from .rewards import Redemption, Reward
 from .search import Article, SearchChange, SearchDoc, SearchVector, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
-from .work import OutgoingPost, TaskLease, WebhookEndpoint
+from .work import Followup, OutgoingPost, TaskLease, WebhookEndpoint
 from .writing import ClarityVote, GlossaryTerm
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ __all__ = [
     "SuggestionEvent",
     "Tag",
     "TaskLease",
+    "Followup",
     "OutgoingPost",
     "WebhookEndpoint",
     "Thread",
@@ -132,6 +133,7 @@ _Announcement = Announcement
 _AnnouncementUpdate = AnnouncementUpdate
 _AnnouncementPerson = AnnouncementPerson
 _TaskLease = TaskLease
+_Followup = Followup
 _OutgoingPost = OutgoingPost
 _WebhookEndpoint = WebhookEndpoint
 _GlossaryTerm = GlossaryTerm
@@ -180,6 +182,7 @@ class Models:
     AnnouncementUpdate: type[_AnnouncementUpdate]
     AnnouncementPerson: type[_AnnouncementPerson]
     TaskLease: type[_TaskLease]
+    Followup: type[_Followup]
     OutgoingPost: type[_OutgoingPost]
     WebhookEndpoint: type[_WebhookEndpoint]
     GlossaryTerm: type[_GlossaryTerm]
@@ -231,6 +234,7 @@ class Models:
             self.AnnouncementUpdate.__table__,
             self.AnnouncementPerson.__table__,
             self.TaskLease.__table__,
+            self.Followup.__table__,
             self.WebhookEndpoint.__table__,
             self.OutgoingPost.__table__,
             self.GlossaryTerm.__table__,
@@ -399,6 +403,12 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         user_id=key.mapped("forum_announcement_person", "user_id", index=False),
     )
     task_lease = model("ForumTaskLease", TaskLease)
+    followup = model(
+        "ForumFollowup",
+        Followup,
+        user_id=key.mapped("forum_followup", "user_id", nullable=True, index=False),
+        actor_id=key.mapped("forum_followup", "actor_id", nullable=True, index=False),
+    )
     webhook_endpoint = model("ForumWebhookEndpoint", WebhookEndpoint)
     outgoing_post = model("ForumOutgoingPost", OutgoingPost)
     glossary_term = model(
@@ -457,6 +467,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         AnnouncementUpdate=announcement_update,
         AnnouncementPerson=announcement_person,
         TaskLease=task_lease,
+        Followup=followup,
         OutgoingPost=outgoing_post,
         WebhookEndpoint=webhook_endpoint,
         GlossaryTerm=glossary_term,

@@ -1,4 +1,5 @@
-"""Background work across processes: task leases, plugins' outgoing posts, and the name a worker goes by."""
+"""Background work across processes: task leases, follow-ups of cheap writes, plugins' outgoing posts, and the name a
+worker goes by."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -25,6 +26,27 @@ class TaskLease(Shape):
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
     until: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False)
+
+
+class Followup(Shape):
+    """What a quick write leaves for the worker: re-checking someone's badges and level, or a "liked" notice.
+
+    A like stays a few small writes in the request; the worker applies these in order, a batch per transaction,
+    and deletes them in the same transaction, so each is applied once even if a worker stops half-way.
+    """
+
+    __tablename__ = "forum_followup"
+
+    if TYPE_CHECKING:  # made by build_models with the host's user key type
+        user_id: Mapped[Any]
+        actor_id: Mapped[Any]
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    #: "settle" (badges and level of ``user_id``, for ``triggers``) or "liked" (``actor_id`` liked ``post_id``).
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    post_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    triggers: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
 
 
 def worker_name() -> str:

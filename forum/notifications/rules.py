@@ -93,7 +93,7 @@ def on_answer_accepted(state: ForumState, thread: Thread, post: Post, user: Any)
 
 
 def on_post_liked(state: ForumState, post: Post, user: Any) -> None:
-    """One notice per post that counts up while unread."""
+    """One notice per post that counts up while unread; the worker sends it (``gamification.followups``)."""
     thread = get_row(state.db.session, state.models.Thread, post.thread_id)
     what = "question" if post.is_question else "answer"
 
@@ -102,7 +102,6 @@ def on_post_liked(state: ForumState, post: Post, user: Any) -> None:
         return f"{who} liked your {what} in “{thread.title}”."
 
     notify_grouped(state, post.author_id, "like", f"like:{post.id}", words, actor=user, thread=thread, post_id=post.id)
-    state.db.session.commit()
 
 
 def connect(app: Flask) -> None:
@@ -117,6 +116,5 @@ def connect(app: Flask) -> None:
                 signals.answer_accepted,
                 lambda sender, thread, post, user, **_: on_answer_accepted(state, thread, post, user),
             ),
-            (signals.post_liked, lambda sender, post, user, **_: on_post_liked(state, post, user)),
         ],
     )

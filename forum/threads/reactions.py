@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..errors import NotAllowed, NotFound
+from ..gamification import followups
 from ..models import Post, Thread, affected, utcnow
 from ..moderation import limits
 from . import cache as thread_cache
@@ -62,6 +63,9 @@ def like(state: ForumState, actor: ForumUser, post: Post) -> bool:
         return False
     session.expunge(row)  # listeners read it as it was made, even if a quick "unlike" removes it first
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count + 1))
+    followups.notice_later(state, post.id, actor.id)  # the rest waits for the worker: the request stays small
+    followups.settle_later(state, post.author_id, {"like"})
+    followups.settle_later(state, actor.id, {"like_given"})
     session.commit()
     signals.send(signals.post_liked, post=post, user=actor, like=row)
     return True
@@ -78,6 +82,7 @@ def unlike(state: ForumState, actor: ForumUser, post: Post) -> bool:
         session.rollback()
         return False
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count - 1))
+    followups.settle_later(state, post.author_id, set())  # fewer points may mean a lower level
     session.commit()
     signals.send(signals.post_unliked, post=post, user=actor)
     return True

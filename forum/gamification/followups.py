@@ -1,0 +1,90 @@
+"""What a like leaves for the worker: badges and levels to check again, and the "liked your answer" notice.
+
+A like stays a few small writes in its request (the like, the counter, the thread's version, the points);
+the rest is queued in ``forum_followup`` and applied by ``flask forum worker`` within its next pass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..models import utcnow
+from . import badges, levels
+
+if TYPE_CHECKING:
+    from ..state import ForumState
+
+#: Follow-ups applied per transaction.
+BATCH = 500
+
+
+def settle_later(state: ForumState, user_id: Any, triggers: set[str]) -> None:
+    """Queue a check of this person's badges (for these events) and level; the caller commits."""
+    state.db.session.execute(
+        sa.insert(state.models.Followup).values(
+            kind="settle", user_id=user_id, triggers=",".join(sorted(triggers)), created_at=utcnow()
+        )
+    )
+
+
+def notice_later(state: ForumState, post_id: int, actor_id: Any) -> None:
+    """Queue the "liked your post" notice for the post's author; the caller commits."""
+    state.db.session.execute(
+        sa.insert(state.models.Followup).values(
+            kind="liked", post_id=post_id, actor_id=actor_id, triggers="", created_at=utcnow()
+        )
+    )
+
+
+def _liked(state: ForumState, post_id: int, actor_id: Any) -> None:
+    """The notice, if the like is still there (a like taken back at once tells nobody)."""
+    from ..notifications.rules import on_post_liked
+
+    m, session = state.models, state.db.session
+    still = session.scalar(sa.select(m.Like.id).where(m.Like.post_id == post_id, m.Like.user_id == actor_id))
+    post = session.get(m.Post, post_id)
+    actor = state.users.get_many([actor_id]).get(actor_id)
+    if still is not None and post is not None and actor is not None:
+        on_post_liked(state, post, actor)
+
+
+def apply_pending(state: ForumState, *, limit: int | None = None) -> int:
+    """Apply what waits, oldest first, a batch per transaction; how many follow-ups were applied.
+
+    Call it from one worker at a time (``worker.run_once`` holds a lease). Each batch is deleted in the
+    transaction that applies it, so nothing is applied twice and nothing is lost if the worker stops.
+    """
+    Followup, session = state.models.Followup, state.db.session
+    applied = 0
+    while limit is None or applied < limit:
+        size = BATCH if limit is None else min(BATCH, limit - applied)
+        rows = session.execute(
+            sa.select(
+                Followup.id, Followup.kind, Followup.user_id, Followup.actor_id, Followup.post_id, Followup.triggers
+            )
+            .order_by(Followup.id)
+            .limit(size)
+        ).all()
+        if not rows:
+            break
+        settle: dict[Any, set[str]] = {}
+        for row in rows:
+            if row.kind == "settle":
+                settle.setdefault(row.user_id, set()).update(t for t in row.triggers.split(",") if t)
+            elif row.kind == "liked":
+                _liked(state, row.post_id, row.actor_id)
+        for user_id, triggers in settle.items():  # one check per person however many likes they had
+            if triggers:
+                badges.evaluate(state, user_id, triggers)
+            levels.refresh(state, user_id)
+        session.execute(sa.delete(Followup).where(Followup.id.in_([row.id for row in rows])))
+        session.commit()
+        applied += len(rows)
+    return applied
+
+
+def waiting(state: ForumState) -> int:
+    """Follow-ups the worker has not applied yet."""
+    return int(state.db.session.scalar(sa.select(sa.func.count()).select_from(state.models.Followup)) or 0)
