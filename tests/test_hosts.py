@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import PREFIX, csrf_token, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, index_search, login, make_thread, post_form
 from hostapp import db
 
 #: A host layout that shows a value of the session, as portals with CSRFProtect do in their own forms.
@@ -230,6 +230,7 @@ def test_this_rounds_forms_work_with_csrfprotect_and_with_csrf_off(people_factor
         state = get_state(app)
         solutions.accept(state, forum_user(app, people.asker), db.session.get(state.models.Thread, original), 2)
         levels.grant(state, forum_user(app, people.admin), people.admin.key, 2, lock=True)
+    index_search(app)
 
     def send(page: str, action: str, data: dict) -> object:
         return post_form(client, page, action, data) if host == "csrfprotect" else client.post(action, data=data)
