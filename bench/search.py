@@ -178,7 +178,9 @@ def measure_meaning(state, db) -> None:
         return
     doc = state.models.SearchDoc.__table__
     rows = db.session.execute(
-        sa.select(doc.c.ref_id, doc.c.title, sa.func.substr(doc.c.body, 1, MAX_TEXT)).where(doc.c.solved)
+        sa.select(doc.c.ref_id, doc.c.title, sa.func.substr(doc.c.body, 1, MAX_TEXT)).where(
+            doc.c.solved, doc.c.kind == "thread"
+        )
     ).all()
     seq = 0
     for start in range(0, len(rows), 5000):
