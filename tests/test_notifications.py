@@ -136,6 +136,23 @@ def test_likes_are_grouped_while_unread(app, people, client):
     assert thread_id
 
 
+def test_a_like_taken_back_before_the_worker_runs_tells_nobody_and_leaves_no_points(app, people):
+    make_thread(app, people.asker, answers=[(people.helper, "Reboot the router.")])
+    with app.app_context():
+        state = get_state(app)
+        post = db.session.get(state.models.Post, 2)
+        earned = sa.select(sa.func.coalesce(sa.func.sum(state.models.PointEvent.amount), 0)).where(
+            state.models.PointEvent.user_id == people.helper.key
+        )
+        before = db.session.scalar(earned)
+        reactions.like(state, forum_user(app, people.asker), post)
+        assert db.session.scalar(earned) == before + 10  # the points come with the like, in its transaction
+        reactions.unlike(state, forum_user(app, people.asker), post)
+        assert db.session.scalar(earned) == before
+    assert follow_up(app) == 4  # the notice, both people's checks after the like, the author's after the unlike
+    assert notices(app, people.helper, "like") == []
+
+
 def test_an_accepted_answer_tells_its_author(app, people):
     thread_id = make_thread(app, people.asker, answers=[(people.helper, "Clear the cache.")])
     with app.app_context():

@@ -11,18 +11,15 @@ from . import awards
 if TYPE_CHECKING:
     from flask import Flask
 
-    from ..models import Like, Post, PostRevision, Share, Thread
+    from ..models import Post, PostRevision, Share, Thread
 
 
 def connect(app: Flask) -> None:
-    """Listen to this app's forum signals (only this app's: the sender is the app)."""
+    """Listen to this app's forum signals (only this app's: the sender is the app).
+
+    Likes are not among them: their points are written in the like's own transaction (``threads.reactions``).
+    """
     state = get_state(app)
-
-    def liked(sender: Any, post: Post, user: Any, like: Like, **_: Any) -> None:
-        awards.on_liked(state, post, like)
-
-    def unliked(sender: Any, post: Post, user: Any, **_: Any) -> None:
-        awards.on_unliked(state, post, user.id)
 
     def accepted(sender: Any, thread: Thread, post: Post, user: Any, previous: int | None, **_: Any) -> None:
         awards.on_accepted(state, thread, post, user.id, previous)
@@ -52,8 +49,6 @@ def connect(app: Flask) -> None:
     signals.listen(
         app,
         [
-            (signals.post_liked, liked),
-            (signals.post_unliked, unliked),
             (signals.answer_accepted, accepted),
             (signals.answer_unaccepted, unaccepted),
             (signals.answer_created, answered),

@@ -62,18 +62,16 @@ def like_award(state: ForumState, post: Post, like: Like) -> Award | None:
 
 
 def on_liked(state: ForumState, post: Post, like: Like) -> None:
-    """The points, at once; badges and levels follow from the worker (``followups``, queued with the like)."""
+    """The points, in the like's own transaction; badges and levels follow from the worker (``followups``)."""
     item = like_award(state, post, like)
     if item is not None:
         award(state, item)
-    state.db.session.commit()
 
 
 def on_unliked(state: ForumState, post: Post, user_id: Any) -> None:
-    """The points go at once; the level check was queued with the unlike."""
+    """The points go, in the unlike's own transaction; the level check follows from the worker."""
     for event in open_awards(state, post_id=post.id, reasons=("answer_liked", "question_liked"), actor_id=user_id):
         reverse(state, event)
-    state.db.session.commit()
 
 
 def accept_awards(state: ForumState, thread: Thread, post: Post, accepter_id: Any) -> list[Award]:

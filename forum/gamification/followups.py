@@ -20,20 +20,48 @@ if TYPE_CHECKING:
 BATCH = 500
 
 
-def settle_later(state: ForumState, user_id: Any, triggers: set[str]) -> None:
-    """Queue a check of this person's badges (for these events) and level; the caller commits."""
-    state.db.session.execute(
-        sa.insert(state.models.Followup).values(
-            kind="settle", user_id=user_id, triggers=",".join(sorted(triggers)), created_at=utcnow()
-        )
-    )
+def settle_later(state: ForumState, people: dict[Any, set[str]]) -> None:
+    """Queue a check of these people's badges (for these events) and level; the caller commits."""
+    now = utcnow()
+    rows = [
+        {"kind": "settle", "user_id": user_id, "triggers": ",".join(sorted(triggers)), "created_at": now}
+        for user_id, triggers in people.items()
+    ]
+    state.db.session.execute(sa.insert(state.models.Followup).values(rows))
 
 
-def notice_later(state: ForumState, post_id: int, actor_id: Any) -> None:
-    """Queue the "liked your post" notice for the post's author; the caller commits."""
+def after_like(state: ForumState, post: Any, actor_id: Any) -> None:
+    """What a like leaves for the worker, in one statement: the notice, and both people's badges and level."""
+    now = utcnow()
+    Followup = state.models.Followup
     state.db.session.execute(
-        sa.insert(state.models.Followup).values(
-            kind="liked", post_id=post_id, actor_id=actor_id, triggers="", created_at=utcnow()
+        sa.insert(Followup).values(
+            [
+                {
+                    "kind": "liked",
+                    "user_id": None,
+                    "actor_id": actor_id,
+                    "post_id": post.id,
+                    "triggers": "",
+                    "created_at": now,
+                },
+                {
+                    "kind": "settle",
+                    "user_id": post.author_id,
+                    "actor_id": None,
+                    "post_id": None,
+                    "triggers": "like",
+                    "created_at": now,
+                },
+                {
+                    "kind": "settle",
+                    "user_id": actor_id,
+                    "actor_id": None,
+                    "post_id": None,
+                    "triggers": "like_given",
+                    "created_at": now,
+                },
+            ]
         )
     )
 

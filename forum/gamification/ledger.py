@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..models import utcnow
-from ..models.upsert import upsert
+from ..models.upsert import insert_new, upsert
 from .rules import CAPPED_REASONS, PointRules, buckets_for, capped_amount
 
 if TYPE_CHECKING:
@@ -43,29 +43,26 @@ def member_row(state: ForumState, user_id: Any, *, lock: bool = False) -> Any:
 
 
 def _bump(state: ForumState, user_id: Any, category_id: int | None, when: dt.datetime, amount: int) -> None:
-    """Add ``amount`` to every bucket the event counts in (all categories, and its own)."""
+    """Add ``amount`` to every bucket the event counts in (all categories, and its own), in one statement."""
     if amount == 0:
         return
     table = state.models.PointBucket.__table__
-    for period, starts in buckets_for(when):
-        for category in {0, category_id or 0}:
-            update: dict[str, Any] = {"points": table.c.points + amount}
-            if amount > 0:
-                update["reached_at"] = when
-            upsert(
-                state,
-                table,
-                {
-                    "user_id": user_id,
-                    "period": period,
-                    "starts": starts,
-                    "category_id": category,
-                    "points": amount,
-                    "reached_at": when,
-                },
-                ["period", "starts", "category_id", "user_id"],
-                update,
-            )
+    update: dict[str, Any] = {"points": table.c.points + amount}
+    if amount > 0:
+        update["reached_at"] = when
+    rows = [
+        {
+            "user_id": user_id,
+            "period": period,
+            "starts": starts,
+            "category_id": category,
+            "points": amount,
+            "reached_at": when,
+        }
+        for period, starts in buckets_for(when)
+        for category in sorted({0, category_id or 0})
+    ]
+    upsert(state, table, rows, ["period", "starts", "category_id", "user_id"], update)
 
 
 def _today_start(now: dt.datetime) -> dt.datetime:
@@ -90,8 +87,8 @@ def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> 
     """Write one award (after the daily cap and the serial-liking guard), once per cause; the caller commits."""
     now = now or utcnow()
     Event, session = state.models.PointEvent, state.db.session
-    if item.amount == 0 or session.scalar(sa.select(Event.id).where(Event.cause == item.cause)) is not None:
-        return None  # a rule the admin set to 0 writes nothing
+    if item.amount == 0:
+        return None  # a rule the admin set to 0 writes nothing; a cause already written is skipped by _append
     member_row(state, item.user_id, lock=True)
     today = _today_start(now)
     capped_today: int | None = 0
@@ -138,10 +135,10 @@ def _append(state: ForumState, event: Any) -> Any:
 
     Spending (a reward) is a line too, but never in the totals: it lowers what a person can spend, never their
     level or their place on the leaderboards."""
-    try:
-        with state.db.session.begin_nested():
-            state.db.session.add(event)
-    except sa.exc.IntegrityError:
+    table = state.models.PointEvent.__table__
+    values = {c.name: getattr(event, c.name) for c in table.columns if getattr(event, c.name) is not None}
+    event.id = state.db.session.scalar(insert_new(state, table, ["cause"]).values(**values).returning(table.c.id))
+    if event.id is None:  # this cause is in the ledger already
         return None
     if event.reason not in SPENDING:
         _bump(state, event.user_id, event.category_id, event.created_at, event.amount)
@@ -178,10 +175,8 @@ def balance(state: ForumState, user_id: Any) -> int:
 def reverse(state: ForumState, event: Any, *, now: dt.datetime | None = None) -> Any:
     """Take back exactly what ``event`` gave, as a new row; the caller commits."""
     now = now or utcnow()
-    Event, session = state.models.PointEvent, state.db.session
-    undo_cause = f"{event.cause}:undo"
-    if session.scalar(sa.select(Event.id).where(Event.cause == undo_cause)) is not None:
-        return None
+    Event = state.models.PointEvent
+    undo_cause = f"{event.cause}:undo"  # written once: _append skips a cause already there
     member_row(state, event.user_id, lock=True)
     undo = Event(
         user_id=event.user_id,

@@ -12,13 +12,27 @@ if TYPE_CHECKING:
     from ..state import ForumState
 
 
-def upsert(state: ForumState, table: sa.Table, values: dict[str, Any], keys: list[str], update: dict[str, Any]) -> None:
-    """Insert ``values``; on a clash on ``keys`` apply ``update`` (or do nothing when it is empty)."""
+def upsert(
+    state: ForumState,
+    table: sa.Table,
+    values: dict[str, Any] | list[dict[str, Any]],
+    keys: list[str],
+    update: dict[str, Any],
+) -> None:
+    """Insert ``values`` (one row, or several in one statement); on a clash on ``keys`` apply ``update`` (or do
+    nothing when it is empty)."""
     dialect = state.db.session.get_bind().dialect.name
     flavour = postgresql if dialect == "postgresql" else sqlite  # both have on_conflict_do_*
-    statement = flavour.insert(table).values(**values)
+    statement = flavour.insert(table).values(values)
     if update:
         statement = statement.on_conflict_do_update(index_elements=keys, set_=update)
     else:
         statement = statement.on_conflict_do_nothing(index_elements=keys)
     state.db.session.execute(statement)
+
+
+def insert_new(state: ForumState, table: sa.Table, keys: list[str]) -> Any:
+    """An INSERT that does nothing on a clash on ``keys``; add ``.values()`` (and ``.returning()``: None on a clash)."""
+    dialect = state.db.session.get_bind().dialect.name
+    flavour = postgresql if dialect == "postgresql" else sqlite
+    return flavour.insert(table).on_conflict_do_nothing(index_elements=keys)

@@ -146,6 +146,16 @@ def post_reactions(
     )
 
 
+def like_reactions(state: ForumState, post: Any, *, liked: bool) -> PostReactions:
+    """What one like button shows right after its viewer liked or unliked the post: its first likers, named."""
+    likers = reactions.first_likers(state, [post.id])
+    return PostReactions(
+        liked={post.id} if liked else set(),
+        likers=likers,
+        users=members.people(state, likers.get(post.id, [])),
+    )
+
+
 @dataclass
 class ThreadPage:
     """A question, one page of its answers, and what the page shows beside them."""

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..errors import NotAllowed, NotFound
-from ..gamification import followups
+from ..gamification import awards, followups
 from ..models import Post, Thread, affected, utcnow
+from ..models.upsert import insert_new
 from ..moderation import limits
 from . import cache as thread_cache
 
@@ -51,28 +52,33 @@ def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: A
 
 
 def like(state: ForumState, actor: ForumUser, post: Post) -> bool:
-    """Like a post once; returns False if this person had already liked it."""
+    """Like a post once; returns False if this person had already liked it.
+
+    One small transaction: the like, the post's count, the thread's version, the author's points, and what the
+    worker does next (badges, levels, the "liked" notice, in ``gamification.followups``).
+    """
     _check_likeable(state, actor, post)
     m, session = state.models, state.db.session
     row = m.Like(post_id=post.id, user_id=actor.id, created_at=utcnow())
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except sa.exc.IntegrityError:
+    thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it
+    row.id = session.scalar(
+        insert_new(state, m.Like.__table__, ["post_id", "user_id"])
+        .values(post_id=row.post_id, user_id=row.user_id, created_at=row.created_at)
+        .returning(m.Like.id)
+    )
+    if row.id is None:
         session.rollback()
         return False
-    session.expunge(row)  # listeners read it as it was made, even if a quick "unlike" removes it first
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count + 1))
-    followups.notice_later(state, post.id, actor.id)  # the rest waits for the worker: the request stays small
-    followups.settle_later(state, post.author_id, {"like"})
-    followups.settle_later(state, actor.id, {"like_given"})
+    awards.on_liked(state, post, row)
+    followups.after_like(state, post, actor.id)
     session.commit()
     signals.send(signals.post_liked, post=post, user=actor, like=row)
     return True
 
 
 def unlike(state: ForumState, actor: ForumUser, post: Post) -> bool:
-    """Take a like back; returns False if there was none."""
+    """Take a like back, and its points, in one transaction; returns False if there was none."""
     m, session = state.models, state.db.session
     thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it
     gone = session.execute(
@@ -82,7 +88,8 @@ def unlike(state: ForumState, actor: ForumUser, post: Post) -> bool:
         session.rollback()
         return False
     session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count - 1))
-    followups.settle_later(state, post.author_id, set())  # fewer points may mean a lower level
+    awards.on_unliked(state, post, actor.id)
+    followups.settle_later(state, {post.author_id: set()})  # fewer points may mean a lower level
     session.commit()
     signals.send(signals.post_unliked, post=post, user=actor)
     return True

@@ -17,8 +17,12 @@ if TYPE_CHECKING:
     from ..models import Post
 
 
-def _like_partial(post: Post, status: int = 200, message: str | None = None) -> Any:
-    found = listing.post_reactions(state(), [post], viewer())
+def _like_partial(post: Post, status: int = 200, message: str | None = None, *, liked: bool | None = None) -> Any:
+    """The like button again; after a like or an unlike (``liked``) only its likers need reading."""
+    if liked is None:
+        found = listing.post_reactions(state(), [post], viewer())
+    else:
+        found = listing.like_reactions(state(), post, liked=liked)
     return render(
         "forum/partials/_like_button.html", status, post=post, reactions=found, action=ActionForm(), message=message
     )
@@ -42,7 +46,7 @@ def like_or_unlike(post_id: int, wanted: bool) -> Any:
         raise
     state().db.session.refresh(post)
     if htmx:
-        return _like_partial(post)
+        return _like_partial(post, liked=wanted)
     return redirect(links().post(post.id))
 
 
