@@ -276,7 +276,12 @@ def main() -> None:
     parser.add_argument("--sqlite-file", help="keep the seeded SQLite database here and reuse it (one size only)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    results = {size: measure(args, size) for size in sizes}
+    results = {}
+    for size in sizes:
+        results[size] = measure(args, size)
+        print(
+            f"{size:,} posts: " + "; ".join(f"{k} p50 {v[0]:.2f} / p95 {v[1]:.2f} ms" for k, v in results[size].items())
+        )
     print(f"\nserver time per request, in-process; database: {args.database}")
     print(f"{'posts':>10} {'endpoint':26} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12} {'p95 x hello':>12}")
     for size, figures in results.items():
