@@ -107,6 +107,24 @@ def test_a_late_answer_in_a_long_thread_is_found_and_its_edit_after_one_worker_p
     assert len(titles(client.get(f"{PREFIX}/search?q=restarting"))) == 1  # 299 matching answers, one thread
 
 
+def test_a_word_in_a_great_many_documents_does_not_decide_what_matches(app, client, people):
+    from forum.search import engine
+
+    with app.app_context():
+        state = get_state(app)
+        asker = forum_user(app, people.asker)
+        for n in range(engine.COMMON_MIN_DOCS):
+            posting.create_thread(state, asker, category_id=1, title=f"Laptop question {n}", body="My laptop is slow.")
+    make_thread(app, people.helper, title="Docking station hums", body="A zebrafish-shaped sticker rattles.")
+    with app.app_context():
+        assert engine.common_words(get_state(app), ["laptop", "zebrafish"]) == {"laptop"}
+    # "laptop" is everywhere, so the rarer word decides: the one thread about the sticker, without the laptop.
+    assert titles(client.get(f"{PREFIX}/search?q=laptop zebrafish")) == ["Docking station hums"]
+    # Only common words: documents with them are still found, the newest first among equals.
+    found = titles(client.get(f"{PREFIX}/search?q=laptop"))
+    assert len(found) == 20 and all(t.startswith("Laptop question") for t in found)
+
+
 def test_the_index_follows_edits_deletes_and_restores(app, client, people):
     thread_id = make_thread(app, people.asker, title="Wifi drops in meeting rooms", body="Only in room 4.")
     login(client, people.asker)
