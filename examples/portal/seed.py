@@ -11,6 +11,7 @@ from flask import Flask
 
 from forum import get_state
 from forum.gamification import levels
+from forum.gamification.followups import apply_pending
 from forum.gamification.rules import SUPERUSER
 from forum.ideas import proposals
 from forum.notifications import announcements
@@ -597,6 +598,7 @@ def _seed(app: Flask, rng: random.Random) -> None:
         _news(state, people["dana"], now)
         _ideas(state, people)
         _rewards(state, people)
+        apply_pending(state)  # the badges, levels and notices the likes earned, as the worker would
         index_pending(state)  # searchable at once, without waiting for the worker's first pass
         _speaker(app)
 
