@@ -72,12 +72,9 @@ def _by_words(state: ForumState, text: str, exclude: frozenset[Key]) -> list[Hit
     scope = Scope(solved_only=True, exclude=exclude)
     options: dict[str, Any] = {"with_snippets": False, "candidates": engine.SUGGESTION_CANDIDATES}
     hits = engine.query(state, Match(words, match_all=False, title_only=True), scope, limit=DEPTH, **options)
-    # The whole texts hold every answer too: as on the search page, words in a great many documents do not
-    # decide what matches there (reading all their forms would cost the most and narrow nothing down).
-    rare = tuple(w for w in words if w not in engine.common_words(state, list(words)))
-    if len(hits) < DEPTH and rare:
+    if len(hits) < DEPTH:
         rest = Scope(solved_only=True, exclude=exclude | {(h.kind, h.ref_id) for h in hits})
-        hits += engine.query(state, Match(rare, match_all=True), rest, limit=DEPTH - len(hits), **options)
+        hits += engine.query(state, Match(words, match_all=True), rest, limit=DEPTH - len(hits), **options)
     return hits
 
 
