@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .base import Shape, utcnow
+from .wanted import Wanted, waiting_index
 
 
 class Article(Shape):
@@ -70,31 +71,15 @@ class SearchDoc(Shape):
     category_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
 
 
-class SearchChange(Shape):
-    """A thread, answer or article whose search documents are out of date, for the worker to bring in step.
-
-    Requests only bump ``wanted``; the worker has caught up when ``done`` equals it.
-    """
+class SearchChange(Wanted):
+    """A thread (``kind`` "thread"), an answer ("post") or an article whose search documents are out of date, for
+    the worker to bring in step."""
 
     __tablename__ = "forum_search_change"
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        return (
-            sa.Index(
-                "ix_forum_search_change_waiting",
-                "kind",
-                "ref_id",
-                sqlite_where=sa.text("wanted > done"),
-                postgresql_where=sa.text("wanted > done"),
-            ),
-        )
-
-    #: "thread", "post" or "article".
-    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
-    ref_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
-    wanted: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
-    done: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+        return (waiting_index(cls.__tablename__),)
 
 
 class SuggestionEvent(Shape):
@@ -121,7 +106,7 @@ class SuggestionEvent(Shape):
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
 
 
-class SearchVector(Shape):
+class SearchVector(Wanted):
     """What a solved thread or an article means, as a vector, and how people rated it as a suggestion.
 
     Requests only ask for a fresh vector (``wanted``); one worker at a time writes vectors, numbering each
@@ -132,22 +117,8 @@ class SearchVector(Shape):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:
-        return (
-            sa.Index("ix_forum_search_vector_seq", "seq", unique=True),
-            sa.Index(
-                "ix_forum_search_vector_waiting",
-                "kind",
-                "ref_id",
-                sqlite_where=sa.text("wanted > done"),
-                postgresql_where=sa.text("wanted > done"),
-            ),
-        )
+        return (sa.Index("ix_forum_search_vector_seq", "seq", unique=True), waiting_index(cls.__tablename__))
 
-    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
-    ref_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
-    #: Bumped by every change to the document; the worker has caught up when ``done`` equals it.
-    wanted: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
-    done: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: The order of the worker's writes; ``None`` until the first.
     seq: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
     #: 16-bit floats, unit length; ``None`` when the document is gone or not a solved thread any more.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
-from ..models.upsert import upsert
+from ..models import wanted
 from . import meaning
 from .index import FTS_TABLE, TITLE_FTS_TABLE, TITLE_VECTOR_COLUMN, VECTOR_COLUMN
 
@@ -74,14 +74,7 @@ Key = tuple[str, int]
 
 def mark(state: ForumState, kind: str, ref_id: int) -> None:
     """Ask the worker to bring a thread's, an answer's (``"post"``) or an article's documents in step."""
-    Change = state.models.SearchChange.__table__
-    upsert(
-        state,
-        Change,
-        {"kind": kind, "ref_id": ref_id, "wanted": 1, "done": 0},
-        ["kind", "ref_id"],
-        {"wanted": Change.c.wanted + 1},
-    )
+    wanted.want(state, state.models.SearchChange.__table__, kind, ref_id)
 
 
 def forget(state: ForumState, kind: str, ref_id: int) -> None:
@@ -266,41 +259,26 @@ def index_pending(state: ForumState, *, limit: int | None = None) -> int:
     being applied stays waiting for the next pass.
     """
     Change = state.models.SearchChange.__table__
-    session = state.db.session
     applied = 0
-    while limit is None or applied < limit:
-        size = BATCH if limit is None else min(BATCH, limit - applied)
-        waiting = session.execute(
-            sa.select(Change.c.kind, Change.c.ref_id, Change.c.wanted)
-            .where(Change.c.wanted > Change.c.done)
-            .order_by(Change.c.kind, Change.c.ref_id)
-            .limit(size)
-        ).all()
-        if not waiting:
-            break
-        connection = session.connection()
-        for kind, ref_id, wanted in waiting:
+    for batch in wanted.batches(state, Change, size=BATCH, limit=limit):
+        connection = state.db.session.connection()
+        for kind, ref_id, asked in batch:
             if kind == "thread":
                 _index_thread(connection, state, ref_id)
             elif kind == "post":
                 _index_post(connection, state, ref_id)
             else:
                 _reindex(state, kind, ref_id, article_document(connection, state, ref_id))
-            session.execute(
-                sa.update(Change).where(Change.c.kind == kind, Change.c.ref_id == ref_id).values(done=wanted)
+            state.db.session.execute(
+                sa.update(Change).where(Change.c.kind == kind, Change.c.ref_id == ref_id).values(done=asked)
             )
-        session.commit()
-        applied += len(waiting)
+        applied += len(batch)
     return applied
 
 
 def waiting(state: ForumState) -> int:
     """Changes the worker has not brought into search yet."""
-    Change = state.models.SearchChange.__table__
-    return int(
-        state.db.session.scalar(sa.select(sa.func.count()).select_from(Change).where(Change.c.wanted > Change.c.done))
-        or 0
-    )
+    return wanted.waiting(state, state.models.SearchChange.__table__)
 
 
 def mark_all(state: ForumState) -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..models.upsert import upsert
+from ..models import wanted
 
 if TYPE_CHECKING:
     import numpy as np
@@ -97,14 +97,7 @@ def among(table: sa.Table, keys: list[Key]) -> sa.ColumnElement[bool]:
 
 def want(state: ForumState, kind: str, ref_id: int) -> None:
     """Ask the worker for a fresh vector of one document; cheap, and safe to repeat."""
-    Vector = state.models.SearchVector.__table__
-    upsert(
-        state,
-        Vector,
-        {"kind": kind, "ref_id": ref_id, "wanted": 1, "done": 0, "model": "", "helped": 0, "skipped": 0},
-        ["kind", "ref_id"],
-        {"wanted": Vector.c.wanted + 1},
-    )
+    wanted.want(state, state.models.SearchVector.__table__, kind, ref_id, model="", helped=0, skipped=0)
 
 
 # Writing vectors (the worker) ------------------------------------------------------------------
@@ -137,35 +130,25 @@ def embed_pending(state: ForumState, *, limit: int | None = None) -> int:
     Vector = state.models.SearchVector.__table__
     session = state.db.session
     written = 0
-    while limit is None or written < limit:
-        size = BATCH if limit is None else min(BATCH, limit - written)
-        waiting = session.execute(
-            sa.select(Vector.c.kind, Vector.c.ref_id, Vector.c.wanted)
-            .where(Vector.c.wanted > Vector.c.done)
-            .order_by(Vector.c.kind, Vector.c.ref_id)
-            .limit(size)
-        ).all()
-        if not waiting:
-            break
-        keys = [(kind, ref) for kind, ref, _ in waiting]
+    for batch in wanted.batches(state, Vector, size=BATCH, limit=limit):
+        keys = [(kind, ref) for kind, ref, _ in batch]
         texts = _texts(session.connection(), state, keys)
         vectors = dict(zip(texts, model.embed(list(texts.values())), strict=True)) if texts else {}
         seq = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Vector.c.seq), 0))) or 0
-        for kind, ref, wanted in waiting:
+        for kind, ref, asked in batch:
             seq += 1
             vector = vectors.get((kind, ref))
             session.execute(
                 sa.update(Vector)
                 .where(Vector.c.kind == kind, Vector.c.ref_id == ref)
                 .values(
-                    done=wanted,
+                    done=asked,
                     seq=seq,
                     vector=encode(vector) if vector is not None else None,
                     model=model.name,
                 )
             )
-        session.commit()
-        written += len(waiting)
+        written += len(batch)
     return written
 
 
@@ -184,9 +167,7 @@ def forget_all(state: ForumState) -> int:
         sa.insert(Vector).from_select(["kind", "ref_id", "wanted", "done", "model", "helped", "skipped"], missing)
     )
     session.commit()
-    return int(
-        session.scalar(sa.select(sa.func.count()).select_from(Vector).where(Vector.c.wanted > Vector.c.done)) or 0
-    )
+    return wanted.waiting(state, Vector)
 
 
 @dataclass(frozen=True)

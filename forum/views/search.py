@@ -33,7 +33,7 @@ def hit_url(hit: Any) -> str:
     """Where a result leads: straight to the answer that matched, on whichever page of its thread it is."""
     if hit.kind == "article":
         return url_for("forum.article", article_id=hit.ref_id)
-    if getattr(hit, "post_id", None):
+    if hit.post_id:
         return f"{links().prefix}/p/{hit.post_id}"
     return f"{links().prefix}/t/{hit.ref_id}"
 
