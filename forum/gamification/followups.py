@@ -6,6 +6,7 @@ the rest is queued in ``forum_followup`` and applied by ``flask forum worker`` w
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -20,50 +21,38 @@ if TYPE_CHECKING:
 BATCH = 500
 
 
+def _settle_rows(people: dict[Any, set[str]], now: dt.datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": "settle",
+            "user_id": user_id,
+            "actor_id": None,
+            "post_id": None,
+            "triggers": ",".join(sorted(t)),
+            "created_at": now,
+        }
+        for user_id, t in people.items()
+    ]
+
+
 def settle_later(state: ForumState, people: dict[Any, set[str]]) -> None:
     """Queue a check of these people's badges (for these events) and level; the caller commits."""
-    now = utcnow()
-    rows = [
-        {"kind": "settle", "user_id": user_id, "triggers": ",".join(sorted(triggers)), "created_at": now}
-        for user_id, triggers in people.items()
-    ]
-    state.db.session.execute(sa.insert(state.models.Followup).values(rows))
+    state.db.session.execute(sa.insert(state.models.Followup).values(_settle_rows(people, utcnow())))
 
 
 def after_like(state: ForumState, post: Any, actor_id: Any) -> None:
     """What a like leaves for the worker, in one statement: the notice, and both people's badges and level."""
     now = utcnow()
-    Followup = state.models.Followup
-    state.db.session.execute(
-        sa.insert(Followup).values(
-            [
-                {
-                    "kind": "liked",
-                    "user_id": None,
-                    "actor_id": actor_id,
-                    "post_id": post.id,
-                    "triggers": "",
-                    "created_at": now,
-                },
-                {
-                    "kind": "settle",
-                    "user_id": post.author_id,
-                    "actor_id": None,
-                    "post_id": None,
-                    "triggers": "like",
-                    "created_at": now,
-                },
-                {
-                    "kind": "settle",
-                    "user_id": actor_id,
-                    "actor_id": None,
-                    "post_id": None,
-                    "triggers": "like_given",
-                    "created_at": now,
-                },
-            ]
-        )
-    )
+    notice = {
+        "kind": "liked",
+        "user_id": None,
+        "actor_id": actor_id,
+        "post_id": post.id,
+        "triggers": "",
+        "created_at": now,
+    }
+    settle = _settle_rows({post.author_id: {"like"}, actor_id: {"like_given"}}, now)
+    state.db.session.execute(sa.insert(state.models.Followup).values([notice, *settle]))
 
 
 def _liked(state: ForumState, post_id: int, actor_id: Any) -> None:
@@ -111,8 +100,3 @@ def apply_pending(state: ForumState, *, limit: int | None = None) -> int:
         session.commit()
         applied += len(rows)
     return applied
-
-
-def waiting(state: ForumState) -> int:
-    """Follow-ups the worker has not applied yet."""
-    return int(state.db.session.scalar(sa.select(sa.func.count()).select_from(state.models.Followup)) or 0)

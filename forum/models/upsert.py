@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from ..state import ForumState
 
 
+def _insert(state: ForumState, table: sa.Table) -> Any:
+    """This database's own INSERT, the one with ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
+    dialect = state.db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
 def upsert(
     state: ForumState,
     table: sa.Table,
@@ -21,9 +27,7 @@ def upsert(
 ) -> None:
     """Insert ``values`` (one row, or several in one statement); on a clash on ``keys`` apply ``update`` (or do
     nothing when it is empty)."""
-    dialect = state.db.session.get_bind().dialect.name
-    flavour = postgresql if dialect == "postgresql" else sqlite  # both have on_conflict_do_*
-    statement = flavour.insert(table).values(values)
+    statement = _insert(state, table).values(values)
     if update:
         statement = statement.on_conflict_do_update(index_elements=keys, set_=update)
     else:
@@ -33,6 +37,4 @@ def upsert(
 
 def insert_new(state: ForumState, table: sa.Table, keys: list[str]) -> Any:
     """An INSERT that does nothing on a clash on ``keys``; add ``.values()`` (and ``.returning()``: None on a clash)."""
-    dialect = state.db.session.get_bind().dialect.name
-    flavour = postgresql if dialect == "postgresql" else sqlite
-    return flavour.insert(table).on_conflict_do_nothing(index_elements=keys)
+    return _insert(state, table).on_conflict_do_nothing(index_elements=keys)
