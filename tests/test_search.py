@@ -125,6 +125,45 @@ def test_a_word_in_a_great_many_documents_does_not_decide_what_matches(app, clie
     assert len(found) == 20 and all(t.startswith("Laptop question") for t in found)
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_the_statistics_it_keeps_say_which_words_are_common(app, people):
+    from forum.search import engine
+
+    with app.app_context():
+        state = get_state(app)
+        asker = forum_user(app, people.asker)
+        for n in range(engine.COMMON_MIN_DOCS):
+            posting.create_thread(state, asker, category_id=1, title=f"Laptop question {n}", body="My laptop is slow.")
+    make_thread(app, people.helper, title="Docking station hums", body="A zebrafish-shaped sticker rattles.")
+    with app.app_context():
+        db.session.execute(sa.text("ANALYZE forum_search_doc"))
+        connection = db.session.connection()
+        # Read from what ANALYZE kept, without counting documents: "laptop" in all of them, "zebrafish" in one.
+        assert engine._listed(connection, ["laptop", "zebrafish"], 2 * engine.COMMON_MIN_DOCS) == {
+            "laptop": True,
+            "zebrafish": False,
+        }
+
+
+def test_whole_words_come_first_and_words_that_start_with_them_fill_a_short_page(app, client, people):
+    for i in range(21):
+        make_thread(app, people.asker, title=f"How do I print form {i:02d}", body="It needs a signature.")
+    make_thread(app, people.asker, title="Printer jams on every page", body="Paper crumples.")
+    # More than a page of threads with the word itself: those, and not every word that starts with it.
+    first, second = (
+        titles(client.get(f"{PREFIX}/search?q=print")),
+        titles(client.get(f"{PREFIX}/search?q=print&page=2")),
+    )
+    assert len(first) == 20 and len(second) == 1
+    assert "Printer jams on every page" not in first + second
+    # A page or less with the word itself: words that start with it join them ("sign" finds "signature").
+    make_thread(app, people.asker, title="Where do I sign the laptop loan", body="Nobody knows.")
+    found = titles(client.get(f"{PREFIX}/search?q=sign"))
+    assert len(found) == 20 and "Where do I sign the laptop loan" in found
+    assert titles(client.get(f"{PREFIX}/search?q=jam")) == ["Printer jams on every page"]
+    assert titles(client.get(f"{PREFIX}/search?q=crump")) == ["Printer jams on every page"]
+
+
 def test_the_index_follows_edits_deletes_and_restores(app, client, people):
     thread_id = make_thread(app, people.asker, title="Wifi drops in meeting rooms", body="Only in room 4.")
     login(client, people.asker)

@@ -397,10 +397,11 @@ def _owner(doc: sa.Table) -> tuple[sa.ColumnElement[str], sa.ColumnElement[int]]
 def _filters(state: ForumState, doc: sa.Table, scope: Scope) -> list[sa.ColumnElement[bool]]:
     """The scope as conditions on ``forum_search_doc``, the same on both databases."""
     filters: list[sa.ColumnElement[bool]] = []
+    # Literal kinds (not bound parameters), so that PostgreSQL sees these imply its threads-only indexes.
     if not scope.answers:
-        filters.append(doc.c.kind != "post")
+        filters.append(doc.c.kind != sa.literal_column("'post'"))
     if scope.solved_only:
-        filters.append(sa.or_(doc.c.solved, doc.c.kind == "article"))
+        filters.append(sa.or_(doc.c.solved, doc.c.kind == sa.literal_column("'article'")))
     if scope.category_id:
         filters.append(doc.c.category_id == scope.category_id)
     owner_kind, owner_ref = _owner(doc)
@@ -572,25 +573,47 @@ def _probe(state: ForumState, word: str, enough: int) -> bool:
     return int(connection.scalar(sa.select(sa.func.count()).select_from(found.subquery())) or 0) >= enough
 
 
+#: PostgreSQL's own statistics of the index's words (kept by ANALYZE, which autovacuum runs): for each word,
+#: the share of documents holding it if it is among the most common, and the smallest share listed.
+_LISTED_SHARES = f"""
+WITH s AS (
+    SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+    WHERE tablename = 'forum_search_doc' AND attname = '{VECTOR_COLUMN}' AND schemaname = ANY(current_schemas(false))
+)
+SELECT w.word, s.freqs[array_position(s.elems, (tsvector_to_array(to_tsvector('english', w.word)))[1])],
+       s.freqs[cardinality(s.elems) + 1]
+FROM s, unnest(CAST(:words AS text[])) AS w(word)
+"""
+
+
+def _listed(connection: sa.Connection, words: list[str], size: int) -> dict[str, bool]:
+    """Which words PostgreSQL's statistics settle: listed at a high share, or less common than all it lists."""
+    settled = {}
+    for word, share, lowest in connection.execute(sa.text(_LISTED_SHARES), {"words": words}):
+        if share is not None:
+            settled[word] = share >= COMMON_SHARE and share * size >= COMMON_MIN_DOCS
+        elif lowest is not None and lowest < COMMON_SHARE:
+            settled[word] = False
+    return settled
+
+
 def common_words(state: ForumState, words: list[str]) -> frozenset[str]:
     """Which of these words are in more than ``COMMON_SHARE`` of the documents, remembered for a while."""
     known: dict[str, tuple[bool, float]] = state.once("search-common-words", dict)
     now = time.monotonic()
-    doc = state.models.SearchDoc.__table__
-    enough = 0
-    common = set()
-    for word in words:
-        seen = known.get(word)
-        if seen is None or seen[1] < now:
-            if not enough:
-                size = state.db.session.scalar(sa.select(sa.func.max(doc.c.id)), bind_arguments=state.replica())
-                enough = max(COMMON_MIN_DOCS, int((size or 0) * COMMON_SHARE))
-            if len(known) > 10_000:
-                known.clear()
-            seen = known[word] = (_probe(state, word, enough), now + COMMON_SECONDS)
-        if seen[0]:
-            common.add(word)
-    return frozenset(common)
+    unknown = [w for w in dict.fromkeys(words) if w not in known or known[w][1] < now]
+    if unknown:
+        doc = state.models.SearchDoc.__table__
+        connection = state.db.session.connection(bind_arguments=state.replica())
+        size = int(connection.scalar(sa.select(sa.func.max(doc.c.id))) or 0)
+        enough = max(COMMON_MIN_DOCS, int(size * COMMON_SHARE))
+        settled = _listed(connection, unknown, size) if connection.dialect.name == "postgresql" else {}
+        if len(known) > 10_000:
+            known.clear()
+        for word in unknown:
+            found = settled[word] if word in settled else _probe(state, word, enough)
+            known[word] = (found, now + COMMON_SECONDS)
+    return frozenset(w for w in words if known[w][0])
 
 
 def search(
@@ -615,8 +638,13 @@ def search(
     # rarer words, those decide what matches (as search engines' "common terms" queries do). When every word
     # is common, documents with any of them are ranked (by how many they have, and how often), among the
     # newest few thousand: finding the few with all of them would mean reading every document.
+    # Whole words (in any form: "printing" finds "prints") first; when they fill no more than a page, words
+    # that start with them too ("print" finds "printer"). A short word starts a great many others, so
+    # matching its every continuation first would mean reading them all for nothing.
     if rare:
-        hits = query(state, Match(rare, match_all=True), scope, limit=limit, offset=offset)
+        hits = query(state, Match(rare, match_all=True, exact=frozenset(rare)), scope, limit=limit, offset=offset)
+        if len(hits) <= (per_page if page == 1 else 0):
+            hits = query(state, Match(rare, match_all=True), scope, limit=limit, offset=offset)
         widened = not hits and page == 1 and len(rare) > 1
         if widened:
             hits = query(state, Match(rare, match_all=False), scope, limit=limit, offset=offset)
