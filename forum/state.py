@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("forum.desk")
 
 
+#: Thread lists' rows kept for every thread page's parts kept (a list page shows 25 threads; rows are small).
+ROWS_PER_PAGE = 25
+
+
 @dataclass(frozen=True)
 class DeskStatus:
     """The connector to use, or why there is none."""
@@ -80,6 +84,7 @@ class ForumState:
     _desk: DeskStatus | None = None
     _pages: TimedCache[CachedPage] | None = None
     _thread_parts: TimedCache[Any] | None = None
+    _thread_rows: TimedCache[Any] | None = None
     #: Active announcements for the banner, when this process must read them again, and the change number.
     _banners: tuple[float, int, list[Any]] | None = None
     _changes: ChangeCounter | None = None
@@ -145,12 +150,22 @@ class ForumState:
 
     def thread_parts(self) -> TimedCache[Any] | None:
         """Rendered parts of thread pages kept by this process, or ``None`` when switched off."""
+        self._thread_parts = self._kept(self._thread_parts, 1)
+        return self._thread_parts
+
+    def thread_rows(self) -> TimedCache[Any] | None:
+        """Rendered rows of thread lists (the same for every reader) kept by this process, or ``None``."""
+        self._thread_rows = self._kept(self._thread_rows, ROWS_PER_PAGE)
+        return self._thread_rows
+
+    def _kept(self, cache: TimedCache[Any] | None, scale: int) -> TimedCache[Any] | None:
+        """A cache as ``FORUM_THREAD_CACHE_SECONDS`` and ``_SIZE`` say now (tests change them on a running app)."""
         seconds = float(self.config["FORUM_THREAD_CACHE_SECONDS"])
         if not seconds:
             return None
-        if self._thread_parts is None or self._thread_parts.seconds != seconds:
-            self._thread_parts = TimedCache(seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]))
-        return self._thread_parts
+        if cache is None or cache.seconds != seconds:
+            cache = TimedCache(seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]) * scale)
+        return cache
 
     def once(self, key: Any, build: Callable[[], Any]) -> Any:
         """A value that never changes while the app runs, built the first time it is needed.

@@ -323,6 +323,24 @@ def test_a_pin_leads_the_list_until_it_runs_out(app, client, people):
     assert titles[0] == "Newest question about the VPN"
 
 
+def test_pins_lead_the_first_pages_and_every_thread_is_listed_once(people_factory):
+    app, client, people = people_factory(FORUM_THREADS_PER_PAGE=2)
+    ids = [make_thread(app, people.asker, title=f"Question number {n}") for n in range(5)]
+    login(client, people.agent)
+    for pinned in ids[:3]:
+        assert _state(client, pinned, action="pin", days="3", everywhere="yes").status_code == 303
+    pages = []
+    for page in (1, 2, 3):
+        text = app.test_client().get(f"{PREFIX}/?page={page}").text
+        pages.append(re.findall(r'<h2><a href="[^"]+">([^<]+)</a></h2>', text))
+    # The three pins first (newest first), then the rest, across the page breaks, each once.
+    assert pages == [
+        ["Question number 2", "Question number 1"],
+        ["Question number 0", "Question number 4"],
+        ["Question number 3"],
+    ]
+
+
 # Rate limits, links, pictures, repeats, spam ---------------------------------------------------------------------------
 
 

@@ -192,3 +192,49 @@ def test_every_change_to_a_thread_shows_at_once_on_its_kept_page(people_factory)
         _seen(app, thread_id)  # kept now
         _change(app, do)
         assert shows(_seen(app, thread_id)), f"after {name}"
+
+
+def test_a_thread_list_keeps_its_rows_for_every_reader_and_shows_each_change_at_once(app, client, people):
+    thread_id = make_thread(app, people.asker, title="Teams camera is black", tags="teams")
+    asker, helper, admin = (forum_user(app, p) for p in (people.asker, people.helper, people.admin))
+
+    def row(page: str) -> str:
+        found = re.search(rf'<li class="thread-row[^"]*" id="thread-{thread_id}">.*?</li>\s*(?=<li|</ul>)', page, re.S)
+        assert found, "the thread is on the front page"
+        return found.group(0)
+
+    def seen() -> str:
+        return row(app.test_client().get(f"{PREFIX}/").text)
+
+    login(client, people.helper)
+    # The same row for a guest and for someone signed in, and the same again once kept.
+    assert seen() == row(client.get(f"{PREFIX}/").text) == seen()
+    answer: list[int] = []
+    steps: list[tuple[str, Callable[[Any], Any], Callable[[str], bool]]] = [
+        (
+            "a new answer",
+            lambda s: answer.append(posting.add_answer(s, helper, db.session.get(s.models.Thread, thread_id), "Hi").id),
+            lambda r: "<strong>1</strong>answer" in r,
+        ),
+        (
+            "the solution",
+            lambda s: solutions.accept(s, asker, db.session.get(s.models.Thread, thread_id), answer[0]),
+            lambda r: "Solved</span>" in r,
+        ),
+        (
+            "new keywords",
+            lambda s: curation.set_tags(s, asker, db.session.get(s.models.Thread, thread_id), "teams, camera"),
+            lambda r: f'{PREFIX}/tags/camera"' in r,
+        ),
+        (
+            "a renamed category",
+            lambda s: categories.update(
+                s, admin, db.session.get(s.models.Category, 1), name="Video calls", description=""
+            ),
+            lambda r: ">Video calls</a>" in r,
+        ),
+    ]
+    for name, do, shows in steps:
+        assert not shows(seen()), f"before {name}"
+        _change(app, do)
+        assert shows(seen()), f"after {name}"

@@ -57,6 +57,8 @@ class Thread(Shape):
             sa.Index("ix_forum_thread_activity", "last_activity_at"),
             sa.Index("ix_forum_thread_category_activity", "category_id", "last_activity_at"),
             sa.Index("ix_forum_thread_created", "created_at"),
+            # The few pinned threads that lead the lists are found without reading every thread.
+            sa.Index("ix_forum_thread_pinned", "pinned_until"),
         )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)

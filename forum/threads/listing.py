@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -16,7 +18,7 @@ from ..writing import clarity as clarity_votes
 from . import posting, reactions, sharing
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from ..models import Category, Post, Thread
     from ..state import ForumState
@@ -91,14 +93,45 @@ def _page(
     return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total)
 
 
+def _pins_first(
+    state: ForumState,
+    query: sa.Select[Any],
+    pinned: sa.ColumnElement[bool],
+    order: tuple[Any, ...],
+    key: Callable[[Any], Any],
+    page: int,
+    per_page: int,
+) -> Page:
+    """The few pinned threads, then the rest in the index's order, so that no page sorts every thread."""
+    where = state.replica()
+    session = state.db.session
+    # Sorted here: asked to sort them, SQLite would walk the order's index past every thread to find the pins.
+    pins = sorted(session.scalars(query.where(pinned), bind_arguments=where), key=key, reverse=True)
+    start = (page - 1) * per_page
+    rows = pins[start : start + per_page + 1]
+    wanted = per_page + 1 - len(rows)
+    if wanted:
+        rest = query.where(sa.not_(pinned)).order_by(*order).limit(wanted).offset(max(0, start - len(pins)))
+        rows += session.scalars(rest, bind_arguments=where)
+    return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
 @dataclass
 class ThreadList:
-    """One page of threads, with their categories, keywords and people."""
+    """One page of threads and the categories; their keywords and people are read only if a row is rendered."""
 
+    state: ForumState = field(repr=False)
     page: Page
-    users: dict[Any, ForumUser]
     categories: dict[int, Any]
-    tags: dict[int, list[str]] = field(default_factory=dict)
+    replica: bool = False
+
+    @cached_property
+    def users(self) -> dict[Any, ForumUser]:
+        return members.people(self.state, (t.author_id for t in self.page.items))
+
+    @cached_property
+    def tags(self) -> dict[int, list[str]]:
+        return tag_names(self.state, [t.id for t in self.page.items], replica=self.replica)
 
 
 @dataclass
@@ -230,22 +263,19 @@ def threads(
         )
     if author_id is not None:
         query = query.where(Thread.author_id == author_id)
+    newest = sort == "newest"
+    order = (Thread.created_at if newest else Thread.last_activity_at).desc(), Thread.id.desc()
+    per_page = state.setting("FORUM_THREADS_PER_PAGE")
     if author_id is None and not tag:  # pins lead the front page (pinned everywhere) and their category
-        pinned = Thread.pinned_until > utcnow()
+        pinned = sa.and_(Thread.pinned_until.is_not(None), Thread.pinned_until > utcnow())
         if category is None:
             pinned = sa.and_(pinned, Thread.pinned_everywhere)
-        query = query.order_by(sa.case((pinned, 0), else_=1))
-    if sort == "newest":
-        query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
+        key = attrgetter("created_at" if newest else "last_activity_at", "id")
+        result = _pins_first(state, query, pinned, order, key, page, per_page)
     else:
-        query = query.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-    result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"), replica=True)
-    return ThreadList(
-        page=result,
-        users=members.people(state, (t.author_id for t in result.items)),
-        categories=categories if categories is not None else categories_by_id(state),
-        tags=tag_names(state, [t.id for t in result.items], replica=True),
-    )
+        result = _page(state, query.order_by(*order), page, per_page, replica=True)
+    every = categories if categories is not None else categories_by_id(state)
+    return ThreadList(state, result, every, replica=True)
 
 
 def _answer_order(state: ForumState, thread: Thread) -> tuple[Any, ...]:
@@ -317,12 +347,7 @@ def favourites(state: ForumState, user: ForumUser, *, page: int = 1) -> ThreadLi
         .order_by(Favourite.created_at.desc(), Favourite.id.desc())
     )
     result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
-    return ThreadList(
-        page=result,
-        users=members.people(state, (t.author_id for t in result.items)),
-        categories=categories_by_id(state),
-        tags=tag_names(state, [t.id for t in result.items]),
-    )
+    return ThreadList(state, result, categories_by_id(state))
 
 
 def posts_by(state: ForumState, author_id: Any, *, page: int = 1) -> Page:

@@ -372,6 +372,30 @@ def forum_csrf_field(form: Any = None) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
 
 
+def thread_rows(threads: Any) -> list[Markup]:
+    """A thread list's rows, each rendered once per version of its thread and kept for every reader."""
+    cache = get_state().thread_rows()
+    template = current_app.jinja_env.get_template("forum/partials/_thread_row.html")
+    rows = []
+    for thread in threads.page.items:
+        key = (thread.id, thread.version)
+        row = cache.get(key) if cache is not None else None
+        if row is None:
+            row = Markup(
+                template.render(
+                    thread=thread,
+                    users=threads.users,
+                    categories=threads.categories,
+                    tags=threads.tags,
+                    links=links(),
+                )
+            )
+            if cache is not None:
+                cache.put(key, row)
+        rows.append(row)
+    return rows
+
+
 @blueprint.app_context_processor
 def forum_context() -> dict[str, Any]:
     """What every forum template can use."""
@@ -385,6 +409,7 @@ def forum_context() -> dict[str, Any]:
         "thread_url": thread_url,
         "post_url": post_url,
         "links": links(),
+        "thread_rows": thread_rows,
         "forum_unread": unread_count,
         "forum_login_url": forum_login_url,
         "forum_url": fixed_url,
