@@ -2,8 +2,7 @@
 
 Each page is measured for a guest and for a signed-in person, in three set-ups: rendered every time
 (FORUM_THREAD_CACHE_SECONDS=0), with the rendered thread parts and list rows kept between requests (the
-default), and
-with the guest page cache on as well (FORUM_GUEST_CACHE_SECONDS, the default 10 s; guests only).
+default), and with the guest page cache on as well (FORUM_GUEST_CACHE_SECONDS, the default 10 s; guests only).
 
 Prints requests/s and p50/p99 latency for the community home page and for a thread page showing
 50 answers, each beside a bare Flask "hello world" served the same way in the same run (the ratio is
