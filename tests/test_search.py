@@ -107,7 +107,8 @@ def test_a_late_answer_in_a_long_thread_is_found_and_its_edit_after_one_worker_p
     assert len(titles(client.get(f"{PREFIX}/search?q=restarting"))) == 1  # 299 matching answers, one thread
 
 
-def test_a_word_in_a_great_many_documents_does_not_decide_what_matches(app, client, people):
+def _laptops_everywhere_and_one_zebrafish(app, people):
+    """A word in every thread ("laptop") and one in a single thread ("zebrafish")."""
     from forum.search import engine
 
     with app.app_context():
@@ -116,6 +117,12 @@ def test_a_word_in_a_great_many_documents_does_not_decide_what_matches(app, clie
         for n in range(engine.COMMON_MIN_DOCS):
             posting.create_thread(state, asker, category_id=1, title=f"Laptop question {n}", body="My laptop is slow.")
     make_thread(app, people.helper, title="Docking station hums", body="A zebrafish-shaped sticker rattles.")
+
+
+def test_a_word_in_a_great_many_documents_does_not_decide_what_matches(app, client, people):
+    from forum.search import engine
+
+    _laptops_everywhere_and_one_zebrafish(app, people)
     with app.app_context():
         assert engine.common_words(get_state(app), ["laptop", "zebrafish"]) == {"laptop"}
     # "laptop" is everywhere, so the rarer word decides: the one thread about the sticker, without the laptop.
@@ -129,12 +136,7 @@ def test_a_word_in_a_great_many_documents_does_not_decide_what_matches(app, clie
 def test_on_postgresql_the_statistics_it_keeps_say_which_words_are_common(app, people):
     from forum.search import engine
 
-    with app.app_context():
-        state = get_state(app)
-        asker = forum_user(app, people.asker)
-        for n in range(engine.COMMON_MIN_DOCS):
-            posting.create_thread(state, asker, category_id=1, title=f"Laptop question {n}", body="My laptop is slow.")
-    make_thread(app, people.helper, title="Docking station hums", body="A zebrafish-shaped sticker rattles.")
+    _laptops_everywhere_and_one_zebrafish(app, people)
     with app.app_context():
         db.session.execute(sa.text("ANALYZE forum_search_doc"))
         connection = db.session.connection()

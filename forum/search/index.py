@@ -85,11 +85,15 @@ _POSTGRES_DROP = [
 ]
 
 
+def _run(connection: sa.Connection, statements: dict[str, list[str]]) -> None:
+    """The statements written for this database's dialect, if any."""
+    for statement in statements.get(connection.dialect.name, []):
+        connection.execute(sa.text(statement))
+
+
 def create_index(connection: sa.Connection) -> None:
     """Build the full-text index for this database."""
-    statements = _POSTGRES_CREATE if connection.dialect.name == "postgresql" else _SQLITE_CREATE
-    for statement in statements:
-        connection.execute(sa.text(statement))
+    _run(connection, {"postgresql": _POSTGRES_CREATE, "sqlite": _SQLITE_CREATE})
     create_title_index(connection)
     create_thread_indexes(connection)
 
@@ -98,37 +102,27 @@ def drop_index(connection: sa.Connection) -> None:
     """Remove it again."""
     drop_thread_indexes(connection)
     drop_title_index(connection)
-    statements = _POSTGRES_DROP if connection.dialect.name == "postgresql" else _SQLITE_DROP
-    for statement in statements:
-        connection.execute(sa.text(statement))
+    _run(connection, {"postgresql": _POSTGRES_DROP, "sqlite": _SQLITE_DROP})
 
 
 def create_title_index(connection: sa.Connection) -> None:
     """The titles-only index on SQLite (PostgreSQL's title vector comes with the main index). Safe to repeat."""
-    if connection.dialect.name == "sqlite":
-        for statement in _SQLITE_TITLE_CREATE:
-            connection.execute(sa.text(statement))
+    _run(connection, {"sqlite": _SQLITE_TITLE_CREATE})
 
 
 def drop_title_index(connection: sa.Connection) -> None:
     """Remove the titles-only index."""
-    if connection.dialect.name == "sqlite":
-        for statement in _SQLITE_TITLE_DROP:
-            connection.execute(sa.text(statement))
+    _run(connection, {"sqlite": _SQLITE_TITLE_DROP})
 
 
 def create_thread_indexes(connection: sa.Connection) -> None:
     """PostgreSQL's indexes of threads' and articles' documents alone (SQLite's title index does that job)."""
-    if connection.dialect.name == "postgresql":
-        for statement in _POSTGRES_THREADS_CREATE:
-            connection.execute(sa.text(statement))
+    _run(connection, {"postgresql": _POSTGRES_THREADS_CREATE})
 
 
 def drop_thread_indexes(connection: sa.Connection) -> None:
     """Remove them."""
-    if connection.dialect.name == "postgresql":
-        for statement in _POSTGRES_THREADS_DROP:
-            connection.execute(sa.text(statement))
+    _run(connection, {"postgresql": _POSTGRES_THREADS_DROP})
 
 
 def is_index_object(name: str | None) -> bool:
