@@ -88,6 +88,8 @@ class Forum:
         )
 
         from . import events
+        from .api import auth, community, document, problems, threads  # noqa: F401  (importing registers them)
+        from .api.operations import api
         from .cli import forum_cli
         from .desk import escalation
         from .gamification import connect
@@ -104,6 +106,8 @@ class Forum:
         events.connect(app)
         notice_rules.connect(app)
 
+        if not any(child is api for child, _ in blueprint._blueprints):  # nested once, before the first app
+            blueprint.register_blueprint(api)
         app.register_blueprint(blueprint, url_prefix=app.config["FORUM_URL_PREFIX"])
         # For the host layout's inline scripts; a host with its own (Flask-Talisman's) keeps it.
         app.jinja_env.globals.setdefault("csp_nonce", csp_nonce)
@@ -111,6 +115,7 @@ class Forum:
         if csrf is not None:
             csrf.exempt("forum.views.desk.desk_webhook")  # signed by the desk instead
             csrf.exempt("forum.views.announcements.announcement_dismiss")  # checks signed-in people itself
+            csrf.exempt(api)  # tokens need no CSRF token; cookie calls are checked by the API itself
         app.cli.add_command(forum_cli)
 
     @property

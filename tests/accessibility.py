@@ -99,6 +99,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
         "idea": f"/ideas/{idea}",
         "not-found": "/t/999999",
         "offline": "/offline",
+        "api-docs": "/api/v1/docs",
     }
     if role in ("member", "agent"):
         pages |= {
@@ -112,6 +113,7 @@ def site_pages(app: Any, prefix: str, role: str, user_id: Any) -> dict[str, str]
             "idea-new": "/ideas/new",
             "rewards": "/rewards",
             "reward": f"/rewards/{reward}",
+            "tokens": "/tokens",
         }
         if own is not None:
             pages |= {"edit": f"/p/{own.id}/edit", "delete": f"/p/{own.id}/delete"}

@@ -33,6 +33,7 @@ from .notifications import (
 from .rewards import Redemption, Reward
 from .search import Article, SearchChange, SearchDoc, SearchVector, SuggestionEvent
 from .threads import Category, Favourite, Like, Post, PostRevision, Share, ShareVisit, Tag, Thread, TimelineEvent
+from .tokens import AccessToken
 from .work import Followup, OutgoingPost, TaskLease, WebhookEndpoint
 from .writing import ClarityVote, GlossaryTerm
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
 
 __all__ = [
+    "AccessToken",
     "DEFAULT_CATEGORY",
     "MAX_ID",
     "TABLE_PREFIX",
@@ -146,6 +148,7 @@ _IdeaVote = IdeaVote
 _IdeaEvent = IdeaEvent
 _Reward = Reward
 _Redemption = Redemption
+_AccessToken = AccessToken
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,7 @@ class Models:
     IdeaEvent: type[_IdeaEvent]
     Reward: type[_Reward]
     Redemption: type[_Redemption]
+    AccessToken: type[_AccessToken]
     thread_tag: sa.Table
     user_key: UserKey
     user_model: type
@@ -247,6 +251,7 @@ class Models:
             self.IdeaEvent.__table__,
             self.Reward.__table__,
             self.Redemption.__table__,
+            self.AccessToken.__table__,
         ]
 
 
@@ -435,6 +440,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         user_id=key.mapped("forum_redemption", "user_id"),
         decided_by_id=key.mapped("forum_redemption", "decided_by_id", nullable=True, index=False),
     )
+    access_token = model("ForumAccessToken", AccessToken, user_id=key.mapped("forum_access_token", "user_id"))
     audit_entry = model("ForumAuditEntry", AuditEntry, actor_id=key.mapped("forum_audit", "actor_id", nullable=True))
     models = Models(
         Category=category,
@@ -480,6 +486,7 @@ def build_models(db: SQLAlchemy, user_model: type) -> Models:
         IdeaEvent=idea_event,
         Reward=reward,
         Redemption=redemption,
+        AccessToken=access_token,
         thread_tag=thread_tag,
         user_key=key,
         user_model=user_model,

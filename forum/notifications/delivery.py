@@ -185,13 +185,18 @@ def unread(state: ForumState, user_id: Any) -> sa.Select[int]:
     return sa.select(sa.func.count()).where(N.user_id == user_id, N.read_at.is_(None))
 
 
+def mine(state: ForumState, user: ForumUser) -> sa.Select[Any]:
+    """A person's notifications (order them newest first: ``created_at`` then ``id``, descending)."""
+    N = state.models.Notification
+    return sa.select(N).where(N.user_id == user.id)
+
+
 def recent(state: ForumState, user: ForumUser, *, page: int = 1, per_page: int = 30) -> tuple[list[Any], bool]:
     """One page of notifications, newest first, and whether more follow."""
     N = state.models.Notification
     rows = list(
         state.db.session.scalars(
-            sa.select(N)
-            .where(N.user_id == user.id)
+            mine(state, user)
             .order_by(N.created_at.desc(), N.id.desc())
             .limit(per_page + 1)
             .offset((page - 1) * per_page)

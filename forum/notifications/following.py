@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..errors import ForumError
+from ..errors import ForumError, NotFound
 from ..models import Thread, utcnow
 from ..models.upsert import upsert
 
@@ -72,6 +72,26 @@ def set_level(state: ForumState, user: ForumUser, target_type: str, target_id: i
         {"level": wanted},
     )
     state.db.session.commit()
+
+
+#: What a person is told after choosing a level.
+CHOSEN_WORDS = {
+    "watching": "You will hear about everything new here.",
+    "normal": "You will only hear about what concerns you.",
+    "muted": "You will not hear about this any more.",
+}
+
+
+def follow(state: ForumState, user: ForumUser, target_type: str, target_id: int, wanted: str) -> str:
+    """Choose a level for a thread, category, keyword or idea that exists; returns what it means, in words."""
+    models = state.models
+    model = {"thread": models.Thread, "category": models.Category, "tag": models.Tag, "idea": models.Idea}.get(
+        target_type
+    )
+    if model is None or not target_id or state.db.session.get(model, target_id) is None:
+        raise NotFound("We could not find what you wanted to follow.")
+    set_level(state, user, target_type, target_id, wanted)
+    return CHOSEN_WORDS[wanted]
 
 
 def auto_follow(state: ForumState, user_id: Any, thread_id: int) -> None:

@@ -233,19 +233,16 @@ def tag_names(state: ForumState, thread_ids: Sequence[int], *, replica: bool = F
     return dict(found)
 
 
-def threads(
+def thread_query(
     state: ForumState,
     *,
-    page: int = 1,
     tab: str = "latest",
     category: Category | None = None,
     tag: str | None = None,
     author_id: Any = None,
-    categories: dict[int, Any] | None = None,
     solved: str = "all",
-    sort: str = "activity",
-) -> ThreadList:
-    """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author."""
+) -> sa.Select[Any]:
+    """The threads a list shows: listed, not deleted, filtered by tab, state, category, keyword or author."""
     Thread = state.models.Thread
     query = sa.select(Thread).where(Thread.deleted_at.is_(None), Thread.unlisted_at.is_(None))
     if tab == "unanswered":
@@ -263,8 +260,32 @@ def threads(
         )
     if author_id is not None:
         query = query.where(Thread.author_id == author_id)
+    return query
+
+
+def thread_order(state: ForumState, sort: str) -> tuple[Any, Any]:
+    """Newest activity (or newest question) first; the id breaks ties, so the order is total."""
+    Thread = state.models.Thread
+    return (Thread.created_at if sort == "newest" else Thread.last_activity_at), Thread.id
+
+
+def threads(
+    state: ForumState,
+    *,
+    page: int = 1,
+    tab: str = "latest",
+    category: Category | None = None,
+    tag: str | None = None,
+    author_id: Any = None,
+    categories: dict[int, Any] | None = None,
+    solved: str = "all",
+    sort: str = "activity",
+) -> ThreadList:
+    """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author."""
+    Thread = state.models.Thread
+    query = thread_query(state, tab=tab, category=category, tag=tag, author_id=author_id, solved=solved)
     newest = sort == "newest"
-    order = (Thread.created_at if newest else Thread.last_activity_at).desc(), Thread.id.desc()
+    order = tuple(column.desc() for column in thread_order(state, sort))
     per_page = state.setting("FORUM_THREADS_PER_PAGE")
     if author_id is None and not tag:  # pins lead the front page (pinned everywhere) and their category
         pinned = sa.and_(Thread.pinned_until.is_not(None), Thread.pinned_until > utcnow())
@@ -276,6 +297,41 @@ def threads(
         result = _page(state, query.order_by(*order), page, per_page, replica=True)
     every = categories if categories is not None else categories_by_id(state)
     return ThreadList(state, result, every, replica=True)
+
+
+def keyset(
+    state: ForumState,
+    query: sa.Select[Any],
+    order: Sequence[Any],
+    after: tuple[Any, ...] | None,
+    limit: int,
+    *,
+    descending: bool = True,
+    replica: bool = False,
+) -> tuple[list[Any], bool]:
+    """Up to ``limit`` rows that come after the row whose ``order`` values are ``after``, and whether more follow.
+
+    Unlike a page number, this holds still while new rows arrive, and costs the same however far in it is.
+    """
+    if after is not None:
+        row, mark = sa.tuple_(*order), sa.tuple_(*[sa.literal(v) for v in after])
+        query = query.where(row < mark if descending else row > mark)
+    query = query.order_by(*[c.desc() if descending else c.asc() for c in order]).limit(limit + 1)
+    where = state.replica() if replica else {}
+    result = state.db.session.execute(query, bind_arguments=where)
+    found = list(result.scalars() if len(query.column_descriptions) == 1 else result.all())
+    return found[:limit], len(found) > limit
+
+
+def answers_after(
+    state: ForumState, thread: Thread, viewer: ForumUser | None, after_id: int | None, limit: int
+) -> tuple[list[Any], bool]:
+    """A thread's answers in the order they were posted, from after ``after_id``; moderators also see removed ones."""
+    Post = state.models.Post
+    query = sa.select(Post).where(Post.thread_id == thread.id, ~Post.is_question)
+    if not (viewer and viewer.is_moderator):
+        query = query.where(Post.deleted_at.is_(None))
+    return keyset(state, query, (Post.id,), (after_id,) if after_id else None, limit, descending=False)
 
 
 def _answer_order(state: ForumState, thread: Thread) -> tuple[Any, ...]:
@@ -337,17 +393,30 @@ def page_of_answer(state: ForumState, post: Post, viewer: ForumUser | None = Non
     return int(before) // int(state.setting("FORUM_POSTS_PER_PAGE")) + 1
 
 
-def favourites(state: ForumState, user: ForumUser, *, page: int = 1) -> ThreadList:
-    """The threads a person saved, the most recently saved first."""
+def _favourite_query(state: ForumState, user: ForumUser, *columns: Any) -> sa.Select[Any]:
     Thread, Favourite = state.models.Thread, state.models.Favourite
-    query = (
-        sa.select(Thread)
+    return (
+        sa.select(Thread, *columns)
         .join(Favourite, Favourite.thread_id == Thread.id)
         .where(Favourite.user_id == user.id, Thread.deleted_at.is_(None))
-        .order_by(Favourite.created_at.desc(), Favourite.id.desc())
     )
+
+
+def favourites(state: ForumState, user: ForumUser, *, page: int = 1) -> ThreadList:
+    """The threads a person saved, the most recently saved first."""
+    Favourite = state.models.Favourite
+    query = _favourite_query(state, user).order_by(Favourite.created_at.desc(), Favourite.id.desc())
     result = _page(state, query, page, state.setting("FORUM_THREADS_PER_PAGE"))
     return ThreadList(state, result, categories_by_id(state))
+
+
+def favourites_after(
+    state: ForumState, user: ForumUser, after_id: int | None, limit: int
+) -> tuple[list[tuple[Any, int]], bool]:
+    """The threads a person saved, each with its favourite's id, the most recently saved first, from a cursor."""
+    Favourite = state.models.Favourite
+    query = _favourite_query(state, user, Favourite.id)
+    return keyset(state, query, (Favourite.id,), (after_id,) if after_id else None, limit)
 
 
 def posts_by(state: ForumState, author_id: Any, *, page: int = 1) -> Page:

@@ -22,6 +22,7 @@ from . import (  # noqa: E402
     search,
     threads,
     timelines,
+    tokens,
     webhooks,
     writing,
 )

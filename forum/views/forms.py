@@ -80,3 +80,13 @@ class WebhookForm(FlaskForm):
     events = SelectMultipleField(
         "Events to send", choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
+
+
+class TokenForm(FlaskForm):
+    """A new personal access token for the API."""
+
+    name = StringField("What the token is for")
+    scopes = SelectMultipleField(
+        "What it may do", choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+    days = SelectField("How long it lasts", coerce=str)

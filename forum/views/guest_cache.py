@@ -45,7 +45,7 @@ _CHANGED = "forum_guest_pages_changed"
 
 def _key() -> str | None:
     """The cache key of this request if a kept guest page may answer it, else None."""
-    if request.method != "GET" or request.endpoint in (None, "forum.static") or htmx:
+    if request.method != "GET" or request.endpoint in (None, "forum.static") or request.blueprint != "forum" or htmx:
         return None
     if not current_app.config.get("FORUM_GUEST_CACHE_SECONDS"):
         return None

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
-from ..errors import ForumError, NotFound
+from ..errors import ForumError
 from ..notifications import delivery as notifications
 from ..notifications import following
 from .blueprint import blueprint
@@ -49,20 +49,8 @@ def read_all() -> Any:
 def follow(target_type: str, target_id: int) -> Any:
     """Choose watching, normal or muted for a thread, a category or a keyword."""
     require_token()
-    models = state().models
-    model = {"thread": models.Thread, "category": models.Category, "tag": models.Tag, "idea": models.Idea}.get(
-        target_type
-    )
-    if model is None or state().db.session.get(model, target_id) is None:
-        raise NotFound("We could not find what you wanted to follow.")
-    level = request.form.get("level", "")
-    following.set_level(state(), me(), target_type, target_id, level)
-    words = {
-        "watching": "You will hear about everything new here.",
-        "normal": "You will only hear about what concerns you.",
-        "muted": "You will not hear about this any more.",
-    }
-    flash(words[level], "success")
+    words = following.follow(state(), me(), target_type, target_id, request.form.get("level", ""))
+    flash(words, "success")
     return redirect(back(url_for("forum.home")))
 
 

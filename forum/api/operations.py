@@ -1,0 +1,158 @@
+"""One decorator registers an API operation: its route, who may call it, and the schemas that check its input
+and describe its answer. The OpenAPI document is read off the same list, so it lists exactly what runs."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask_wtf.csrf import validate_csrf
+from marshmallow import Schema
+from wtforms import ValidationError
+
+from ..errors import ForumError, NotAllowed
+from ..views.blueprint import InvisibleCharacter
+from ..views.common import csrf_enabled, viewer
+from .tokens import NotSignedIn
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: What each scope lets a token do, for the refusal's words.
+SCOPE_WORDS = {"read": "read", "write": "ask, answer or change things", "admin": "do the IT team's work"}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SIGN_IN = "Please sign in, or send a personal access token in the header: Authorization: Bearer <token>."
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one address, as the OpenAPI document describes it."""
+
+    method: str
+    rule: str
+    endpoint: str
+    summary: str
+    description: str
+    tag: str
+    scope: str
+    signed_in: bool
+    query: type[Schema] | None
+    body: type[Schema] | None
+    response: type[Schema] | None
+    status: int
+
+    @property
+    def path(self) -> str:
+        """The rule in OpenAPI's words: ``/threads/<forum_id:thread_id>`` is ``/threads/{thread_id}``."""
+        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", self.rule)
+
+    @property
+    def path_ids(self) -> list[str]:
+        """Path parameters that are ids (all others are text)."""
+        return re.findall(r"<forum_id:([^<>]+)>", self.rule)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def operation(
+    method: str,
+    rule: str,
+    *,
+    tag: str,
+    response: type[Schema] | None,
+    status: int = 200,
+    query: type[Schema] | None = None,
+    body: type[Schema] | None = None,
+    scope: str | None = None,
+    signed_in: bool | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``view`` at ``rule``; it gets the checked ``query`` and ``body`` and returns what ``response`` dumps.
+
+    Reads need the ``read`` scope and writes ``write``; writes, and ``signed_in`` reads, refuse guests.
+    """
+    writes = method not in SAFE_METHODS
+    needed = scope or ("write" if writes else "read")
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        summary, _, description = (view.__doc__ or "").strip().partition("\n")
+        op = Operation(
+            method=method,
+            rule=rule,
+            endpoint=view.__name__,
+            summary=summary.strip(),
+            description=description.strip(),
+            tag=tag,
+            scope=needed,
+            signed_in=(writes or needed == "admin") if signed_in is None else signed_in,
+            query=query,
+            body=body,
+            response=response,
+            status=status,
+        )
+
+        @functools.wraps(view)
+        def run(**path: Any) -> Any:
+            allow(op)
+            if query is not None:
+                path["query"] = query().load(request.args.to_dict())
+            if body is not None:
+                path["body"] = body().load(json_body())
+            result = view(**path)
+            if response is None:
+                return Response(status=status)
+            return jsonify(response().dump(result)), status, {"Cache-Control": "no-store"}
+
+        api.add_url_rule(rule, endpoint=view.__name__, view_func=run, methods=[method])
+        OPERATIONS.append(op)
+        return run
+
+    return decorate
+
+
+def allow(op: Operation) -> None:
+    """Refuse a guest where a person is needed, a token without the scope, and a cookie call without its CSRF token."""
+    person = viewer()
+    if person is None:
+        if op.signed_in:
+            raise NotSignedIn(SIGN_IN)
+        return
+    if op.scope not in g.get("forum_api_scopes", frozenset()):
+        raise NotAllowed(
+            f"This token may not {SCOPE_WORDS[op.scope]}. Make a token with the {op.scope} scope on your profile page."
+        )
+    if g.get("forum_api_by") == "session" and request.method not in SAFE_METHODS and csrf_enabled():
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
+        except ValidationError:
+            raise NotAllowed(
+                "Calls made with your sign-in cookie need the page's CSRF token in the X-CSRFToken header. "
+                "Scripts and apps should use a personal access token instead."
+            ) from None
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; anything else is a plain 400 (and a NUL byte, which no column can hold, too)."""
+    data = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(data, dict):
+        raise ForumError("Please send a JSON object in the body, with the header Content-Type: application/json.")
+    if _has_nul(data):
+        raise InvisibleCharacter()
+    return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def session_cookie_name() -> str:
+    return str(current_app.config.get("SESSION_COOKIE_NAME", "session"))

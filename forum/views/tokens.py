@@ -1,0 +1,68 @@
+"""A person's access tokens for apps, bots and scripts: make one (shown once), see when each was used, revoke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+
+from ..api import tokens
+from .blueprint import blueprint
+from .common import me, render, require_token, state, submit
+from .forms import ActionForm, TokenForm
+from .navigation import login_required
+
+SCOPE_CHOICES = {
+    "read": "Read: questions, answers, search, your notifications",
+    "write": "Write: ask, answer, like, save, accept, follow",
+    "admin": "Admin: the IT team's actions, such as announcements",
+}
+
+
+def _token_form(*, fresh: bool) -> TokenForm:
+    """The form, offering admin rights only to the IT team; ``fresh`` is empty but for the usual choices."""
+    person = me()
+    form = TokenForm(formdata=None) if fresh else TokenForm()
+    form.scopes.choices = [
+        (k, v) for k, v in SCOPE_CHOICES.items() if k != "admin" or person.is_agent or person.is_admin
+    ]
+    form.days.choices = [(str(days), words) for days, words in tokens.LIFETIMES.items()]
+    if fresh:
+        form.scopes.data, form.days.data = ["read"], str(tokens.DEFAULT_DAYS)
+    return form
+
+
+@blueprint.route("/tokens", methods=["GET", "POST"])
+@login_required
+def access_tokens() -> Any:
+    """The tokens page; a new token's secret is shown on the answer to the form, once, and never stored."""
+    form = _token_form(fresh=request.method == "GET")
+    status, made, secret = 200, None, None
+    if request.method == "POST":
+        scopes, days = form.scopes.data or [], form.days.data
+        result, status = submit(
+            form, lambda: tokens.create(state(), me(), name=form.name.data, scopes=scopes, days=days)
+        )
+        if result is not None:
+            (made, secret), status = result, 201
+            form = _token_form(fresh=True)
+    page = render(
+        "forum/tokens.html",
+        status,
+        form=form,
+        made=made,
+        secret=secret,
+        held=tokens.of(state(), me()),
+        action=ActionForm(),
+    )
+    return (*page, {"Cache-Control": "no-store"})
+
+
+@blueprint.post("/tokens/<forum_id:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Any:
+    """Stop a token working, at once."""
+    require_token()
+    gone = tokens.revoke(state(), me(), token_id)
+    flash(f"Revoked. “{gone.name}” no longer works.", "success")
+    return redirect(url_for("forum.access_tokens"), 303)
