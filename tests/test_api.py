@@ -55,9 +55,10 @@ def test_a_token_made_on_the_tokens_page_is_shown_once_works_and_stops_when_revo
     made = post_form(
         client, f"{PREFIX}/tokens", f"{PREFIX}/tokens", {"name": "My phone", "scopes": ["read", "write"], "days": "30"}
     )
-    assert made.status_code == 201 and "We will not show it again" in made.text
-    secret = SECRET_SHOWN.search(made.text).group(1)
-    assert made.headers["Cache-Control"] == "no-store"
+    assert made.status_code == 303  # so a reload cannot make a second token
+    shown = client.get(f"{PREFIX}/tokens")
+    assert "We will not show it again" in shown.text and shown.headers["Cache-Control"] == "no-store"
+    secret = SECRET_SHOWN.search(shown.text).group(1)
     again = client.get(f"{PREFIX}/tokens")
     assert secret not in again.text and "My phone" in again.text and secret[:10] in again.text
     assert "Never" in again.text  # not used yet
@@ -436,3 +437,54 @@ def test_a_token_never_reaches_the_logs(app, client, people, caplog):
     client.get(f"{API}/me", headers=bearer(secret + "x"))
     client.post(f"{API}/threads", json={"title": secret}, headers=bearer(secret))
     assert secret not in caplog.text and secret[4:] not in caplog.text
+
+
+# Real processes ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_token_revoked_through_one_web_process_is_refused_at_once_by_the_other_and_never_logged(
+    app, people, database_url, tmp_path
+):
+    """Two gunicorn processes of two workers each, logging every request; no process keeps a token it was shown."""
+    import sys
+
+    import httpx
+    from servers import free_port
+    from test_topology import _env, processes, sign_in, wait_until_up
+
+    secret = make_token(app, people.asker, name="Chat bot")
+    ports = [free_port(), free_port()]
+    logs = [tmp_path / f"access-{n}.log" for n in (0, 1)]
+    env = _env(FORUM_TEST_DATABASE=database_url, FORUM_TEST_CSRF="0")
+    commands = [
+        (
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--access-logfile", str(log)]
+            + ["--log-level", "debug", "topology_app:app"],
+            env,
+        )
+        for port, log in zip(ports, logs, strict=True)
+    ]
+    with processes(commands) as started:
+        bot, page = (f"http://127.0.0.1:{port}" for port in ports)
+        wait_until_up(bot)
+        wait_until_up(page)
+        headers = bearer(secret)
+        for _ in range(4):  # every worker of the bot's process reads the token at least once, most likely
+            assert httpx.get(f"{bot}{API}/me", headers=headers).status_code == 200
+        asked = {"title": "Teams calls drop after an hour", "body": "Every afternoon.", "category_id": 1}
+        assert httpx.post(f"{bot}{API}/threads", json=asked, headers=headers).status_code == 201
+        owner = sign_in(page, people.asker.key)
+        token_id = re.search(r"/tokens/(\d+)/revoke", owner.get(f"{PREFIX}/tokens").text).group(1)
+        assert owner.post(f"{PREFIX}/tokens/{token_id}/revoke").status_code == 303
+        for _ in range(4):
+            refused = httpx.get(f"{bot}{API}/me", headers=headers)
+            assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+        assert httpx.post(f"{bot}{API}/threads", json=asked, headers=headers).status_code == 401
+        for proc in started:
+            proc.terminate()
+        printed = b"".join(proc.communicate(timeout=15)[0] for proc in started).decode()
+    access = "".join(log.read_text() for log in logs)
+    assert f"GET {API}/me" in access and "POST /help/community/tokens" in access  # the logs saw these calls
+    assert secret not in access + printed and secret[4:20] not in access + printed
+    assert count(app, "Thread") == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import PREFIX, index_search, make_thread
+from helpers import PREFIX, csrf_token, index_search, login, make_thread
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
@@ -75,6 +75,17 @@ def seed(app, people):
     }
 
 
+def session_clients(app, c, people):
+    """For each token's owner, a browser-like client signed in as them, and the CSRF header its page gives."""
+    owners = {c["asker"]: people.asker, c["helper"]: people.helper, c["agent"]: people.agent}
+    clients = {}
+    for secret, member in owners.items():
+        signed_in = app.test_client()
+        login(signed_in, member)
+        clients[secret] = (signed_in, {"X-CSRFToken": csrf_token(signed_in, f"{PREFIX}/tokens")})
+    return clients
+
+
 def requests_for(c):
     """One real call for each operation, in an order where each finds what it needs."""
     t, asker, helper, agent = c["thread"], c["asker"], c["helper"], c["agent"]
@@ -115,12 +126,14 @@ def requests_for(c):
     }
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
-def test_every_documented_operation_answers_as_the_document_says(people_factory):
+@pytest.mark.parametrize("auth", ["token", "session"])
+def test_every_documented_operation_answers_as_the_document_says(people_factory, auth):
+    """Each operation once, as a bot with a token and as a signed-in page with its cookie and CSRF header."""
     from plugin_api.desk import MemoryDesk
 
     app, client, people = people_factory(FORUM_DESK_CONNECTOR=MemoryDesk({"queue": "Service Desk"}))
     c = seed(app, people)
+    sessions = session_clients(app, c, people) if auth == "session" else {}
     document = client.get(f"{API}/openapi.json").get_json()
     check = checker(document)
     calls = requests_for(c)
@@ -133,10 +146,13 @@ def test_every_documented_operation_answers_as_the_document_says(people_factory)
     for name, (method, address, secret, body) in calls.items():
         path, documented_method, described = operations[name]
         assert method == documented_method, name
-        kwargs = {"headers": bearer(secret) if secret else {}}
+        caller, headers = client, bearer(secret) if secret else {}
+        if auth == "session":
+            caller, headers = sessions[secret] if secret else (app.test_client(), {})
+        kwargs = {"headers": headers}
         if body is not None:
             kwargs["json"] = body
-        response = getattr(client, method)(f"{API}{address}", **kwargs)
+        response = getattr(caller, method)(f"{API}{address}", **kwargs)
         (status, answer), *_ = ((s, a) for s, a in described["responses"].items() if s.startswith("2"))
         assert response.status_code == int(status), (name, response.text)
         if "content" in answer:

@@ -90,7 +90,7 @@ def list_announcements() -> dict[str, Any]:
     "POST",
     "/announcements",
     tag="Announcements",
-    body=schemas.AnnouncementIn,
+    body=schemas.NewAnnouncementIn,
     response=schemas.AnnouncementOut,
     status=201,
     scope="admin",

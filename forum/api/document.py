@@ -6,7 +6,9 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import current_app, jsonify, request, url_for
+from markupsafe import Markup, escape
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from ..views.common import render, state
@@ -36,7 +38,7 @@ def build(server: str) -> dict[str, Any]:
         title=f"{current_app.config['FORUM_TITLE']} API",
         version="1",
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
+        plugins=[MarshmallowPlugin(schema_name_resolver=schema_name)],
         info={"description": ABOUT},
         servers=[{"url": server}],
     )
@@ -46,7 +48,7 @@ def build(server: str) -> dict[str, Any]:
     spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": session_cookie_name(), "description": "The portal's."}
     )
-    spec.components.schema("Problem", schema=schemas.ProblemOut)
+    spec.components.schema("Problem", schema=schemas.ProblemOut)  # named here: the error answers refer to it
     for name, text in ERRORS.items():
         spec.components.response(
             name, {"description": text, "content": {"application/problem+json": {"schema": "Problem"}}}
@@ -57,6 +59,19 @@ def build(server: str) -> dict[str, Any]:
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def schema_name(schema: Any) -> str:
+    """``ThreadOut`` is documented as ``Thread`` and ``NewQuestionIn`` as ``NewQuestion``: the suffixes are ours."""
+    name = resolve_schema_cls(schema).__name__
+    return name.removesuffix("Out").removesuffix("In")
+
+
+@api.app_template_filter("api_words")
+def api_words(text: str) -> Markup:
+    """The document's prose for the docs page: `names` in backticks become code."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
 
 
 def _operation(op: Operation) -> dict[str, Any]:

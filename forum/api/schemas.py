@@ -75,7 +75,7 @@ class BoardQuery(Query):
     limit = fields.Int(load_default=10, validate=validate.Range(min=1, max=50))
 
 
-class AskIn(In):
+class NewQuestionIn(In):
     title = fields.Str(required=True)
     body = fields.Str(required=True, metadata={"description": "Markdown."})
     category_id = fields.Int(required=True, strict=True, validate=ID)
@@ -84,21 +84,21 @@ class AskIn(In):
     )
 
 
-class AnswerIn(In):
+class NewAnswerIn(In):
     body = fields.Str(required=True, metadata={"description": "Markdown."})
 
 
-class AcceptIn(In):
+class AcceptedAnswerIn(In):
     post_id = fields.Int(
         required=True, strict=True, validate=ID, metadata={"description": "The answer that solved it."}
     )
 
 
-class FollowIn(In):
+class FollowLevelIn(In):
     level = fields.Str(required=True, validate=validate.OneOf(LEVELS))
 
 
-class AnnouncementIn(In):
+class NewAnnouncementIn(In):
     kind = fields.Str(required=True, metadata={"description": "outage, maintenance, upgrade or news."})
     title = fields.Str(required=True)
     body = fields.Str(required=True, metadata={"description": "Markdown."})

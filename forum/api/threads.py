@@ -41,7 +41,7 @@ def list_threads(query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@operation("POST", "/threads", tag="Threads", body=schemas.AskIn, response=schemas.ThreadOut, status=201)
+@operation("POST", "/threads", tag="Threads", body=schemas.NewQuestionIn, response=schemas.ThreadOut, status=201)
 def ask(body: dict[str, Any]) -> dict[str, Any]:
     """Ask a question.
 
@@ -90,7 +90,7 @@ def read_thread(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
     "POST",
     "/threads/<forum_id:thread_id>/answers",
     tag="Threads",
-    body=schemas.AnswerIn,
+    body=schemas.NewAnswerIn,
     response=schemas.PostOut,
     status=201,
 )
@@ -154,7 +154,11 @@ def favourites(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation(
-    "PUT", "/threads/<forum_id:thread_id>/accepted", tag="Threads", body=schemas.AcceptIn, response=schemas.ThreadOut
+    "PUT",
+    "/threads/<forum_id:thread_id>/accepted",
+    tag="Threads",
+    body=schemas.AcceptedAnswerIn,
+    response=schemas.ThreadOut,
 )
 def accept(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Mark the answer that solved the question (the asker, or the IT team)."""
@@ -174,7 +178,11 @@ def unaccept(thread_id: int) -> dict[str, Any]:
 
 
 @operation(
-    "PUT", "/threads/<forum_id:thread_id>/following", tag="Threads", body=schemas.FollowIn, response=schemas.FollowOut
+    "PUT",
+    "/threads/<forum_id:thread_id>/following",
+    tag="Threads",
+    body=schemas.FollowLevelIn,
+    response=schemas.FollowOut,
 )
 def follow(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Choose how closely to follow a thread: watching, normal or muted."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request, session, url_for
 
 from ..api import tokens
 from .blueprint import blueprint
@@ -12,6 +12,8 @@ from .common import me, render, require_token, state, submit
 from .forms import ActionForm, TokenForm
 from .navigation import login_required
 
+#: Where the new token waits, in the person's own session, for the one page that shows it.
+NEW_TOKEN = "forum_new_token"
 SCOPE_CHOICES = {
     "read": "Read: questions, answers, search, your notifications",
     "write": "Write: ask, answer, like, save, accept, follow",
@@ -35,24 +37,29 @@ def _token_form(*, fresh: bool) -> TokenForm:
 @blueprint.route("/tokens", methods=["GET", "POST"])
 @login_required
 def access_tokens() -> Any:
-    """The tokens page; a new token's secret is shown on the answer to the form, once, and never stored."""
+    """The tokens page. A new token's secret rides in the session to the page after the form, which shows it once
+    and forgets it, so reloading that page neither shows it again nor makes another token."""
     form = _token_form(fresh=request.method == "GET")
-    status, made, secret = 200, None, None
+    status = 200
     if request.method == "POST":
         scopes, days = form.scopes.data or [], form.days.data
         result, status = submit(
             form, lambda: tokens.create(state(), me(), name=form.name.data, scopes=scopes, days=days)
         )
         if result is not None:
-            (made, secret), status = result, 201
-            form = _token_form(fresh=True)
+            made, secret = result
+            session[NEW_TOKEN] = [made.id, secret]
+            return redirect(url_for("forum.access_tokens") + "#made-heading", 303)
+    held = tokens.of(state(), me())
+    shown = session.pop(NEW_TOKEN, None) if request.method == "GET" else None
+    made = next((t for t in held if shown and t.id == shown[0]), None)
     page = render(
         "forum/tokens.html",
         status,
         form=form,
         made=made,
-        secret=secret,
-        held=tokens.of(state(), me()),
+        secret=shown[1] if made is not None else None,
+        held=held,
         action=ActionForm(),
     )
     return (*page, {"Cache-Control": "no-store"})

@@ -7,14 +7,14 @@
     if (status) { status.textContent = text; }
   }
 
-  /* "Copy link": copy the text of the named input and say so. */
+  /* "Copy link" (or "Copy the token"): copy the text of the named input and say so, in the button's own words. */
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) { return; }
     var field = document.querySelector(button.getAttribute("data-copy"));
     if (!field) { return; }
-    var done = function () { say(button.getAttribute("data-copied"), "Link copied. Paste it anywhere to share it."); };
-    var fallback = function () { field.select(); try { document.execCommand("copy"); done(); } catch (e) { say(button.getAttribute("data-copied"), "Select the link and copy it."); } };
+    var done = function () { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-done") || "Link copied. Paste it anywhere to share it."); };
+    var fallback = function () { field.select(); try { document.execCommand("copy"); done(); } catch (e) { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-failed") || "Select the link and copy it."); } };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(done, fallback);
     } else {
