@@ -73,11 +73,21 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2, cookie: str = "") -> Load:
-    """Load one URL with wrk (Debian's package) and read requests/s and latency percentiles."""
+def wrk(
+    url: str,
+    *,
+    seconds: int = 8,
+    connections: int = 4,
+    threads: int = 2,
+    cookie: str = "",
+    header: str = "",
+) -> Load:
+    """Load one URL with wrk (Debian's package) and read requests/s and latency percentiles; ``header`` is one
+    more request header, such as ``Authorization: Bearer …``."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    headers += ["-H", header] if header else []
     subprocess.run(["wrk", "-t1", "-c2", "-d2s", *headers, url], check=True, capture_output=True)  # warm up
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],

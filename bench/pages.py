@@ -7,6 +7,8 @@ default), and with the guest page cache on as well (FORUM_GUEST_CACHE_SECONDS, t
 Prints requests/s and p50/p99 latency for the community home page and for a thread page showing
 50 answers, each beside a bare Flask "hello world" served the same way in the same run (the ratio is
 the figure to watch), plus the SQL queries each page runs and the writes a guest's visit causes.
+The same thread read through the JSON API (all 50 answers, for a guest and with a personal access token)
+is measured beside the page, in the default set-up.
 
     .venv/bin/python bench/pages.py [--database sqlite|postgresql] [--seconds 8]
 """
@@ -153,7 +155,21 @@ SETUPS = {
 }
 
 
-def query_counts(url: str, path: str, setup: dict[str, str], cookie: str) -> tuple[int, int]:
+def api_token(url: str) -> str:
+    """A personal access token of the signed-in person, made as the tokens page makes one."""
+    from examples.portal.app import create_app
+    from forum import get_state
+    from forum.api import tokens
+
+    app = create_app(url)
+    with app.app_context():
+        state = get_state(app)
+        person = state.users.get(SIGNED_IN_ACCOUNT)
+        _, secret = tokens.create(state, person, name="Benchmark", scopes=["read"], days=7)
+    return secret
+
+
+def query_counts(url: str, path: str, setup: dict[str, str], cookie: str, header: str = "") -> tuple[int, int]:
     """SQL statements (all, writes) one more view of a page runs once the process is warm."""
     from examples.portal.app import create_app, db
 
@@ -165,18 +181,22 @@ def query_counts(url: str, path: str, setup: dict[str, str], cookie: str) -> tup
         client.set_cookie(name, value)
     with app.app_context():
         engine = db.engine
+    headers = dict([header.split(": ", 1)]) if header else {}
     for _ in range(2):
-        client.get(path)
+        client.get(path, headers=headers)
     seen: list[str] = []
 
     def listener(conn, cursor, statement, *a):  # type: ignore[no-untyped-def]
         seen.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", listener)
-    response = client.get(path)
+    response = client.get(path, headers=headers)
     sa.event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200, (path, response.status_code)
-    assert ("Log out" in response.text) == bool(cookie), "the session cookie did not sign the person in"
+    if response.mimetype == "text/html":
+        assert ("Log out" in response.text) == bool(cookie), "the session cookie did not sign the person in"
+    elif header:
+        assert response.get_json()["favourite"] is not None, "the token did not sign the person in"
     writes = [s for s in seen if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     return len(seen), len(writes)
 
@@ -196,6 +216,7 @@ def main() -> None:
         )
         paths = {"home page": "/community/", f"thread, {BIG_THREAD_ANSWERS} answers": "/community/t/1"}
         cookie = session_cookie(url)
+        token = api_token(url)
         readers = {"guest": "", "signed in": cookie}
         env = {"PORTAL_DATABASE_URL": url, "PORTAL_FORUM_POSTS_PER_PAGE": str(BIG_THREAD_ANSWERS)}
         with gunicorn("bench.hello:app") as base:
@@ -212,6 +233,12 @@ def main() -> None:
                         load = wrk(base + path, seconds=args.seconds, cookie=reader_cookie)
                         queries = query_counts(url, path, setup, reader_cookie)
                         rows.append((f"{page_name}, {reader}, {setup_name}", load, queries))
+                if setup_name == "kept thread parts":  # the default set-up: the API's read of the same thread
+                    api = f"/community/api/v1/threads/1?limit={BIG_THREAD_ANSWERS}"
+                    for reader, header in (("guest", ""), ("token", f"Authorization: Bearer {token}")):
+                        load = wrk(base + api, seconds=args.seconds, header=header)
+                        queries = query_counts(url, api, setup, "", header)
+                        rows.append((f"API thread, {BIG_THREAD_ANSWERS} answers, {reader}", load, queries))
         print(f"\ngunicorn, 2 sync workers; wrk -t2 -c4 -d{args.seconds}s; database: {args.database}")
         print(f"{'page':54} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'queries':>8} {'writes':>7}")
 

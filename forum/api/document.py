@@ -63,8 +63,9 @@ def build(server: str) -> dict[str, Any]:
 
 def schema_name(schema: Any) -> str:
     """``ThreadOut`` is documented as ``Thread`` and ``NewQuestionIn`` as ``NewQuestion``: the suffixes are ours."""
-    name = resolve_schema_cls(schema).__name__
-    return name.removesuffix("Out").removesuffix("In")
+    found = resolve_schema_cls(schema)
+    name = (found[0] if isinstance(found, list) else found).__name__
+    return str(name).removesuffix("Out").removesuffix("In")
 
 
 @api.app_template_filter("api_words")

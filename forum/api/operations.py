@@ -70,7 +70,8 @@ def operation(
     scope: str | None = None,
     signed_in: bool | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``view`` at ``rule``; it gets the checked ``query`` and ``body`` and returns what ``response`` dumps.
+    """Register ``view`` at ``rule``; it gets the checked ``query`` and ``body`` and returns JSON values shaped as
+    ``response`` describes (``forum.api.shapes`` makes them; the tests check each against the document).
 
     Reads need the ``read`` scope and writes ``write``; writes, and ``signed_in`` reads, refuse guests.
     """
@@ -104,7 +105,7 @@ def operation(
             result = view(**path)
             if response is None:
                 return Response(status=status)
-            return jsonify(response().dump(result)), status, {"Cache-Control": "no-store"}
+            return jsonify(result), status, {"Cache-Control": "no-store"}
 
         api.add_url_rule(rule, endpoint=view.__name__, view_func=run, methods=[method])
         OPERATIONS.append(op)

@@ -3,8 +3,6 @@ through apispec, the OpenAPI document, so the document and the checks can never 
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from ..gamification.leaderboard import PERIODS
@@ -16,10 +14,7 @@ ID = validate.Range(min=1, max=MAX_ID, error="Please send a number from 1 to {ma
 
 
 class UtcDateTime(fields.DateTime):
-    """A time in UTC, written the RFC 3339 way (``2026-11-28T09:30:00Z``)."""
-
-    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else value.replace(microsecond=0).isoformat() + "Z"
+    """A time in UTC, written the RFC 3339 way (``2026-11-28T09:30:00Z``, see ``shapes.when``)."""
 
 
 class In(Schema):

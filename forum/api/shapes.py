@@ -1,7 +1,10 @@
-"""The forum's rows as the API's schemas expect them: plain dicts, with absolute addresses a phone app can open."""
+"""The forum's rows as the API's schemas describe them: plain dicts of JSON values, with absolute addresses a phone
+app can open. They go out as they are (the tests check every answer against its schema), since a marshmallow
+dump of a 50-answer thread would cost more than reading it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from flask import request, url_for
@@ -20,9 +23,19 @@ if TYPE_CHECKING:
     from ..users import ForumUser
 
 
+def when(moment: dt.datetime | None) -> str | None:
+    """A time in UTC the RFC 3339 way (``2026-11-28T09:30:00Z``)."""
+    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
+
+
 def absolute(path: str) -> str:
     """A path on this site as a full address."""
     return request.host_url.rstrip("/") + path
+
+
+def persons(people: dict[Any, ForumUser]) -> dict[Any, dict[str, Any]]:
+    """Each person shaped once, however many posts they wrote."""
+    return {key: person(who) for key, who in people.items()}
 
 
 def person(who: ForumUser) -> dict[str, Any]:
@@ -54,19 +67,21 @@ def threads(rows: list[Any]) -> list[dict[str, Any]]:
     people = members.people(state(), {t.author_id for t in rows})
     tags = listing.tag_names(state(), [t.id for t in rows])
     every = listing.categories_by_id(state())
-    return [thread(t, people, every, tags.get(t.id, [])) for t in rows]
+    shaped = persons(people)
+    return [thread(t, shaped, every, tags.get(t.id, [])) for t in rows]
 
 
-def thread(row: Any, people: dict[Any, ForumUser], categories: dict[int, Any], tags: list[str]) -> dict[str, Any]:
+def thread(row: Any, persons: dict[Any, dict[str, Any]], categories: dict[int, Any], tags: list[str]) -> dict[str, Any]:
+    """One thread; ``persons`` are people already shaped by :func:`person`, by id."""
     return {
         "id": row.id,
         "title": row.title,
         "url": absolute(thread_url(row)),
         "category": category(categories[row.category_id]),
         "tags": tags,
-        "author": person(people[row.author_id]),
-        "created_at": row.created_at,
-        "last_activity_at": row.last_activity_at,
+        "author": persons[row.author_id],
+        "created_at": when(row.created_at),
+        "last_activity_at": when(row.last_activity_at),
         "answer_count": row.answer_count,
         "solved": row.accepted_post_id is not None,
         "accepted_answer_id": row.accepted_post_id,
@@ -75,17 +90,18 @@ def thread(row: Any, people: dict[Any, ForumUser], categories: dict[int, Any], t
 
 
 def post(
-    row: Any, people: dict[Any, ForumUser], accepted_id: int | None, liked: frozenset[int] | None
+    row: Any, persons: dict[Any, dict[str, Any]], accepted_id: int | None, liked: frozenset[int] | None
 ) -> dict[str, Any]:
+    """One question or answer; ``persons`` as for :func:`thread`."""
     return {
         "id": row.id,
         "thread_id": row.thread_id,
         "is_question": row.is_question,
-        "author": person(people[row.author_id]),
+        "author": persons[row.author_id],
         "body_html": row.body_html,
         "body": row.body_source,
-        "created_at": row.created_at,
-        "edited_at": row.edited_at,
+        "created_at": when(row.created_at),
+        "edited_at": when(row.edited_at),
         "like_count": row.like_count,
         "accepted": row.id == accepted_id,
         "liked": None if liked is None else row.id in liked,
@@ -112,7 +128,7 @@ def notification(row: Any) -> dict[str, Any]:
         "message": row.message,
         "thread_id": row.thread_id,
         "post_id": row.post_id,
-        "created_at": row.created_at,
+        "created_at": when(row.created_at),
         "read": row.read_at is not None,
         "url": absolute(url_for("forum.open_notification", notification_id=row.id)),
     }
@@ -127,10 +143,10 @@ def announcement(row: Any) -> dict[str, Any]:
         "services": row.services,
         "severity": row.severity,
         "status": row.status,
-        "starts_at": row.starts_at,
-        "ends_at": row.ends_at,
-        "published_at": row.published_at,
-        "closed_at": row.closed_at,
+        "starts_at": when(row.starts_at),
+        "ends_at": when(row.ends_at),
+        "published_at": when(row.published_at),
+        "closed_at": when(row.closed_at),
         "url": absolute(url_for("forum.announcement", announcement_id=row.id)),
     }
 
@@ -144,8 +160,13 @@ def profile(who: ForumUser) -> dict[str, Any]:
         "points": ledger.total(state(), who.id),
         "rank": leaderboard.rank_of(state(), who.id),
         "badges": [
-            {"slug": slug, "name": rules[slug].name, "description": rules[slug].description, "earned_at": when}
-            for slug, when in earned
+            {
+                "slug": slug,
+                "name": rules[slug].name,
+                "description": rules[slug].description,
+                "earned_at": when(earned_at),
+            }
+            for slug, earned_at in earned
             if slug in rules
         ],
     }
@@ -158,8 +179,8 @@ def ticket(panel: DeskPanel) -> dict[str, Any]:
         "ticket_id": handed.ticket_id if handed else None,
         "status": (handed.ticket_status or "new") if handed else None,
         "status_text": status_words(handed.ticket_status or "new") if handed else None,
-        "asked_at": handed.created_at if handed else None,
-        "resolved_at": handed.resolved_at if handed else None,
+        "asked_at": when(handed.created_at) if handed else None,
+        "resolved_at": when(handed.resolved_at) if handed else None,
         "can_ask": panel.can_escalate,
-        "events": [{"at": e.created_at, "text": e.text} for e in panel.events],
+        "events": [{"at": when(e.created_at), "text": e.text} for e in panel.events],
     }

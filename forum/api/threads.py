@@ -73,7 +73,7 @@ def read_thread(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
         raise NotFound("We could not find that question. It may have been removed.")
     after = cursors.decode(query["cursor"], ("id",))
     answers, more = listing.answers_after(state(), found, person, after[0] if after else None, query["limit"])
-    people = members.people(state(), {found.author_id, *(p.author_id for p in [question, *answers])})
+    people = shapes.persons(members.people(state(), {found.author_id, *(p.author_id for p in [question, *answers])}))
     liked = marks.liked if person is not None else None
     tags = listing.tag_names(state(), [found.id]).get(found.id, [])
     return {
@@ -98,7 +98,7 @@ def answer(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Answer a question."""
     found = posting.get_thread(state(), thread_id, viewer())
     created = posting.add_answer(state(), me(), found, body["body"])
-    people = members.people(state(), [created.author_id])
+    people = shapes.persons(members.people(state(), [created.author_id]))
     return shapes.post(created, people, found.accepted_post_id, frozenset())
 
 

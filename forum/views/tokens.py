@@ -47,18 +47,17 @@ def access_tokens() -> Any:
             form, lambda: tokens.create(state(), me(), name=form.name.data, scopes=scopes, days=days)
         )
         if result is not None:
-            made, secret = result
-            session[NEW_TOKEN] = [made.id, secret]
+            session[NEW_TOKEN] = [result[0].id, result[1]]
             return redirect(url_for("forum.access_tokens") + "#made-heading", 303)
     held = tokens.of(state(), me())
-    shown = session.pop(NEW_TOKEN, None) if request.method == "GET" else None
-    made = next((t for t in held if shown and t.id == shown[0]), None)
+    token_id, secret = (session.pop(NEW_TOKEN, None) if request.method == "GET" else None) or (None, None)
+    made = next((t for t in held if t.id == token_id), None)
     page = render(
         "forum/tokens.html",
         status,
         form=form,
         made=made,
-        secret=shown[1] if made is not None else None,
+        secret=secret if made is not None else None,
         held=held,
         action=ActionForm(),
     )
