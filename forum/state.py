@@ -6,6 +6,7 @@ Services import this module, never the extension: the extension (the composition
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -85,8 +86,8 @@ class ForumState:
     _pages: TimedCache[CachedPage] | None = None
     _thread_parts: TimedCache[Any] | None = None
     _thread_rows: TimedCache[Any] | None = None
-    #: Active announcements for the banner, when this process must read them again, and the change number.
-    _banners: tuple[float, int, list[Any]] | None = None
+    #: Values read from the database and kept a few seconds (see :meth:`fresh`): until when, the change number.
+    _fresh: dict[Any, tuple[float, int, Any]] = field(default_factory=dict)
     _changes: ChangeCounter | None = None
     _meaning: Model | None = None
     _vectors: VectorIndex | None = None
@@ -177,6 +178,25 @@ class ForumState:
         if found is None:
             found = self._once[key] = build()
         return found
+
+    def fresh(self, key: Any, build: Callable[[], Any], seconds: float) -> Any:
+        """A small read that every page makes (the categories, the week's top helpers, the banners), kept by this
+        process until a change commits (here; or anywhere, with ``FORUM_REDIS_URL``) or ``seconds`` pass.
+
+        What it holds must be plain values, never ORM rows, since it outlives the request.
+        """
+        changes = self.changes().current()
+        kept = self._fresh.get(key)
+        if kept is not None and changes is not None and kept[1] == changes and kept[0] > time.monotonic():
+            return kept[2]
+        value = build()
+        if changes is not None and seconds > 0:
+            self._fresh[key] = (time.monotonic() + seconds, changes, value)
+        return value
+
+    def forget(self, key: Any) -> None:
+        """Read a :meth:`fresh` value again next time."""
+        self._fresh.pop(key, None)
 
     def public_url(self, path: str) -> str:
         """A full address for ``path`` under the forum, for messages read outside the portal (tickets, e-mail, chat)."""

@@ -335,6 +335,27 @@ def test_with_redis_a_change_through_one_web_process_shows_at_once_on_the_others
         assert "Forget the network." in httpx.get(guest).text  # at once, though the reader kept the page
 
 
+def test_with_redis_a_renamed_category_shows_at_once_on_the_other_processs_front_page(pg_url):
+    """Each process keeps the categories and the week's top helpers for the front page; Redis retires them."""
+    app = create_app(pg_url)
+    with app.app_context():
+        boss = Member(full_name="Ada Admin", email="ada@example.com", is_admin=True)
+        db.session.add(boss)
+        db.session.commit()
+        boss_key = boss.key
+    with redis_web_processes(pg_url) as (asker, helper, (reader, writer)):
+        ask(sign_in(writer, asker.key), "Scanner sends blank pages", "Since the update.")
+        reading = sign_in(reader, helper.key)
+        before = reading.get(f"{PREFIX}/").text
+        assert "Scanner sends blank pages" in before and "Everyday help" not in before
+        renamed = sign_in(writer, boss_key).post(
+            f"{PREFIX}/admin/categories/1", data={"name": "Everyday help", "description": "All sorts."}
+        )
+        assert renamed.status_code in (302, 303)
+        after = reading.get(f"{PREFIX}/").text
+        assert after.count("Everyday help") >= 2  # in the list of categories and on the question's row
+
+
 def test_without_redis_another_processs_change_shows_within_the_guest_cache_seconds(people_factory):
     from helpers import make_thread
 

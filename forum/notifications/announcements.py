@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -325,11 +324,13 @@ def listing(state: ForumState, *, limit: int = 50) -> list[Any]:
 
 
 def active(state: ForumState, now: dt.datetime | None = None) -> list[Banner]:
-    """Announcements that are not over, cached for a few seconds per process (pages ask on every view)."""
-    cached, changes = state._banners, state.changes().current()
-    if now is None and cached is not None and cached[0] > time.monotonic() and cached[1] == changes:
-        return cached[2]
-    when = now or utcnow()
+    """Announcements that are not over, kept for a few seconds per process (pages ask on every view)."""
+    if now is not None:
+        return _active(state, now)
+    return state.fresh("banners", lambda: _active(state, utcnow()), BANNER_SECONDS)  # type: ignore[no-any-return]
+
+
+def _active(state: ForumState, when: dt.datetime) -> list[Banner]:
     A = state.models.Announcement
     rows = state.db.session.execute(
         sa.select(A.id, A.kind, A.title, A.severity, A.status, A.services, A.ends_at)
@@ -337,10 +338,7 @@ def active(state: ForumState, now: dt.datetime | None = None) -> list[Banner]:
         .order_by(A.published_at.desc())
         .limit(5)
     ).all()
-    banners = [Banner(*row) for row in rows]
-    if now is None and changes is not None:
-        state._banners = (time.monotonic() + BANNER_SECONDS, changes, banners)
-    return banners
+    return [Banner(*row) for row in rows]
 
 
 def banners_for(state: ForumState, user: ForumUser | None, dismissed_cookie: str = "") -> list[Banner]:

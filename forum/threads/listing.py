@@ -16,9 +16,10 @@ from ..errors import NotFound
 from ..models import get_row, utcnow
 from ..writing import clarity as clarity_votes
 from . import posting, reactions, sharing
+from .cache import Named
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from ..models import Category, Post, Thread
     from ..state import ForumState
@@ -208,11 +209,26 @@ class ThreadPage:
         return self.reactions.users
 
 
-def categories_by_id(state: ForumState) -> dict[int, Any]:
-    """All categories, in the admins' order, keyed by id (there are few; one query serves a page)."""
+def categories_by_id(state: ForumState, *, covering: Iterable[int] = ()) -> dict[int, Named]:
+    """All categories' ids, names and slugs, in the admins' order, keyed by id.
+
+    Every list needs them, so each process keeps them like the thread parts (see ``ForumState.fresh``); one in
+    ``covering`` that is not known yet (made through another process moments ago) reads them again at once.
+    """
+    seconds = float(state.setting("FORUM_THREAD_CACHE_SECONDS"))
+    found: dict[int, Named] = state.fresh("categories", lambda: _categories(state), seconds)
+    if any(wanted not in found for wanted in covering):
+        state.forget("categories")
+        found = state.fresh("categories", lambda: _categories(state), seconds)
+    return found
+
+
+def _categories(state: ForumState) -> dict[int, Named]:
     Category = state.models.Category
-    rows = state.db.session.scalars(sa.select(Category).order_by(Category.position, Category.id))
-    return {c.id: c for c in rows}
+    rows = state.db.session.execute(
+        sa.select(Category.id, Category.name, Category.slug).order_by(Category.position, Category.id)
+    )
+    return {row.id: Named(row.id, row.name, row.slug) for row in rows}
 
 
 def tag_names(state: ForumState, thread_ids: Sequence[int], *, replica: bool = False) -> dict[int, list[str]]:
@@ -296,6 +312,8 @@ def threads(
     else:
         result = _page(state, query.order_by(*order), page, per_page, replica=True)
     every = categories if categories is not None else categories_by_id(state)
+    if any(t.category_id not in every for t in result.items):
+        every = categories_by_id(state, covering=[t.category_id for t in result.items])
     return ThreadList(state, result, every, replica=True)
 
 

@@ -77,9 +77,10 @@ def home() -> Any:
         sort=options["sort"],
         categories=every_category,
     )
-    helpers = leaderboard.top(state(), "week", limit=5)
+    seconds = float(state().setting("FORUM_THREAD_CACHE_SECONDS"))
+    helpers = state().fresh("home-helpers", lambda: leaderboard.top(state(), "week", limit=5), seconds)
     return render(
-        "forum/home.html", threads=result, categories=list(every_category.values()), helpers=helpers, **options
+        "forum/home.html", threads=result, categories=list(result.categories.values()), helpers=helpers, **options
     )
 
 
