@@ -15,6 +15,7 @@ from marshmallow import Schema
 from wtforms import ValidationError
 
 from ..errors import ForumError, NotAllowed
+from ..models.base import has_nul
 from ..views.blueprint import InvisibleCharacter
 from ..views.common import csrf_enabled, viewer
 from .tokens import NotSignedIn
@@ -140,19 +141,9 @@ def json_body() -> dict[str, Any]:
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict):
         raise ForumError("Please send a JSON object in the body, with the header Content-Type: application/json.")
-    if _has_nul(data):
+    if has_nul(data):
         raise InvisibleCharacter()
     return data
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
 
 
 def session_cookie_name() -> str:

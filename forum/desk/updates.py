@@ -19,6 +19,7 @@ from plugin_api.retry import Failure, TryLater
 from .. import signals
 from ..errors import ForumError, NotAllowed
 from ..models import Escalation, Thread, get_row, utcnow
+from ..models.base import has_nul
 from ..notifications.delivery import deliver
 from ..notifications.following import followers
 
@@ -177,17 +178,6 @@ def change_ref(change_id: str) -> str:
     return ref if len(ref) <= 120 else "desk-sha256-" + hashlib.sha256(change_id.encode()).hexdigest()
 
 
-def _has_nul(value: Any) -> bool:
-    """Whether a NUL character hides anywhere in a JSON value (no database column can hold one)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def receive_webhook(state: ForumState, headers: Mapping[str, str] | Headers, body: bytes) -> int:
     """Take in a signed message from the desk; returns how many tickets it concerned. Fast: no desk calls."""
     headers = {name.lower(): value for name, value in headers.items()}  # header names ignore case
@@ -200,7 +190,7 @@ def receive_webhook(state: ForumState, headers: Mapping[str, str] | Headers, bod
         raise ForumError("The signature checked out, but the message is not JSON. Send a JSON object.") from None
     except (WebhookVerificationError, ValueError) as error:
         raise NotAllowed(f"The message's signature or time did not check out ({error}).") from None
-    if _has_nul(payload):
+    if has_nul(payload):
         raise ForumError("The message contains a NUL character, which cannot be stored. Leave it out.")
     session = state.db.session
     # Stored hashed: any length of id fits, and two long ids that share a beginning stay apart.

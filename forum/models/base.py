@@ -28,6 +28,17 @@ MAX_ID = 2**31 - 1
 MAX_BIG_ID = 2**63 - 1
 
 
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character hides anywhere in a JSON value (no database column can hold one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
 def as_id(raw: Any, *, limit: int = MAX_ID) -> int | None:
     """A database id from text, or None for anything that cannot be one (words, signs, zero, too large)."""
     text = str(raw).strip() if raw is not None else ""
