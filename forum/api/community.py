@@ -66,11 +66,11 @@ def list_notifications(query: dict[str, Any]) -> dict[str, Any]:
     N = state().models.Notification
     after = cursors.decode(query["cursor"], ("time", "id"))
     order = (N.created_at, N.id)
-    rows, more = listing.keyset(state(), notifications.mine(state(), me()), order, after, query["limit"])
+    rows, last = listing.keyset(state(), notifications.mine(state(), me()), order, after, query["limit"])
     return {
         "items": [shapes.notification(r) for r in rows],
         "unread": unread_count(),
-        "next_cursor": cursors.encode([rows[-1].created_at, rows[-1].id]) if more else None,
+        "next_cursor": cursors.next_cursor(last),
     }
 
 

@@ -53,6 +53,11 @@ def _value(value: Any, kind: str) -> Any:
     raise ForumError(BAD_CURSOR, field="cursor")
 
 
+def next_cursor(last: Sequence[Any] | None) -> str | None:
+    """The cursor of the page after one that ended at ``last`` (its sort key), or None on the last page."""
+    return encode(last) if last is not None else None
+
+
 def page_cursor(page: int, has_next: bool) -> str | None:
     """For lists that are numbered pages underneath (search): the next page's number as a cursor."""
     return encode([page + 1]) if has_next else None

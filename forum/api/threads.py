@@ -33,12 +33,8 @@ def list_threads(query: dict[str, Any]) -> dict[str, Any]:
         solved=query["solved"],
     )
     order = listing.thread_order(state(), query["sort"])
-    rows, more = listing.keyset(state(), found, order, after, query["limit"], replica=True)
-    key = "created_at" if query["sort"] == "newest" else "last_activity_at"
-    return {
-        "items": shapes.threads(rows),
-        "next_cursor": cursors.encode([getattr(rows[-1], key), rows[-1].id]) if more else None,
-    }
+    rows, last = listing.keyset(state(), found, order, after, query["limit"], replica=True)
+    return {"items": shapes.threads(rows), "next_cursor": cursors.next_cursor(last)}
 
 
 @operation("POST", "/threads", tag="Threads", body=schemas.NewQuestionIn, response=schemas.ThreadOut, status=201)
@@ -72,7 +68,7 @@ def read_thread(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
     if question is None:
         raise NotFound("We could not find that question. It may have been removed.")
     after = cursors.decode(query["cursor"], ("id",))
-    answers, more = listing.answers_after(state(), found, person, after[0] if after else None, query["limit"])
+    answers, last = listing.answers_after(state(), found, person, after, query["limit"])
     people = shapes.persons(members.people(state(), {found.author_id, *(p.author_id for p in [question, *answers])}))
     liked = marks.liked if person is not None else None
     tags = listing.tag_names(state(), [found.id]).get(found.id, [])
@@ -80,7 +76,7 @@ def read_thread(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
         **shapes.thread(found, people, listing.categories_by_id(state()), tags),
         "question": shapes.post(question, people, found.accepted_post_id, liked),
         "answers": [shapes.post(p, people, found.accepted_post_id, liked) for p in answers],
-        "next_cursor": cursors.encode([answers[-1].id]) if more else None,
+        "next_cursor": cursors.next_cursor(last),
         "favourite": marks.favourite if person is not None else None,
         "following": marks.follow_level if person is not None else None,
     }
@@ -146,11 +142,8 @@ def unsave(thread_id: int) -> dict[str, Any]:
 def favourites(query: dict[str, Any]) -> dict[str, Any]:
     """The threads you saved, the most recently saved first."""
     after = cursors.decode(query["cursor"], ("id",))
-    rows, more = listing.favourites_after(state(), me(), after[0] if after else None, query["limit"])
-    return {
-        "items": shapes.threads([thread for thread, _ in rows]),
-        "next_cursor": cursors.encode([rows[-1][1]]) if more else None,
-    }
+    rows, last = listing.favourites_after(state(), me(), after, query["limit"])
+    return {"items": shapes.threads([thread for thread, _ in rows]), "next_cursor": cursors.next_cursor(last)}
 
 
 @operation(

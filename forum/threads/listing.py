@@ -300,21 +300,20 @@ def threads(
     """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author."""
     Thread = state.models.Thread
     query = thread_query(state, tab=tab, category=category, tag=tag, author_id=author_id, solved=solved)
-    newest = sort == "newest"
-    order = tuple(column.desc() for column in thread_order(state, sort))
+    columns = thread_order(state, sort)
+    order = tuple(column.desc() for column in columns)
     per_page = state.setting("FORUM_THREADS_PER_PAGE")
     if author_id is None and not tag:  # pins lead the front page (pinned everywhere) and their category
         pinned = sa.and_(Thread.pinned_until.is_not(None), Thread.pinned_until > utcnow())
         if category is None:
             pinned = sa.and_(pinned, Thread.pinned_everywhere)
-        key = attrgetter("created_at" if newest else "last_activity_at", "id")
-        result = _pins_first(state, query, pinned, order, key, page, per_page)
+        result = _pins_first(state, query, pinned, order, attrgetter(*(c.key for c in columns)), page, per_page)
     else:
         result = _page(state, query.order_by(*order), page, per_page, replica=True)
-    every = categories if categories is not None else categories_by_id(state)
-    if any(t.category_id not in every for t in result.items):
-        every = categories_by_id(state, covering=[t.category_id for t in result.items])
-    return ThreadList(state, result, every, replica=True)
+    shown = [t.category_id for t in result.items]
+    if categories is None or any(wanted not in categories for wanted in shown):
+        categories = categories_by_id(state, covering=shown)
+    return ThreadList(state, result, categories, replica=True)
 
 
 def keyset(
@@ -326,8 +325,9 @@ def keyset(
     *,
     descending: bool = True,
     replica: bool = False,
-) -> tuple[list[Any], bool]:
-    """Up to ``limit`` rows that come after the row whose ``order`` values are ``after``, and whether more follow.
+) -> tuple[list[Any], tuple[Any, ...] | None]:
+    """Up to ``limit`` rows that come after the row whose ``order`` values are ``after``, and, when more follow,
+    the last row's ``order`` values: where the next page starts.
 
     Unlike a page number, this holds still while new rows arrive, and costs the same however far in it is.
     """
@@ -338,18 +338,21 @@ def keyset(
     where = state.replica() if replica else {}
     result = state.db.session.execute(query, bind_arguments=where)
     found = list(result.scalars() if len(query.column_descriptions) == 1 else result.all())
-    return found[:limit], len(found) > limit
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    return found[:limit], tuple(getattr(last, column.key) for column in order)
 
 
 def answers_after(
-    state: ForumState, thread: Thread, viewer: ForumUser | None, after_id: int | None, limit: int
-) -> tuple[list[Any], bool]:
+    state: ForumState, thread: Thread, viewer: ForumUser | None, after: tuple[Any, ...] | None, limit: int
+) -> tuple[list[Any], tuple[Any, ...] | None]:
     """A thread's answers in the order they were posted, from after ``after_id``; moderators also see removed ones."""
     Post = state.models.Post
     query = sa.select(Post).where(Post.thread_id == thread.id, ~Post.is_question)
     if not (viewer and viewer.is_moderator):
         query = query.where(Post.deleted_at.is_(None))
-    return keyset(state, query, (Post.id,), (after_id,) if after_id else None, limit, descending=False)
+    return keyset(state, query, (Post.id,), after, limit, descending=False)
 
 
 def _answer_order(state: ForumState, thread: Thread) -> tuple[Any, ...]:
@@ -429,12 +432,12 @@ def favourites(state: ForumState, user: ForumUser, *, page: int = 1) -> ThreadLi
 
 
 def favourites_after(
-    state: ForumState, user: ForumUser, after_id: int | None, limit: int
-) -> tuple[list[tuple[Any, int]], bool]:
+    state: ForumState, user: ForumUser, after: tuple[Any, ...] | None, limit: int
+) -> tuple[list[tuple[Any, int]], tuple[Any, ...] | None]:
     """The threads a person saved, each with its favourite's id, the most recently saved first, from a cursor."""
     Favourite = state.models.Favourite
     query = _favourite_query(state, user, Favourite.id)
-    return keyset(state, query, (Favourite.id,), (after_id,) if after_id else None, limit)
+    return keyset(state, query, (Favourite.id,), after, limit)
 
 
 def posts_by(state: ForumState, author_id: Any, *, page: int = 1) -> Page:
