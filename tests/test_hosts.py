@@ -279,3 +279,39 @@ def test_under_a_path_prefix_this_rounds_addresses_carry_it(app, people):
     for path in ("/admin/webhooks", "/offline", f"/t/{thread_id}/similar"):
         shown = client.get(f"/portal{PREFIX}{path}")
         assert shown.status_code == 200 and f'href="{PREFIX}/' not in shown.text, path
+
+
+@pytest.mark.parametrize("host", ["csrfprotect", "csrf-off", "prefix"])
+def test_the_tokens_page_and_cookie_api_calls_work_in_each_kind_of_host(people_factory, host):
+    """Make a token and revoke one with CSRFProtect (a token in the layout), with CSRF off, and under /portal."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    config = {
+        "csrfprotect": {"csrf_protect": True, "templates": {"host_layout.html": TOKEN_LAYOUT}},
+        "csrf-off": {"WTF_CSRF_ENABLED": False},
+        "prefix": {},
+    }[host]
+    app, client, people = people_factory(**config)
+    root = "/portal" if host == "prefix" else ""
+    if host == "prefix":
+        app.wsgi_app = DispatcherMiddleware(NotFound(), {"/portal": app.wsgi_app})  # SCRIPT_NAME=/portal
+    client.post(f"{root}/login", data={"key": people.asker.key})
+    page = f"{root}{PREFIX}/tokens"
+
+    def send(action: str, data: dict) -> object:
+        return client.post(action, data=data) if host == "csrf-off" else post_form(client, page, action, data)
+
+    made = send(page, {"name": "Phone", "scopes": ["read"], "days": "30"})
+    assert made.status_code == 303 and made.headers["Location"].startswith(page)
+    shown = client.get(page).text
+    secret = re.search(r'id="new-token"[^>]*value="(fsd_[^"]+)"', shown).group(1)
+    assert f'href="{root}{PREFIX}/api/v1/docs"' in shown
+    me = client.get(f"{root}{PREFIX}/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == 200 and me.get_json()["person"]["url"].startswith(f"http://localhost{root}{PREFIX}/u/")
+    token_id = re.search(r"/tokens/(\d+)/revoke", client.get(page).text).group(1)
+    if host == "csrfprotect":  # without the page's token: refused, and the token still works
+        assert client.post(f"{page}/{token_id}/revoke").status_code == 400
+        assert client.get(f"{root}{PREFIX}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert send(f"{page}/{token_id}/revoke", {}).status_code == 303
+    assert client.get(f"{root}{PREFIX}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
