@@ -103,7 +103,8 @@ def test_flags_hide_an_answer_and_a_champion_removes_it_and_silences_its_author(
         assert page.locator("#answers .post.answer", has_text=UNSAFE).count() == 0
         page.get_by_role("textbox", name="Your answer").fill("Sorry, I meant restart the VPN client.")
         page.get_by_role("button", name="Post your answer").click()
-        page.get_by_text("You cannot post, like or flag until").wait_for()
+        # the form says it (the page's live region may also read it out, a moment later)
+        page.locator("#answer-form").get_by_text("You cannot post, like or flag until").wait_for()
         assert "Turning off the antivirus is never safe." in page.locator("#answer-form").inner_text()
         shot(page, "moderation-silenced-author-phone")
     finally:
