@@ -9,6 +9,10 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_URL_PREFIX": "/community",
     #: The layout template the forum's pages extend. The default is the forum's own standalone layout.
     "FORUM_BASE_TEMPLATE": "forum/layout.html",
+    #: The language of a page when neither the host, the person nor their browser asks for one the forum has.
+    "FORUM_DEFAULT_LOCALE": "en",
+    #: The time zone dates are shown in when neither the host nor the person names one (an IANA name).
+    "FORUM_TIMEZONE": "UTC",
     #: The community's name, shown in page titles and headings.
     "FORUM_TITLE": "Community help",
     #: Threads shown per page in lists.

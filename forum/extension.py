@@ -87,7 +87,7 @@ class Forum:
             plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
-        from . import events
+        from . import events, i18n
         from .api import auth, community, document, problems, threads  # noqa: F401  (importing registers them)
         from .api.operations import api
         from .cli import forum_cli
@@ -99,6 +99,7 @@ class Forum:
         from .views.common import csp_nonce
 
         connect(app)
+        i18n.install(app, self.user_adapter)
         app.extensions["forum"].limiter = _rate_limiter(app)
         thread_cache.watch()
         guest_cache.watch(app)

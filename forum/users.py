@@ -90,7 +90,7 @@ class UserAdapter:
             sa.inspect(user_model).mapper.get_property_by_column(sa.inspect(user_model).primary_key[0]).key
         )
         # Look only for the attributes the model has: on long pages a miss per name per person adds up.
-        for group in ("name", "email", "avatar", "agent", "admin", "handle"):
+        for group in ("name", "email", "avatar", "agent", "admin", "handle", "locale", "timezone"):
             names = getattr(self, f"{group}_attributes")
             setattr(self, f"{group}_attributes", tuple(n for n in names if hasattr(user_model, n)))
 
@@ -114,6 +114,19 @@ class UserAdapter:
     def is_agent(self, user: Any) -> bool:
         """Desk agents moderate and speak for the IT team."""
         return bool(_first_attr(user, self.agent_attributes)) or self.is_admin(user)
+
+    locale_attributes: tuple[str, ...] = ("locale", "language", "lang")
+    timezone_attributes: tuple[str, ...] = ("timezone", "time_zone", "tz")
+
+    def locale(self, user: Any) -> str | None:
+        """The language this person chose in the portal ("de", "fr_CA"), or None to follow their browser."""
+        value = _first_attr(user, self.locale_attributes)
+        return str(value) if value else None
+
+    def timezone(self, user: Any) -> str | None:
+        """This person's time zone ("Europe/Berlin"), or None for ``FORUM_TIMEZONE``."""
+        value = _first_attr(user, self.timezone_attributes)
+        return str(value) if value else None
 
     def is_admin(self, user: Any) -> bool:
         """Admins manage categories and settings."""

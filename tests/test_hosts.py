@@ -63,10 +63,10 @@ def test_a_refused_guest_post_does_not_empty_the_guest_cache(people_factory):
     thread_id = make_thread(app, people.asker, title="Kept for guests")
     guest = app.test_client()
     guest.get(f"{PREFIX}/")
-    assert app.extensions["forum"].guest_pages().get(f"{PREFIX}/?|") is not None
+    assert app.extensions["forum"].guest_pages().get(f"en|{PREFIX}/?|") is not None
     refused = guest.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "No token, not signed in."})
     assert refused.status_code in (302, 400, 401)
-    assert app.extensions["forum"].guest_pages().get(f"{PREFIX}/?|") is not None
+    assert app.extensions["forum"].guest_pages().get(f"en|{PREFIX}/?|") is not None
 
 
 def test_with_csrf_switched_off_every_page_and_button_works(people_factory):

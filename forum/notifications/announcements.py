@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .. import signals
+from .. import i18n, signals
 from ..errors import ForumError, NotAllowed, NotFound
 from ..markup import render_markdown
 from ..models import Announcement, utcnow
@@ -58,13 +58,13 @@ def _agents_only(actor: ForumUser | None) -> None:
 
 
 def _when(value: Any, label: str) -> dt.datetime | None:
-    """A date and time from a form ("2026-11-26T14:00"), read as UTC; empty means none."""
+    """A date and time from a form ("2026-11-26T14:00"), read in the writer's time zone; empty means none."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
         return value
     try:
-        return dt.datetime.fromisoformat(str(value).strip()).replace(tzinfo=None)
+        return i18n.to_utc(dt.datetime.fromisoformat(str(value).strip()))
     except ValueError:
         raise ForumError(f"Please give the {label} as a date and time, like 2026-12-01 18:00.", field=label) from None
 

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
 from markupsafe import Markup
 
+from .. import i18n
 from ..models import Models, Thread, models_for
 
 if TYPE_CHECKING:  # listing and sharing use this module's touch()
@@ -88,8 +89,16 @@ class ThreadParts:
 
 
 def key(thread: Thread, page: int, per_page: int, viewer: ForumUser | None) -> tuple[Any, ...]:
-    """Moderators also see removed posts, so they get their own parts."""
-    return (thread.id, thread.version, page, per_page, bool(viewer and viewer.is_moderator))
+    """Moderators also see removed posts, so they get their own parts; each language and time zone its own."""
+    return (
+        thread.id,
+        thread.version,
+        page,
+        per_page,
+        bool(viewer and viewer.is_moderator),
+        i18n.current_locale(),
+        i18n.timezone_name(),
+    )
 
 
 def reader_kind(

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
+from .. import i18n
 from ..models.base import as_id
 
 blueprint = Blueprint(
@@ -64,3 +65,13 @@ def refuse_invisible_characters() -> None:
         raise InvisibleCharacter()
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype != "application/json" and _has_nul(request.form):
         raise InvisibleCharacter()
+
+
+@blueprint.after_request
+def say_language(response: Response) -> Response:
+    """Pages differ by the browser's languages: shared caches must keep them apart, and readers learn which."""
+    if request.endpoint == "forum.static":
+        return response
+    response.vary.add("Accept-Language")
+    response.headers.setdefault("Content-Language", i18n.page_language())
+    return response

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from .. import members
+from .. import i18n, members
 from ..errors import ForumError, NotAllowed
 from ..models import Post, Thread, utcnow
 from ..notifications.announcements import KIND_WORDS
@@ -219,27 +219,6 @@ def request_now() -> dt.datetime:
     return g.forum_now  # type: ignore[no-any-return]
 
 
-def _ago(when: dt.datetime | None) -> str:
-    """ "5 minutes ago": how people say time."""
-    if when is None:
-        return ""
-    seconds = int((request_now() - when).total_seconds())
-    if seconds < 60:
-        return "just now"
-    for size, unit in (
-        (31536000, "year"),
-        (2592000, "month"),
-        (604800, "week"),
-        (86400, "day"),
-        (3600, "hour"),
-        (60, "minute"),
-    ):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'} ago"
-    return "just now"
-
-
 def fixed_url(endpoint: str, **values: Any) -> str:
     """``url_for`` for addresses that never change while the app runs: the bar's links and the static files."""
     key = ("url", request.script_root, endpoint, tuple(sorted(values.items())))
@@ -323,7 +302,25 @@ def post_url(post: Post) -> str:
 @blueprint.app_template_filter("forum_ago")
 def ago_filter(when: dt.datetime | None) -> str:
     """Relative time for templates."""
-    return _ago(when)
+    return i18n.ago(when, request_now())
+
+
+@blueprint.app_template_filter("forum_date")
+def date_filter(value: dt.datetime | dt.date | None, kind: str = "date") -> str:
+    """A date (or, with "datetime", "time" or "weekday", a time) as the reader writes it, in their time zone."""
+    return i18n.moment(value, kind)
+
+
+@blueprint.app_template_filter("forum_time")
+def time_filter(value: dt.datetime | None) -> str:
+    """A time of day in the reader's time zone, with the zone's name."""
+    return i18n.moment(value, "time")
+
+
+@blueprint.app_template_filter("forum_points")
+def points_filter(count: int) -> str:
+    """ "1 point", "12 points", in the reader's language and way of writing numbers."""
+    return i18n.ngettext("%(count)s point", "%(count)s points", count, count=i18n.number(count))
 
 
 @blueprint.app_template_filter("forum_iso")
@@ -376,9 +373,9 @@ def thread_rows(threads: Any) -> list[Markup]:
     """A thread list's rows, each rendered once per version of its thread and kept for every reader."""
     cache = get_state().thread_rows()
     template = current_app.jinja_env.get_template("forum/partials/_thread_row.html")
-    rows = []
+    rows, language, words = [], i18n.current_locale(), i18n.template_words()
     for thread in threads.page.items:
-        key = (thread.id, thread.version)
+        key = (thread.id, thread.version, language)
         row = cache.get(key) if cache is not None else None
         if row is None:
             row = Markup(
@@ -388,6 +385,7 @@ def thread_rows(threads: Any) -> list[Markup]:
                     categories=threads.categories,
                     tags=threads.tags,
                     links=links(),
+                    **words,
                 )
             )
             if cache is not None:
@@ -417,4 +415,8 @@ def forum_context() -> dict[str, Any]:
         "htmx": htmx,
         "forum_announcement_kinds": KIND_WORDS,
         "follow_words": LEVEL_WORDS,
+        "forum_lang": i18n.page_language,
+        "forum_dir": i18n.page_direction,
+        "forum_zone": i18n.timezone_name,
+        **i18n.template_words(),
     }

@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, g, has_app_context, request, req
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 
+from .. import i18n
 from ..page_cache import PERSONAL, CachedPage
 from ..state import get_state
 from .blueprint import blueprint
@@ -51,7 +52,7 @@ def _key() -> str | None:
         return None
     if getattr(current_user, "is_authenticated", False) or session:
         return None
-    return f"{request.full_path}|{request.cookies.get('forum_dismissed', '')}"
+    return f"{i18n.current_locale()}|{request.full_path}|{request.cookies.get('forum_dismissed', '')}"
 
 
 @blueprint.before_request
@@ -67,6 +68,7 @@ def cached_guest_page() -> Response | None:
         return None
     response = Response(page.body, status=200, content_type=page.content_type)
     response.headers["Cache-Control"] = _shared_cache_control()
+    response.vary.add("Accept-Language")  # a shared cache must keep each language's page apart
     return response
 
 
