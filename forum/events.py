@@ -16,6 +16,7 @@ from plugin_api.retry import Failure, TryLater, backoff
 
 from . import signals
 from .errors import NotFound
+from .i18n import _
 from .models import get_row, utcnow
 from .models.upsert import upsert
 from .models.work import call_lease, drain, renew, still_held
@@ -126,7 +127,7 @@ def retry_outgoing(state: ForumState, post_id: int) -> None:
     """Put a refused post back in the outbox, from a desk agent's button."""
     row = state.db.session.get(state.models.OutgoingPost, post_id)
     if row is None or row.state != "failed":
-        raise NotFound("We could not find that post, or it is no longer stuck.")
+        raise NotFound(_("We could not find that post, or it is no longer stuck."))
     row.state, row.attempts, row.next_attempt_at, row.locked_until = "waiting", 0, utcnow(), None
     state.db.session.commit()
 
@@ -149,19 +150,19 @@ def connect(app: Flask) -> None:
     def event(name: str, thread: Thread, actor_id: Any = None, **data: Any) -> None:
         emit(state, ForumEvent(name, thread.id, thread.title, state.public_url(f"/t/{thread.id}"), actor_id, data))
 
-    def asked(sender: Any, thread: Thread, post: Post, **_: Any) -> None:
+    def asked(sender: Any, thread: Thread, post: Post, **_extra: Any) -> None:
         event("thread_created", thread, thread.author_id, post_id=post.id)
 
-    def answered(sender: Any, thread: Thread, post: Post, **_: Any) -> None:
+    def answered(sender: Any, thread: Thread, post: Post, **_extra: Any) -> None:
         event("answer_created", thread, post.author_id, post_id=post.id)
 
-    def accepted(sender: Any, thread: Thread, post: Post, user: Any, **_: Any) -> None:
+    def accepted(sender: Any, thread: Thread, post: Post, user: Any, **_extra: Any) -> None:
         event("answer_accepted", thread, user.id, post_id=post.id, answer_author_id=post.author_id)
 
-    def escalated(sender: Any, thread: Thread, escalation: Escalation, user: Any, **_: Any) -> None:
+    def escalated(sender: Any, thread: Thread, escalation: Escalation, user: Any, **_extra: Any) -> None:
         event("thread_escalated", thread, user.id if user else None, reason=escalation.reason)
 
-    def ticket(sender: Any, thread: Thread, escalation: Escalation, change: Any, **_: Any) -> None:
+    def ticket(sender: Any, thread: Thread, escalation: Escalation, change: Any, **_extra: Any) -> None:
         event(
             "ticket_updated",
             thread,
@@ -189,10 +190,10 @@ def connect(app: Flask) -> None:
             ),
         )
 
-    def announced(sender: Any, announcement: Announcement, user: Any, **_: Any) -> None:
+    def announced(sender: Any, announcement: Announcement, user: Any, **_extra: Any) -> None:
         announcement_event("announcement_published", announcement, user, announcement.status, announcement.body_source)
 
-    def updated(sender: Any, announcement: Announcement, update: Any, user: Any, **_: Any) -> None:
+    def updated(sender: Any, announcement: Announcement, update: Any, user: Any, **_extra: Any) -> None:
         announcement_event("announcement_updated", announcement, user, update.status, update.body_source)
 
     signals.listen(

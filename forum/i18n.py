@@ -27,15 +27,30 @@ if TYPE_CHECKING:
 TRANSLATIONS = Path(__file__).parent / "translations"
 domain = Domain(translation_directories=[str(TRANSLATIONS)], domain="forum")
 
-gettext = domain.gettext
-ngettext = domain.ngettext
 lazy_gettext = domain.lazy_gettext
+
+
+def gettext(message: str, **variables: Any) -> str:
+    """The forum's words in the language of this page or e-mail."""
+    return str(domain.gettext(message, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """The plural the language needs for ``num``; ``%(num)s`` (or any variable given) is filled in."""
+    return str(domain.ngettext(singular, plural, num, **variables))
+
+
 _ = gettext
 
 
 def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Any:
     """A plural that is worked out when shown, for words kept in module constants."""
     return domain.lazy_ngettext(singular, plural, num, **variables)
+
+
+def plural_words(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and plural pair for ``pybabel extract``, to be put into words later with ``ngettext``."""
+    return singular, plural
 
 
 def shipped_locales() -> tuple[str, ...]:
@@ -200,6 +215,14 @@ def ago(when: dt.datetime | None, now: dt.datetime) -> str:
 DATE_SKELETONS = {"date": "yMMMMd", "short_date": "yMMMd", "weekday": "yMMMEd"}
 
 
+def from_now(count: int, unit: str) -> str:
+    """ "in 5 minutes", "in 30 hours": a time still to come, in the reader's language and in the unit given."""
+    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "month": 2592000, "year": 31536000}[unit]
+    # The threshold is the count itself, so Babel picks this unit and not a larger one ("in 1 day" for 30 hours).
+    left = dt.timedelta(seconds=count * seconds)
+    return format_timedelta(left, threshold=count, add_direction=True, locale=get_locale() or "en")
+
+
 def moment(value: dt.datetime | dt.date | None, kind: str = "datetime") -> str:
     """A stored UTC time in the reader's time zone and way of writing dates ("date", "short_date", "datetime",
     "weekday" or "time"); times name their zone."""
@@ -209,21 +232,24 @@ def moment(value: dt.datetime | dt.date | None, kind: str = "datetime") -> str:
     if not isinstance(value, dt.datetime):
         return format_skeleton(DATE_SKELETONS.get(kind, "yMMMMd"), value, locale=locale)
     zone = get_timezone()
-    aware = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+    aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
     if kind in ("date", "short_date"):
         return format_skeleton(DATE_SKELETONS[kind], aware, tzinfo=zone, locale=locale)
-    time = f"{format_time(aware, 'short', tzinfo=zone, locale=locale)} {format_datetime(aware, 'z', tzinfo=zone, locale=locale)}"
+    clock = format_time(aware, "short", tzinfo=zone, locale=locale)
+    time = f"{clock} {format_datetime(aware, 'z', tzinfo=zone, locale=locale)}"
     if kind == "time":
         return time
-    day = format_skeleton(DATE_SKELETONS["weekday" if kind == "weekday" else "short_date"], aware, tzinfo=zone, locale=locale)
+    day = format_skeleton(
+        DATE_SKELETONS["weekday" if kind == "weekday" else "short_date"], aware, tzinfo=zone, locale=locale
+    )
     return str(locale.datetime_formats["medium"]).format(time, day)
 
 
 def to_utc(value: dt.datetime) -> dt.datetime:
     """A time someone typed, read in their time zone (or the offset it carries), as stored: naive UTC."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=get_timezone() or dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        value = value.replace(tzinfo=get_timezone() or dt.UTC)
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def timezone_name() -> str:
@@ -242,3 +268,135 @@ def locale_of(users: UserAdapter, user: Any) -> str:
     """Which language to write to this person in when they are not the one asking: their own, else the default."""
     return best_locale(users.locale(user)) or current_app.config["FORUM_DEFAULT_LOCALE"]
 
+
+class Later:
+    """Words to be put into a reader's language when they are read, not when they are written.
+
+    A notice is stored as its English message and its parameters, and each reader sees it in their own language,
+    whoever caused it. Parameters may be words of the forum themselves (a badge's name), kept the same way.
+    """
+
+    __slots__ = ("message", "plural", "count", "params")
+
+    def __init__(self, message: str, params: dict[str, Any], plural: str | None = None, count: int | None = None):
+        self.message, self.params, self.plural, self.count = message, params, plural, count
+
+    def __str__(self) -> str:
+        values = {key: _render(value) for key, value in self.params.items()}
+        if self.plural is not None and self.count is not None:
+            return ngettext(self.message, self.plural, self.count, **values)
+        return gettext(self.message, **values)
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+    def to_data(self) -> dict[str, Any]:
+        """A JSON-ready form, to store beside the notice."""
+        data: dict[str, Any] = {"m": self.message, "p": {k: _store(v) for k, v in self.params.items()}}
+        if self.plural is not None:
+            data.update(pl=self.plural, n=self.count)
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Later:
+        """The words back from their stored form."""
+        params = {k: _load(v) for k, v in (data.get("p") or {}).items()}
+        return cls(str(data["m"]), params, data.get("pl"), data.get("n"))
+
+
+class Day:
+    """A date inside stored words, written the reader's way when shown ("28 November 2026", "28. November 2026")."""
+
+    __slots__ = ("day",)
+
+    def __init__(self, day: dt.date) -> None:
+        self.day = day
+
+    def __str__(self) -> str:
+        return moment(self.day, "date")
+
+
+def later(message: str, **params: Any) -> Later:
+    """Words for a notice or anything stored, put into the reader's language when shown."""
+    return Later(message, params)
+
+
+def joined(*parts: Any) -> Later:
+    """Sentences kept apart, each put into the reader's language, and shown one after another."""
+    names = [f"p{index}" for index in range(len(parts))]
+    return Later(" ".join(f"%({name})s" for name in names), dict(zip(names, parts, strict=True)))
+
+
+def later_plural(singular: str, plural: str, count: int, **params: Any) -> Later:
+    """Like :func:`later`, with the plural form the count needs in the reader's language."""
+    params.setdefault("count", count)
+    return Later(singular, params, plural, count)
+
+
+def _render(value: Any) -> Any:
+    if isinstance(value, (Later, Day)):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return str(value) if _is_lazy(value) else value
+
+
+def _is_lazy(value: Any) -> bool:
+    return type(value).__name__ == "LazyString" and hasattr(value, "_args")
+
+
+def _store(value: Any) -> Any:
+    if isinstance(value, Day):
+        return {"day": value.day.isoformat()}
+    if isinstance(value, Later):
+        return {"later": value.to_data()}
+    if _is_lazy(value):  # a lazy_gettext string: keep its English words, to translate for each reader
+        return {"later": {"m": str(value._args[0]), "p": {k: _store(v) for k, v in value._kwargs.items()}}}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _load(value: Any) -> Any:
+    if isinstance(value, dict) and "later" in value:
+        return Later.from_data(value["later"])
+    if isinstance(value, dict) and "day" in value:
+        return Day(dt.date.fromisoformat(value["day"]))
+    return value
+
+
+def stored(words: Any) -> tuple[str, str | None]:
+    """The message to keep (as its writer reads it, for anything that reads the column) and its parameters."""
+    import json
+
+    if _is_lazy(words):
+        words = _load(_store(words))
+    if isinstance(words, Later):
+        return str(words), json.dumps(words.to_data(), ensure_ascii=False)
+    return str(words), None
+
+
+def columns(words: Any, field: str = "text") -> dict[str, Any]:
+    """A row's text column and its ``params`` column, from words that may be :class:`Later`."""
+    text, params = stored(words)
+    return {field: text, "params": params}
+
+
+def shown(message: str, params: str | None) -> str:
+    """A stored notice in the reader's language, or as it was written when it has no parameters."""
+    if not params:
+        return message
+    import json
+
+    try:
+        return str(Later.from_data(json.loads(params)))
+    except (ValueError, KeyError, TypeError):  # a catalogue that changed shape: the words as first written
+        return message
+
+
+def for_the_desk(message: str, **params: Any) -> str:
+    """Words the IT team's service desk receives: in the portal's default language, whoever wrote them."""
+    with in_locale(None):
+        return gettext(message, **params)

@@ -34,7 +34,7 @@ ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
 #: Link schemes people may click. ``javascript:``, ``data:``, ``ms-msdt:``, ``search-ms:`` and the rest die.
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-LINK_REL = "nofollow ugc noopener"
+LINK_REL = "nofollow ugc noopener"  # not translated: HTML
 
 
 def _set_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:

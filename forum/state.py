@@ -16,6 +16,7 @@ from flask import Flask, current_app
 
 from plugin_api.desk import Connector, ConnectorNotFound, load
 
+from .i18n import lazy_gettext as _l
 from .page_cache import CachedPage, ChangeCounter, RedisChangeCounter, TimedCache
 from .search.meaning import Model, VectorIndex, load_model
 
@@ -55,7 +56,7 @@ def load_desk(config: Mapping[str, Any]) -> DeskStatus:
     """Build the connector from ``FORUM_DESK_*``; log and report a broken one instead of failing the portal."""
     spec = config.get("FORUM_DESK_CONNECTOR")
     if spec is None:
-        return DeskStatus(None, "No service desk is set up (FORUM_DESK_CONNECTOR is empty).")
+        return DeskStatus(None, _l("No service desk is set up (FORUM_DESK_CONNECTOR is empty)."))
     if isinstance(spec, Connector):
         return DeskStatus(spec)
     try:
@@ -66,7 +67,7 @@ def load_desk(config: Mapping[str, Any]) -> DeskStatus:
     except (ConnectorNotFound, ValueError) as error:
         problem = str(error)
     except Exception as error:  # a connector's own bug must not take the portal down
-        problem = f"The desk connector {spec!r} could not start: {type(error).__name__}: {error}"
+        problem = f"The desk connector {spec!r} could not start: {type(error).__name__}: {error}"  # not translated
     log.error("Passing questions to the IT team is off: %s", problem)
     return DeskStatus(None, problem)
 

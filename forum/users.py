@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -28,6 +30,8 @@ class ForumUser:
     level: int = 0
     #: What people type after @ to mention this person.
     handle: str = ""
+    #: The language the person chose in the portal, if any: e-mails and notices to them are written in it.
+    locale: str | None = None
 
     @property
     def is_moderator(self) -> bool:
@@ -37,7 +41,9 @@ class ForumUser:
     @property
     def level_name(self) -> str:
         """The level in words."""
-        return ("Newcomer", "Member", "Regular", "Superuser", "Champion")[self.level]
+        from .gamification.rules import LEVEL_NAMES
+
+        return str(LEVEL_NAMES[self.level])
 
     @property
     def initials(self) -> str:
@@ -98,7 +104,7 @@ class UserAdapter:
         """The name shown beside posts."""
         name = _first_attr(user, self.name_attributes)
         if name is None:
-            return f"User {self.user_id(user)}"
+            return _("User %(id)s", id=self.user_id(user))
         return str(name)
 
     def email(self, user: Any) -> str | None:
@@ -174,6 +180,7 @@ class UserAdapter:
             is_agent=self.is_agent(user),
             is_admin=self.is_admin(user),
             handle=self.handle(user),
+            locale=self.locale(user),
         )
 
     def get_many(self, ids: Iterable[Any]) -> dict[Any, ForumUser]:
@@ -186,7 +193,7 @@ class UserAdapter:
         rows: Iterable[Any] = self.db.session.scalars(sa.select(self.user_model).where(pk.in_(wanted)))
         found = {self.user_id(u): self.to_forum_user(u) for u in rows}
         for missing in wanted - found.keys():
-            found[missing] = ForumUser(id=missing, name="Former member")
+            found[missing] = ForumUser(id=missing, name=_("Former member"))
         return found
 
     def search(self, text: str, *, limit: int = 8) -> list[ForumUser]:

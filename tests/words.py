@@ -16,19 +16,73 @@ from jinja2.lexer import TOKEN_DATA, TOKEN_NAME, TOKEN_STRING
 
 ROOT = Path(__file__).resolve().parent.parent
 FORUM = ROOT / "forum"
-TRANSLATING = {"_", "gettext", "ngettext", "lazy_gettext", "lazy_ngettext", "pgettext"}
+TRANSLATING = {
+    "_",
+    "_l",
+    "later",
+    "later_plural",
+    "for_the_desk",
+    "plural_words",
+    "gettext",
+    "ngettext",
+    "lazy_gettext",
+    "lazy_ngettext",
+    "pgettext",
+}
 #: Attributes whose values people read or hear.
 READ_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "aria-description", "data-confirm"}
 WORD = re.compile(r"[A-Za-z][a-z]+")
 #: Words that are the same in every language the forum ships, or are names.
 SAME_EVERYWHERE = {
-    "Markdown", "Atom", "Outlook", "Teams", "Zoom", "VPN", "Wi", "Fi", "OK", "Ctrl", "Enter", "Esc", "Tab",
-    "Request", "Tracker", "Bearer", "JSON", "OpenAPI", "RT", "curl", "https", "http", "com", "fsd", "Stack",
+    "Markdown",
+    "Atom",
+    "Outlook",
+    "Teams",
+    "Zoom",
+    "VPN",
+    "Wi",
+    "Fi",
+    "OK",
+    "Ctrl",
+    "Enter",
+    "Esc",
+    "Tab",
+    "Request",
+    "Tracker",
+    "Bearer",
+    "JSON",
+    "OpenAPI",
+    "RT",
+    "curl",
+    "https",
+    "http",
+    "com",
+    "fsd",
+    "Stack",
 }
 #: Python modules whose strings are for developers and admins at a terminal, not for the portal's people.
-DEVELOPER_MODULES = {"cli.py", "api/document.py", "api/schemas.py", "config.py", "worker.py", "migrations", "i18n.py"}
+DEVELOPER_MODULES = {
+    "cli.py",
+    "api/document.py",
+    "api/schemas.py",
+    "config.py",
+    "worker.py",
+    "migrations",
+    "i18n.py",
+    "writing/words.py",
+}
+#: A comment that says a line's words are for machines or the portal's admins at a terminal, not for readers.
+NOT_FOR_PEOPLE = "# not translated"
 LOGGING = {"debug", "info", "warning", "error", "exception", "critical", "warn"}
-DEVELOPER_ERRORS = {"RuntimeError", "TypeError", "ValueError", "KeyError", "LookupError", "AssertionError", "ImportError"}
+DEVELOPER_ERRORS = {
+    "RuntimeError",
+    "TypeError",
+    "ValueError",
+    "KeyError",
+    "LookupError",
+    "AssertionError",
+    "ImportError",
+}
 
 
 class _Text(HTMLParser):
@@ -62,12 +116,22 @@ class _Text(HTMLParser):
 
 def _prose(text: str) -> bool:
     """Looks like words for people: two or more words, or one capitalised word ending a sentence."""
+    text = text.strip()
     words = [w for w in WORD.findall(text) if w not in SAME_EVERYWHERE]
-    if not words or text.isupper() or text.startswith(("SELECT", "UPDATE", "INSERT", "DELETE", "WITH", "CREATE")):
+    if (
+        not words
+        or text.isupper()
+        or text.startswith(("SELECT", "UPDATE", "INSERT", "DELETE", "WITH", "CREATE", "DROP", "SET ", "ALTER"))
+    ):
         return False
     if "_" in text and " " not in text:
         return False
-    return (len(text.split()) >= 2 and text[:1].isupper()) or bool(re.search(r"[a-z][.!?]$", text))
+    if text.startswith(("/", "#", ".", "<", "http", "{…}/", "{…}:")) or "://" in text:
+        return False
+    plain = [t for t in text.replace(",", " ").split() if t.isalpha() and t.islower() and len(t) > 1]
+    if re.search(r"\d+ per \w+", text):  # a rate limit ("3 per hour"), read by Flask-Limiter
+        return False
+    return (len(text.split()) >= 2 and text[:1].isupper()) or bool(re.search(r"[a-z][.!?]$", text)) or len(plain) >= 3
 
 
 def template_words(path: Path, env: Environment) -> list[str]:
@@ -133,8 +197,10 @@ def python_words(path: Path) -> list[str]:
             for inner in ast.walk(node):
                 skip.add(id(inner))
     found = []
+    lines = path.read_text().splitlines()
     for node in ast.walk(tree):
-        if id(node) in skip:
+        line = getattr(node, "lineno", 1) - 1
+        if id(node) in skip or NOT_FOR_PEOPLE in lines[line] or NOT_FOR_PEOPLE in lines[max(0, line - 1)]:
             continue
         if isinstance(node, ast.JoinedStr):
             text = "".join(v.value if isinstance(v, ast.Constant) else "{…}" for v in node.values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, request
 
 from .. import members
+from ..i18n import _
 from ..views.common import state, viewer
 from . import tokens
 from .operations import api
@@ -19,9 +20,9 @@ def identify() -> None:
         g.forum_api_by = "session" if person else None
         g.forum_api_scopes = frozenset(tokens.SCOPES) if person else frozenset()
         return
-    scheme, _, secret = header.strip().partition(" ")
+    scheme, _space, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise tokens.NotSignedIn("Send your token in the header like this: Authorization: Bearer <token>.")
+        raise tokens.NotSignedIn(_("Send your token in the header like this: Authorization: Bearer <token>."))
     token, owner = tokens.authenticate(state(), secret.strip())
     g.forum_viewer, g.forum_unread = members.signed_in(state(), owner)
     g.forum_api_by, g.forum_api_scopes = "token", token.scope_set

@@ -8,6 +8,7 @@ from flask import g
 
 from ..errors import NotFound
 from ..gamification import leaderboard
+from ..i18n import _
 from ..members import people, typed_user_id
 from ..notifications import announcements
 from ..notifications import delivery as notifications
@@ -118,7 +119,7 @@ def person(user_id: str) -> dict[str, Any]:
     """A person's level, points, place on the board and badges."""
     found = state().users.get(typed_user_id(state(), user_id))
     if found is None:
-        raise NotFound("We could not find that person.")
+        raise NotFound(_("We could not find that person."))
     return shapes.profile(people(state(), [found.id])[found.id])
 
 

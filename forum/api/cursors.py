@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ForumError
+from ..i18n import lazy_gettext as _l
 from ..models.base import MAX_ID, as_id
 
-BAD_CURSOR = "That cursor is not one we gave out. Leave it out to start from the first page."
+BAD_CURSOR = _l("That cursor is not one we gave out. Leave it out to start from the first page.")
 #: What each part of a cursor holds: a time, a row id, or a page number.
 KINDS = ("time", "id", "page")
 

@@ -15,6 +15,8 @@ from marshmallow import Schema
 from wtforms import ValidationError
 
 from ..errors import ForumError, NotAllowed
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..models.base import has_nul
 from ..views.blueprint import InvisibleCharacter
 from ..views.common import csrf_enabled, viewer
@@ -23,9 +25,16 @@ from .tokens import NotSignedIn
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 #: What each scope lets a token do, for the refusal's words.
-SCOPE_WORDS = {"read": "read", "write": "ask, answer or change things", "admin": "do the IT team's work"}
+#: What a token without the scope may not do, as whole sentences.
+SCOPE_REFUSALS = {
+    "read": _l("This token may not read. Make a token with the read scope on your profile page."),
+    "write": _l(
+        "This token may not ask, answer or change things. Make a token with the write scope on your profile page."
+    ),
+    "admin": _l("This token may not do the IT team's work. Make a token with the admin scope on your profile page."),
+}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SIGN_IN = "Please sign in, or send a personal access token in the header: Authorization: Bearer <token>."
+SIGN_IN = _l("Please sign in, or send a personal access token in the header: Authorization: Bearer <token>.")
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ def operation(
     needed = scope or ("write" if writes else "read")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        summary, _, description = (view.__doc__ or "").strip().partition("\n")
+        summary, _break, description = (view.__doc__ or "").strip().partition("\n")
         op = Operation(
             method=method,
             rule=rule,
@@ -123,16 +132,16 @@ def allow(op: Operation) -> None:
             raise NotSignedIn(SIGN_IN)
         return
     if op.scope not in g.get("forum_api_scopes", frozenset()):
-        raise NotAllowed(
-            f"This token may not {SCOPE_WORDS[op.scope]}. Make a token with the {op.scope} scope on your profile page."
-        )
+        raise NotAllowed(str(SCOPE_REFUSALS[op.scope]))
     if g.get("forum_api_by") == "session" and request.method not in SAFE_METHODS and csrf_enabled():
         try:
             validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
         except ValidationError:
             raise NotAllowed(
-                "Calls made with your sign-in cookie need the page's CSRF token in the X-CSRFToken header. "
-                "Scripts and apps should use a personal access token instead."
+                _(
+                    "Calls made with your sign-in cookie need the page's CSRF token in the X-CSRFToken header. "
+                    "Scripts and apps should use a personal access token instead."
+                )
             ) from None
 
 
@@ -140,7 +149,7 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object; anything else is a plain 400 (and a NUL byte, which no column can hold, too)."""
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict):
-        raise ForumError("Please send a JSON object in the body, with the header Content-Type: application/json.")
+        raise ForumError(_("Please send a JSON object in the body, with the header Content-Type: application/json."))
     if has_nul(data):
         raise InvisibleCharacter()
     return data

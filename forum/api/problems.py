@@ -11,17 +11,19 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ForumError
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..views.blueprint import InvisibleCharacter
 from ..views.common import CSRF_MESSAGE, FRIENDLY, retry_headers
 from .operations import api
 
 FRIENDLY_API = {
     **FRIENDLY,
-    401: "Please sign in, or send a personal access token in the header: Authorization: Bearer <token>.",
-    404: "There is nothing at this address. The list of addresses is at openapi.json.",
-    405: "This address does not take that method. The list of addresses and their methods is at openapi.json.",
-    415: "Please send JSON, with the header Content-Type: application/json.",
-    500: "Something went wrong on our side. Please try again in a minute.",
+    401: _l("Please sign in, or send a personal access token in the header: Authorization: Bearer <token>."),
+    404: _l("There is nothing at this address. The list of addresses is at openapi.json."),
+    405: _l("This address does not take that method. The list of addresses and their methods is at openapi.json."),
+    415: _l("Please send JSON, with the header Content-Type: application/json."),
+    500: _l("Something went wrong on our side. Please try again in a minute."),
 }
 
 
@@ -35,7 +37,7 @@ def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None
     response.mimetype = "application/problem+json"
     response.headers["Cache-Control"] = "no-store"
     if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="forum"'
+        response.headers["WWW-Authenticate"] = _('Bearer realm="forum"')
     response.headers.update(headers or {})
     return response
 
@@ -60,7 +62,11 @@ def invalid(error: ValidationError) -> Response:
     messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
     errors = {str(k): _flat(v) for k, v in messages.items()}
     names = ", ".join(sorted(k for k in errors if not k.startswith("_")))
-    detail = f"Please check {names}: the errors list says what is wrong." if names else "Please check what you sent."
+    detail = (
+        _("Please check %(fields)s: the errors list says what is wrong.", fields=names)
+        if names
+        else _("Please check what you sent.")
+    )
     return problem(422, detail, errors)
 
 

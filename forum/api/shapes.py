@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask import request, url_for
 
-from .. import members
+from .. import i18n, members
 from ..desk.updates import status_words
 from ..errors import NotFound
 from ..gamification import badges, leaderboard, ledger
+from ..i18n import _
 from ..models import utcnow
 from ..search.engine import plain_text
 from ..threads import categories, listing
@@ -54,7 +55,7 @@ def wanted_category(slug: str | None) -> Any:
         return None
     found = categories.by_slug(state(), slug)
     if found is None:
-        raise NotFound("We could not find that category. The list of categories is on the community's front page.")
+        raise NotFound(_("We could not find that category. The list of categories is on the community's front page."))
     return found
 
 
@@ -125,7 +126,7 @@ def notification(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
         "kind": row.kind,
-        "message": row.message,
+        "message": i18n.shown(row.message, row.params),
         "thread_id": row.thread_id,
         "post_id": row.post_id,
         "created_at": when(row.created_at),
@@ -182,5 +183,5 @@ def ticket(panel: DeskPanel) -> dict[str, Any]:
         "asked_at": when(handed.created_at) if handed else None,
         "resolved_at": when(handed.resolved_at) if handed else None,
         "can_ask": panel.can_escalate,
-        "events": [{"at": when(e.created_at), "text": e.text} for e in panel.events],
+        "events": [{"at": when(e.created_at), "text": i18n.shown(e.text, e.params)} for e in panel.events],
     }

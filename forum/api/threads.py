@@ -11,6 +11,7 @@ from typing import Any
 from .. import members
 from ..desk import escalation, panel
 from ..errors import NotFound
+from ..i18n import _
 from ..notifications import following
 from ..threads import listing, posting, reactions, solutions
 from ..threads.reader_marks import thread_with_marks
@@ -66,7 +67,7 @@ def read_thread(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
     found, marks = thread_with_marks(state(), thread_id, person)
     question = posting.question_of(state(), found)
     if question is None:
-        raise NotFound("We could not find that question. It may have been removed.")
+        raise NotFound(_("We could not find that question. It may have been removed."))
     after = cursors.decode(query["cursor"], ("id",))
     answers, last = listing.answers_after(state(), found, person, after, query["limit"])
     people = shapes.persons(members.people(state(), {found.author_id, *(p.author_id for p in [question, *answers])}))
@@ -184,14 +185,14 @@ def follow(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
     return {"level": body["level"]}
 
 
-@operation("GET", "/threads/<forum_id:thread_id>/ticket", tag="IT team", response=schemas.TicketOut)
+@operation("GET", "/threads/<forum_id:thread_id>/ticket", tag=_("IT team"), response=schemas.TicketOut)
 def ticket(thread_id: int) -> dict[str, Any]:
     """Whether the IT team has the question, its ticket's status, and the ticket's timeline."""
     found = posting.get_thread(state(), thread_id, viewer())
     return shapes.ticket(panel.desk_panel(state(), found, viewer()))
 
 
-@operation("POST", "/threads/<forum_id:thread_id>/ticket", tag="IT team", response=schemas.TicketOut, status=201)
+@operation("POST", "/threads/<forum_id:thread_id>/ticket", tag=_("IT team"), response=schemas.TicketOut, status=201)
 def ask_it_team(thread_id: int) -> dict[str, Any]:
     """Hand the question to the IT team as a ticket (the asker, superusers and the IT team).
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..errors import ForumError, NotAllowed, NotFound
+from ..i18n import _
 from ..models import utcnow
 
 if TYPE_CHECKING:
@@ -52,28 +54,32 @@ def create(
     name = " ".join((name or "").split())
     if not name:
         raise ForumError(
-            'Please give the token a name, such as "My phone", so you can tell it apart later.', field="name"
+            _('Please give the token a name, such as "My phone", so you can tell it apart later.'), field="name"
         )
     if len(name) > 100:
-        raise ForumError("Please keep the name under 100 characters.", field="name")
+        raise ForumError(_("Please keep the name under 100 characters."), field="name")
     wanted = [s for s in SCOPES if s in set(scopes)]
     if not wanted or len(wanted) != len(set(scopes)):
-        raise ForumError("Please choose what the token may do: read, write or admin.", field="scopes")
+        raise ForumError(_("Please choose what the token may do: read, write or admin."), field="scopes")
     if "admin" in wanted and not (owner.is_agent or owner.is_admin):
-        raise NotAllowed("Only the IT team can make a token with admin rights.")
+        raise NotAllowed(_("Only the IT team can make a token with admin rights."))
     try:
         lifetime = int(days)
     except (TypeError, ValueError):
         lifetime = 0
     if lifetime not in LIFETIMES:
-        raise ForumError("Please choose how long the token lasts from the list.", field="days")
+        raise ForumError(_("Please choose how long the token lasts from the list."), field="days")
     Token = state.models.AccessToken
     session = state.db.session
     now = utcnow()
     live = session.scalar(sa.select(sa.func.count()).select_from(Token).where(*_live(Token, owner.id, now)))
     if (live or 0) >= MOST_TOKENS:
         raise ForumError(
-            f"You have {MOST_TOKENS} tokens already. Revoke one you no longer use, then make a new one.", field="name"
+            _(
+                "You have %(count)s tokens already. Revoke one you no longer use, then make a new one.",
+                count=MOST_TOKENS,
+            ),
+            field="name",
         )
     secret = TOKEN_START + secrets.token_urlsafe(32)
     token = Token(
@@ -110,7 +116,7 @@ def revoke(state: ForumState, owner: ForumUser, token_id: Any) -> AccessToken:
     Token = state.models.AccessToken
     token = state.db.session.get(Token, token_id) if token_id else None
     if token is None or token.user_id != owner.id:
-        raise NotFound("We could not find that token. It may have been revoked already.")
+        raise NotFound(_("We could not find that token. It may have been revoked already."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         state.db.session.commit()
@@ -125,16 +131,21 @@ def authenticate(state: ForumState, secret: str) -> tuple[AccessToken, ForumUser
         token = state.db.session.scalar(sa.select(Token).where(Token.digest == digest(secret)))
     if token is None:
         raise NotSignedIn(
-            "We do not know that token. Check that you copied all of it, or make a new one on your profile page."
+            _("We do not know that token. Check that you copied all of it, or make a new one on your profile page.")
         )
     now = utcnow()
     if token.revoked_at is not None:
-        raise NotSignedIn("That token was revoked. Make a new one on your profile page.")
+        raise NotSignedIn(_("That token was revoked. Make a new one on your profile page."))
     if token.expires_at is not None and token.expires_at <= now:
-        raise NotSignedIn(f"That token expired on {token.expires_at:%d %B %Y}. Make a new one on your profile page.")
+        raise NotSignedIn(
+            _(
+                "That token expired on %(date)s. Make a new one on your profile page.",
+                date=i18n.moment(token.expires_at, "date"),
+            )
+        )
     owner = state.users.get(token.user_id)
     if owner is None:
-        raise NotSignedIn("The account this token belongs to no longer exists.")
+        raise NotSignedIn(_("The account this token belongs to no longer exists."))
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
         state.db.session.execute(sa.update(Token).where(Token.id == token.id).values(last_used_at=now))
         state.db.session.commit()

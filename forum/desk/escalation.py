@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .. import signals
+from .. import i18n, signals
 from ..errors import ForumError, NotAllowed
+from ..i18n import _, later
 from ..models import Escalation, Post, Thread, utcnow
 from ..notifications.delivery import notify
 from ..state import ForumState, get_state
@@ -32,24 +33,24 @@ def escalate(state: ForumState, thread: Thread, *, by: ForumUser | None, reason:
     """Hand ``thread`` to the IT team: the escalation, its outbox job and the timeline entry commit together."""
     if not state.desk().enabled:
         raise ForumError(
-            "Passing questions to the IT team is not switched on here. Please contact the IT team the usual way.",
+            _("Passing questions to the IT team is not switched on here. Please contact the IT team the usual way."),
             status=409,
         )
     if by is not None and not can_escalate(by, thread):
-        raise NotAllowed("Only the person who asked, a superuser or the IT team can pass this to the IT team.")
+        raise NotAllowed(_("Only the person who asked, a superuser or the IT team can pass this to the IT team."))
     if thread.is_deleted:
-        raise ForumError("This question was removed, so it cannot go to the IT team.", status=409)
+        raise ForumError(_("This question was removed, so it cannot go to the IT team."), status=409)
     if thread.is_solved:
-        raise ForumError("This question is already solved, so the IT team is not needed.", status=409)
+        raise ForumError(_("This question is already solved, so the IT team is not needed."), status=409)
     if for_thread(state, thread.id) is not None:
-        raise ForumError("This question is already with the IT team.", status=409)
+        raise ForumError(_("This question is already with the IT team."), status=409)
     session = state.db.session
     escalation = add_escalation(state, thread, by=by, reason=reason)
     try:
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
-        raise ForumError("This question is already with the IT team.", status=409) from None
+        raise ForumError(_("This question is already with the IT team."), status=409) from None
     after_escalation(state, thread, escalation, by=by)
     return escalation
 
@@ -64,16 +65,18 @@ def add_escalation(state: ForumState, thread: Thread, *, by: ForumUser | None, r
     state.db.session.add(escalation)
     state.db.session.flush()
     state.db.session.add(models.DeskJob(escalation_id=escalation.id, action="create", key=key, payload="{}"))
-    who = f"{by.name} asked the IT team to look at this." if by else REASONS[reason]
+    who = later("%(name)s asked the IT team to look at this.", name=by.name) if by else REASONS[reason]
     state.db.session.add(
-        models.TimelineEvent(thread_id=thread.id, kind="escalated", text=who, actor_id=by.id if by else None)
+        models.TimelineEvent(thread_id=thread.id, kind="escalated", **i18n.columns(who), actor_id=by.id if by else None)
     )
     if by is None or by.id != thread.author_id:
         notify(
             state,
             thread.author_id,
             "escalated",
-            f"Your question “{thread.title}” is going to the IT team. They will reply in the thread.",
+            later(
+                "Your question “%(title)s” is going to the IT team. They will reply in the thread.", title=thread.title
+            ),
             actor=by,
             thread_id=thread.id,
         )
@@ -145,7 +148,11 @@ def forward_answer(state: ForumState, thread: Thread, post: Post) -> None:
     if escalation is None or escalation.resolved_at is not None and escalation.outcome == "solved":
         return
     author = state.users.get(post.author_id)
-    text = f"New answer in the community from {author.name if author else 'someone'}:\n\n{post.body_source}"
+    text = i18n.for_the_desk(
+        "New answer in the community from %(name)s:\n\n%(body)s",
+        name=author.name if author else i18n.for_the_desk("someone"),
+        body=post.body_source,
+    )
     state.db.session.add(
         state.models.DeskJob(
             escalation_id=escalation.id,
@@ -161,7 +168,7 @@ def connect(app: Flask) -> None:
     """Listen to this app's new answers, to pass them on to escalated threads' tickets."""
     state = get_state(app)
 
-    def answered(sender: Any, thread: Thread, post: Post, **_: Any) -> None:
+    def answered(sender: Any, thread: Thread, post: Post, **_extra: Any) -> None:
         forward_answer(state, thread, post)
 
     signals.listen(app, [(signals.answer_created, answered)])

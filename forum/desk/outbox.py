@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from plugin_api.desk import Connector
 from plugin_api.retry import GiveUp, TryLater, backoff
 
+from .. import i18n
 from ..errors import ForumError, NotFound
+from ..i18n import _, later
 from ..models import DeskJob, Escalation, get_row, utcnow
 from ..models.work import call_lease, claim_rows, drain, renew, still_held
 from ..notifications.delivery import notify
@@ -65,7 +67,7 @@ def deliver(
         if job.action == "create":
             _create(state, connector, job, escalation)
         elif escalation.ticket_id is None:
-            return _settle(state, job, token, _later(state, job, "Waiting for the ticket to be opened first.", True))
+            return _settle(state, job, token, _later(state, job, _("Waiting for the ticket to be opened first."), True))
         else:
             connector.add_comment(escalation.ticket_id, json.loads(job.payload or "{}").get("text", ""), key=job.key)
     except Exception as error:
@@ -77,7 +79,7 @@ def deliver(
         if isinstance(error, GiveUp):
             return _settle(state, job, token, _dead(state, job, escalation, error.message))
         log.exception("Job %s failed unexpectedly", job.id)  # a bug: keep the job, show agents what happened
-        message = f"It failed unexpectedly ({type(error).__name__}). The log has the details."
+        message = _("It failed unexpectedly (%(error)s). The log has the details.", error=type(error).__name__)
         return _settle(state, job, token, _later(state, job, message))
     job.state, job.done_at, job.locked_until, job.last_error = "done", now or utcnow(), None, ""
     return _settle(state, job, token, "done")
@@ -110,14 +112,16 @@ def _create(state: ForumState, connector: Connector, job: DeskJob, escalation: E
             thread_id=thread.id,
             kind="ticket_opened",
             ref=f"ticket-opened-{ref.id}",
-            text=f"The IT team has it now, as ticket {ref.id}. Their replies will show up here.",
+            **i18n.columns(
+                later("The IT team has it now, as ticket %(ticket)s. Their replies will show up here.", ticket=ref.id)
+            ),
         )
     )
     notify(
         state,
         thread.author_id,
         "ticket_opened",
-        f"The IT team has your question “{thread.title}” now (ticket {ref.id}).",
+        later("The IT team has your question “%(title)s” now (ticket %(ticket)s).", title=thread.title, ticket=ref.id),
         thread_id=thread.id,
     )
 
@@ -129,7 +133,8 @@ def _later(state: ForumState, job: DeskJob, message: str, retry_soon: bool = Fal
         job.attempts -= 1  # waiting on another job is not a failed try
     if not retry_soon and job.attempts >= int(state.setting("FORUM_DESK_MAX_ATTEMPTS")):
         escalation = get_row(session, state.models.Escalation, job.escalation_id)
-        return _dead(state, job, escalation, f"Gave up after {job.attempts} tries. The last problem: {message}")
+        gave_up = _("Gave up after %(count)s tries. The last problem: %(problem)s", count=job.attempts, problem=message)
+        return _dead(state, job, escalation, gave_up)
     wait = (
         dt.timedelta(seconds=5)
         if retry_soon
@@ -148,7 +153,9 @@ def _dead(state: ForumState, job: DeskJob, escalation: Escalation, message: str)
                 thread_id=escalation.thread_id,
                 kind="desk_problem",
                 ref=f"desk-problem-{job.id}-{job.attempts}",
-                text="We could not pass this to the IT team yet. A desk agent has been asked to look.",
+                **i18n.columns(
+                    later("We could not pass this to the IT team yet. A desk agent has been asked to look.")
+                ),
             )
         )
     return "failed"
@@ -158,9 +165,9 @@ def retry(state: ForumState, job_id: int) -> Any:
     """Put a failed job back in the queue, from a desk agent's button."""
     job = state.db.session.get(state.models.DeskJob, job_id)
     if job is None:
-        raise NotFound("We could not find that delivery.")
+        raise NotFound(_("We could not find that delivery."))
     if job.state != "failed":
-        raise ForumError("That delivery is not stuck, so there is nothing to retry.", status=409)
+        raise ForumError(_("That delivery is not stuck, so there is nothing to retry."), status=409)
     job.state, job.attempts, job.next_attempt_at, job.locked_until = "waiting", 0, utcnow(), None
     state.db.session.commit()
     return job

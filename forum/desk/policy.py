@@ -9,7 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import i18n
 from ..gamification.rules import may
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -19,9 +22,9 @@ if TYPE_CHECKING:
 
 #: Why a thread went to the IT team, in words for its timeline.
 REASONS = {
-    "asked": "Someone asked the IT team to look at it.",
-    "no_answer": "Nobody in the community had answered it in time.",
-    "unsolved": "No answer had solved it in time.",
+    "asked": _l("Someone asked the IT team to look at it."),
+    "no_answer": _l("Nobody in the community had answered it in time."),
+    "unsolved": _l("No answer had solved it in time."),
 }
 
 
@@ -69,19 +72,18 @@ def countdown_text(due: Due, now: dt.datetime) -> str:
     """The countdown in plain words, as shown on the thread."""
     left = due.at - now
     if left <= dt.timedelta(0):
-        when = "very soon"
-    elif left < dt.timedelta(hours=1):
-        minutes = max(1, int(left.total_seconds() // 60))
-        when = f"in {minutes} {'minute' if minutes == 1 else 'minutes'}"
+        if due.reason == "no_answer":
+            return _("If nobody answers, the IT team picks this up very soon.")
+        return _("If no answer solves this, the IT team picks it up very soon.")
+    if left < dt.timedelta(hours=1):
+        when = i18n.from_now(max(1, int(left.total_seconds() // 60)), "minute")
     elif left < dt.timedelta(hours=36):
-        hours = round(left.total_seconds() / 3600)
-        when = f"in {hours} {'hour' if hours == 1 else 'hours'}"
+        when = i18n.from_now(round(left.total_seconds() / 3600), "hour")
     else:
-        days = round(left.total_seconds() / 86400)
-        when = f"in {days} {'day' if days == 1 else 'days'}"
+        when = i18n.from_now(round(left.total_seconds() / 86400), "day")
     if due.reason == "no_answer":
-        return f"If nobody answers, the IT team picks this up {when}."
-    return f"If no answer solves this, the IT team picks it up {when}."
+        return _("If nobody answers, the IT team picks this up %(when)s.", when=when)
+    return _("If no answer solves this, the IT team picks it up %(when)s.", when=when)
 
 
 def can_escalate(user: ForumUser | None, thread: Thread) -> bool:

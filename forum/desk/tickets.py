@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from plugin_api.desk import TicketRequest
 
+from ..i18n import _
 from .policy import REASONS
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def ticket_request(state: ForumState, escalation: Escalation) -> TicketRequest:
         answers=answers,
         tags=tags,
         link=state.public_url(f"/t/{thread.id}"),
-        requester_name=asker.name if asker else "A community member",
+        requester_name=asker.name if asker else _("A community member"),
         requester_email=asker.email if asker else None,
         queue=(state.setting("FORUM_DESK_QUEUES") or {}).get(category_slug, default_queue),
         reason=REASONS.get(escalation.reason, ""),

@@ -16,8 +16,10 @@ from werkzeug.datastructures import Headers
 from plugin_api.desk import Connector, TicketChange
 from plugin_api.retry import Failure, TryLater
 
-from .. import signals
+from .. import i18n, signals
 from ..errors import ForumError, NotAllowed
+from ..i18n import _, later
+from ..i18n import lazy_gettext as _l
 from ..models import Escalation, Thread, get_row, utcnow
 from ..models.base import has_nul
 from ..notifications.delivery import deliver
@@ -33,12 +35,12 @@ log = logging.getLogger("forum.desk")
 
 #: Desk statuses in plain words; others are shown as the desk names them.
 STATUS_WORDS = {
-    "new": "waiting for someone in the IT team",
-    "open": "being worked on",
-    "stalled": "on hold",
-    "resolved": "resolved",
-    "closed": "closed",
-    "rejected": "closed without a fix",
+    "new": _l("waiting for someone in the IT team"),
+    "open": _l("being worked on"),
+    "stalled": _l("on hold"),
+    "resolved": _l("resolved"),
+    "closed": _l("closed"),
+    "rejected": _l("closed without a fix"),
 }
 #: How long resolved tickets are still read, in case the desk reopens them.
 WATCH_RESOLVED = dt.timedelta(days=14)
@@ -46,8 +48,8 @@ WATCH_RESOLVED = dt.timedelta(days=14)
 RECEIPTS_KEPT = dt.timedelta(days=1)
 
 
-def status_words(status: str) -> str:
-    """A desk status as a person would say it."""
+def status_words(status: str) -> Any:
+    """A desk status as a person would say it (kept lazy, so a stored notice says it in each reader's language)."""
     return STATUS_WORDS.get(status.lower(), status)
 
 
@@ -69,17 +71,17 @@ def apply_changes(state: ForumState, escalation: Escalation, changes: Iterable[T
         seen.add(ref)
         fresh.append(change)
         if change.kind == "reply":
-            text = change.text or "The IT team replied."
+            text: Any = change.text or later("The IT team replied.")
             kind = "agent_reply"
         else:
             kind = "ticket_resolved" if change.resolved else "ticket_status"
-            text = f"The ticket is now {status_words(change.status)}."
+            text = later("The ticket is now %(status)s.", status=status_words(change.status))
             escalation.ticket_status = change.status[:40]
             if change.resolved:
                 escalation.resolved_at = change.at
             elif escalation.resolved_at is not None:  # reopened
                 escalation.resolved_at, escalation.outcome = None, None
-        session.add(TE(thread_id=thread.id, kind=kind, text=text, ref=ref, created_at=change.at))
+        session.add(TE(thread_id=thread.id, kind=kind, **i18n.columns(text), ref=ref, created_at=change.at))
     if not fresh:
         return 0
     _notify_followers(state, thread, fresh)
@@ -98,13 +100,15 @@ def _notify_followers(state: ForumState, thread: Thread, changes: list[TicketCha
     people = saved | followers(state, [("thread", thread.id)]) | {thread.author_id}
     last = changes[-1]
     if any(c.resolved for c in changes):
-        message = f"The IT team resolved “{thread.title}”. Did it solve the problem?"
+        message = later("The IT team resolved “%(title)s”. Did it solve the problem?", title=thread.title)
         kind = "ticket_resolved"
     elif last.kind == "reply":
-        message = f"The IT team replied about “{thread.title}”."
+        message = later("The IT team replied about “%(title)s”.", title=thread.title)
         kind = "ticket_reply"
     else:
-        message = f"The ticket for “{thread.title}” is now {status_words(last.status)}."
+        message = later(
+            "The ticket for “%(title)s” is now %(status)s.", title=thread.title, status=status_words(last.status)
+        )
         kind = "ticket_status"
     deliver(state, people, kind, message, thread=thread)
 
@@ -168,7 +172,7 @@ def webhook_connector(state: ForumState) -> Connector:
     """The connector that takes inbound messages; refused at once (before any body is read) when it is off."""
     connector = state.desk().connector
     if not state.setting("FORUM_DESK_WEBHOOK_SECRET") or connector is None:
-        raise ForumError("This portal does not take messages from a service desk.", status=404)
+        raise ForumError(_("This portal does not take messages from a service desk."), status=404)
     return connector
 
 
@@ -183,15 +187,15 @@ def receive_webhook(state: ForumState, headers: Mapping[str, str] | Headers, bod
     headers = {name.lower(): value for name, value in headers.items()}  # header names ignore case
     connector = webhook_connector(state)
     if len(body) > int(state.setting("FORUM_DESK_WEBHOOK_MAX_BYTES")):
-        raise ForumError("The message is too large. Send one ticket change at a time.", status=413)
+        raise ForumError(_("The message is too large. Send one ticket change at a time."), status=413)
     try:
         payload = Webhook(state.setting("FORUM_DESK_WEBHOOK_SECRET")).verify(body, headers)
     except json.JSONDecodeError:
-        raise ForumError("The signature checked out, but the message is not JSON. Send a JSON object.") from None
+        raise ForumError(_("The signature checked out, but the message is not JSON. Send a JSON object.")) from None
     except (WebhookVerificationError, ValueError) as error:
-        raise NotAllowed(f"The message's signature or time did not check out ({error}).") from None
+        raise NotAllowed(_("The message's signature or time did not check out (%(error)s).", error=error)) from None
     if has_nul(payload):
-        raise ForumError("The message contains a NUL character, which cannot be stored. Leave it out.")
+        raise ForumError(_("The message contains a NUL character, which cannot be stored. Leave it out."))
     session = state.db.session
     # Stored hashed: any length of id fits, and two long ids that share a beginning stay apart.
     message_id = hashlib.sha256(str(headers.get("webhook-id", "")).encode()).hexdigest()
@@ -200,7 +204,7 @@ def receive_webhook(state: ForumState, headers: Mapping[str, str] | Headers, bod
         session.flush()
     except sa.exc.IntegrityError:
         session.rollback()
-        raise ForumError("This message was already received.", status=409) from None
+        raise ForumError(_("This message was already received."), status=409) from None
     try:
         news = connector.read_webhook(payload)
     except Failure as error:
@@ -232,9 +236,9 @@ def record_outcome(state: ForumState, user: ForumUser, escalation: Escalation, s
     session = state.db.session
     thread = get_row(session, state.models.Thread, escalation.thread_id)
     if user.id != thread.author_id:
-        raise NotAllowed("Only the person who asked can say whether this solved it.")
+        raise NotAllowed(_("Only the person who asked can say whether this solved it."))
     if escalation.resolved_at is None:
-        raise ForumError("The IT team has not resolved this yet.", status=409)
+        raise ForumError(_("The IT team has not resolved this yet."), status=409)
     escalation.outcome = "solved" if solved else "not_solved"
     TE = state.models.TimelineEvent
     if not solved:
@@ -243,7 +247,7 @@ def record_outcome(state: ForumState, user: ForumUser, escalation: Escalation, s
                 thread_id=thread.id,
                 kind="not_solved",
                 actor_id=user.id,
-                text=f"{user.name} says the problem is not solved yet.",
+                **i18n.columns(later("%(name)s says the problem is not solved yet.", name=user.name)),
             )
         )
         session.add(
@@ -251,7 +255,13 @@ def record_outcome(state: ForumState, user: ForumUser, escalation: Escalation, s
                 escalation_id=escalation.id,
                 action="comment",
                 key=f"{escalation.key}-unsolved-{uuid.uuid4().hex[:12]}",
-                payload=json.dumps({"text": f"{user.name} says this did not solve the problem. Please look again."}),
+                payload=json.dumps(
+                    {
+                        "text": i18n.for_the_desk(
+                            "%(name)s says this did not solve the problem. Please look again.", name=user.name
+                        )
+                    }
+                ),
             )
         )
         session.commit()
@@ -261,7 +271,7 @@ def record_outcome(state: ForumState, user: ForumUser, escalation: Escalation, s
             thread_id=thread.id,
             kind="solved_by_desk",
             actor_id=user.id,
-            text=f"{user.name} says the IT team's answer solved it.",
+            **i18n.columns(later("%(name)s says the IT team's answer solved it.", name=user.name)),
         )
     )
     session.commit()
@@ -275,7 +285,11 @@ def record_outcome(state: ForumState, user: ForumUser, escalation: Escalation, s
         .order_by(TE.created_at.desc(), TE.id.desc())
         .limit(1)
     )
-    body = f"**The IT team's answer** (ticket {escalation.ticket_id}):\n\n{reply or 'The IT team resolved the ticket.'}"
+    body = i18n.for_the_desk(
+        "**The IT team's answer** (ticket %(ticket)s):\n\n%(reply)s",
+        ticket=escalation.ticket_id,
+        reply=reply or i18n.for_the_desk("The IT team resolved the ticket."),
+    )
     answer = posting.add_answer(state, speaker, thread, body)
     solutions.accept(state, user, thread, answer.id)
 

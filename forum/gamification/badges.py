@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..i18n import Later, later
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..notifications import webhooks
 from ..notifications.delivery import notify
@@ -185,68 +187,102 @@ def _rule(
 
 #: The badges every community starts with. Hosts and plugins may add more.
 DEFAULT_BADGES: tuple[BadgeRule, ...] = (
-    _rule("first-question", "First question", BRONZE, "Asked a first question.", questions, 1, "question"),
+    _rule("first-question", _l("First question"), BRONZE, _l("Asked a first question."), questions, 1, "question"),
     _rule(
-        "first-answer", "First answer", BRONZE, "Answered someone's question for the first time.", answers, 1, "answer"
+        "first-answer",
+        _l("First answer"),
+        BRONZE,
+        _l("Answered someone's question for the first time."),
+        answers,
+        1,
+        "answer",
     ),
-    _rule("solved-it", "Solved it", BRONZE, "An answer solved someone's problem.", accepted, 1, "accept"),
-    _rule("problem-solver", "Problem solver", SILVER, "10 answers solved someone's problem.", accepted, 10, "accept"),
-    _rule("fixer", "Fixer", GOLD, "50 answers solved someone's problem.", accepted, 50, "accept"),
-    _rule("legend", "Legend", GOLD, "150 answers solved someone's problem.", accepted, 150, "accept"),
-    _rule("helpful", "Helpful", BRONZE, "An answer got a like.", best_answer_likes, 1, "like"),
-    _rule("very-helpful", "Very helpful", SILVER, "An answer got 5 likes.", best_answer_likes, 5, "like"),
-    _rule("hero", "Hero", GOLD, "An answer got 20 likes.", best_answer_likes, 20, "like"),
+    _rule("solved-it", _l("Solved it"), BRONZE, _l("An answer solved someone's problem."), accepted, 1, "accept"),
+    _rule(
+        "problem-solver",
+        _l("Problem solver"),
+        SILVER,
+        _l("10 answers solved someone's problem."),
+        accepted,
+        10,
+        "accept",
+    ),
+    _rule("fixer", _l("Fixer"), GOLD, _l("50 answers solved someone's problem."), accepted, 50, "accept"),
+    _rule("legend", _l("Legend"), GOLD, _l("150 answers solved someone's problem."), accepted, 150, "accept"),
+    _rule("helpful", _l("Helpful"), BRONZE, _l("An answer got a like."), best_answer_likes, 1, "like"),
+    _rule("very-helpful", _l("Very helpful"), SILVER, _l("An answer got 5 likes."), best_answer_likes, 5, "like"),
+    _rule("hero", _l("Hero"), GOLD, _l("An answer got 20 likes."), best_answer_likes, 20, "like"),
     _rule(
         "quick-responder",
-        "Quick responder",
+        _l("Quick responder"),
         SILVER,
-        "Answered within 15 minutes of the question, 10 times.",
+        _l("Answered within 15 minutes of the question, 10 times."),
         quick_answers,
         10,
         "answer",
     ),
-    _rule("good-question", "Good question", SILVER, "A question got 10 likes.", best_question_likes, 10, "like"),
-    _rule("sharer", "Sharer", BRONZE, "Shared links brought 25 people.", share_visitors, 25, "share_visit"),
-    _rule("broadcaster", "Broadcaster", SILVER, "Shared links brought 300 people.", share_visitors, 300, "share_visit"),
-    _rule("frequent-visitor", "Frequent visitor", BRONZE, "Came by on 10 different days.", days_visited, 10, "visit"),
-    _rule("dedicated", "Dedicated", SILVER, "Came by on 100 different days.", days_visited, 100, "visit"),
-    _rule("fixture", "Part of the furniture", GOLD, "Came by on 365 different days.", days_visited, 365, "visit"),
+    _rule(
+        "good-question", _l("Good question"), SILVER, _l("A question got 10 likes."), best_question_likes, 10, "like"
+    ),
+    _rule("sharer", _l("Sharer"), BRONZE, _l("Shared links brought 25 people."), share_visitors, 25, "share_visit"),
+    _rule(
+        "broadcaster",
+        _l("Broadcaster"),
+        SILVER,
+        _l("Shared links brought 300 people."),
+        share_visitors,
+        300,
+        "share_visit",
+    ),
+    _rule(
+        "frequent-visitor",
+        _l("Frequent visitor"),
+        BRONZE,
+        _l("Came by on 10 different days."),
+        days_visited,
+        10,
+        "visit",
+    ),
+    _rule("dedicated", _l("Dedicated"), SILVER, _l("Came by on 100 different days."), days_visited, 100, "visit"),
+    _rule(
+        "fixture", _l("Part of the furniture"), GOLD, _l("Came by on 365 different days."), days_visited, 365, "visit"
+    ),
     _rule(
         "teacher",
-        "Teacher",
+        _l("Teacher"),
         GOLD,
-        "Answers solved problems in 5 different categories.",
+        _l("Answers solved problems in 5 different categories."),
         accepted_categories,
         5,
         "accept",
     ),
     _rule(
         "welcomer",
-        "Welcomer",
+        _l("Welcomer"),
         SILVER,
-        "Gave the first answer to 10 people's very first question.",
+        _l("Gave the first answer to 10 people's very first question."),
         welcomed,
         10,
         "answer",
     ),
-    _rule("supporter", "Supporter", BRONZE, "Liked 10 posts.", likes_given, 10, "like_given"),
+    _rule("supporter", _l("Supporter"), BRONZE, _l("Liked 10 posts."), likes_given, 10, "like_given"),
     _rule(
         "thankful",
-        "Thankful",
+        _l("Thankful"),
         BRONZE,
-        "Marked an answer that solved your question.",
+        _l("Marked an answer that solved your question."),
         own_questions_solved,
         1,
         "accepted_own",
     ),
-    _rule("editor", "Editor", BRONZE, "Improved a post by editing it.", edits, 1, "edit"),
-    _rule("idea-maker", "Idea maker", SILVER, "An idea of yours was made real.", ideas_done, 1, "idea_done"),
-    _rule("deputy", "Deputy", BRONZE, "5 flags the IT team agreed with.", agreed_flags, 5, "flag_agreed"),
+    _rule("editor", _l("Editor"), BRONZE, _l("Improved a post by editing it."), edits, 1, "edit"),
+    _rule("idea-maker", _l("Idea maker"), SILVER, _l("An idea of yours was made real."), ideas_done, 1, "idea_done"),
+    _rule("deputy", _l("Deputy"), BRONZE, _l("5 flags the IT team agreed with."), agreed_flags, 5, "flag_agreed"),
     _rule(
         "plain-speaker",
-        "Plain speaker",
+        _l("Plain speaker"),
         SILVER,
-        "5 answers that readers found easy to follow.",
+        _l("5 answers that readers found easy to follow."),
         clarity.easy_answers,
         5,
         "clarity",
@@ -296,7 +332,7 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
     except sa.exc.IntegrityError:
         return False
     notify(state, user_id, "badge", badge_words(rule))
-    webhooks.queue(state, "badge.awarded", {"user_id": user_id, "badge": rule.slug, "name": rule.name})
+    webhooks.queue(state, "badge.awarded", {"user_id": user_id, "badge": rule.slug, "name": str(rule.name)})
     return True
 
 
@@ -304,10 +340,15 @@ def _give(state: ForumState, user_id: Any, rule: BadgeRule, when: dt.datetime) -
 HELPING = frozenset({"answer", "accept", "like", "share_visit", "edit", "clarity", "flag_agreed", "idea_done"})
 
 
-def badge_words(rule: BadgeRule) -> str:
+def badge_words(rule: BadgeRule) -> Later:
     """The notice for a new badge: thanks for badges earned by helping, plain congratulations for the rest."""
-    ending = "Thank you for helping!" if rule.triggers & HELPING else "Well done!"
-    return f"You earned the {rule.name} badge: {rule.description} {ending}"
+    ending = _l("Thank you for helping!") if rule.triggers & HELPING else _l("Well done!")
+    return later(
+        "You earned the %(badge)s badge: %(description)s %(ending)s",
+        badge=rule.name,
+        description=rule.description,
+        ending=ending,
+    )
 
 
 def backfill(state: ForumState, user_ids: Iterable[Any]) -> int:

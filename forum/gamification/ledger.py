@@ -272,8 +272,8 @@ def verify(state: ForumState) -> list[str]:
         if want != have:
             period, starts, category, user_id = key
             problems.append(
-                f"user {user_id}, {dict(w='week', m='month', a='all time')[period]} from {starts}, "
-                f"category {category or 'all'}: cached {have}, ledger says {want}"
+                f"user {user_id}, {dict(w='week', m='month', a='all time')[period]} from {starts}, "  # not translated
+                f"category {category or 'all'}: cached {have}, ledger says {want}"  # not translated: for the CLI
             )
     return problems
 

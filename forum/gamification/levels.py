@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import NotAllowed
+from ..i18n import Later, _, later
 from ..models import affected, utcnow
 from ..notifications.delivery import notify
 from ..page_cache import PERSONAL
@@ -62,19 +63,23 @@ def _set(state: ForumState, member: Any, level: int, now: dt.datetime) -> None:
     up = level > member.level
     member.level, member.level_changed_at = level, now
     name = LEVEL_NAMES[level]
+    message: Later
     if up:
-        message = f"You are now a {name}! {PRIVILEGES[level]}"
+        message = later("You are now a %(level)s! %(privileges)s", level=name, privileges=PRIVILEGES[level])
     else:
-        message = f"Your level is now {name}, as you have not answered for a while. Answer a question to climb back."
+        message = later(
+            "Your level is now %(level)s, as you have not answered for a while. Answer a question to climb back.",
+            level=name,
+        )
     notify(state, member.user_id, "level", message)
 
 
 def grant(state: ForumState, admin: ForumUser, user_id: Any, level: int, *, lock: bool) -> None:
     """An admin sets a level by hand (a trained superuser, say) and may lock it there."""
     if not admin.is_admin:
-        raise NotAllowed("Only portal admins can change someone's level.")
+        raise NotAllowed(_("Only portal admins can change someone's level."))
     if not 0 <= level < len(LEVEL_NAMES):
-        raise NotAllowed("That level does not exist.")
+        raise NotAllowed(_("That level does not exist."))
     member = ledger.member_row(state, user_id, lock=True)
     member.level_locked = lock
     if member.level != level:

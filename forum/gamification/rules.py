@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from ..i18n import lazy_gettext as _l
+
 R = TypeVar("R", "PointRules", "LevelRules")
 
 #: Reasons that the daily cap applies to (accepted answers are exempt, as on Stack Exchange).
@@ -86,7 +88,7 @@ def capped_amount(
 # Levels ------------------------------------------------------------------------------------------
 
 NEWCOMER, MEMBER, REGULAR, SUPERUSER, CHAMPION = range(5)
-LEVEL_NAMES = ("Newcomer", "Member", "Regular", "Superuser", "Champion")
+LEVEL_NAMES = (_l("Newcomer"), _l("Member"), _l("Regular"), _l("Superuser"), _l("Champion"))
 
 
 @dataclass(frozen=True)
@@ -163,14 +165,18 @@ def next_level(rules: LevelRules, current: int, stats: MemberStats, *, locked: b
     return max(current, earned)
 
 
-def privileges(rules: LevelRules) -> dict[int, str]:
+def privileges(rules: LevelRules) -> dict[int, Any]:
     """What each level may do, in plain words, for the "How points work" page; Newcomers' figure is the rule's."""
     return {
-        NEWCOMER: f"Ask and answer questions. Like and share up to {rules.newcomer_daily_likes} posts a day.",
-        MEMBER: "Like and share as much as you like.",
-        REGULAR: "Fix the keywords on any question, and mark a question as a duplicate of another.",
-        SUPERUSER: "Ask the IT team to take over a question for someone, and mark an answer as a verified workaround.",
-        CHAMPION: "Help keep the community tidy: edit, remove and restore posts, like the IT team does.",
+        NEWCOMER: _l(
+            "Ask and answer questions. Like and share up to %(count)s posts a day.", count=rules.newcomer_daily_likes
+        ),
+        MEMBER: _l("Like and share as much as you like."),
+        REGULAR: _l("Fix the keywords on any question, and mark a question as a duplicate of another."),
+        SUPERUSER: _l(
+            "Ask the IT team to take over a question for someone, and mark an answer as a verified workaround."
+        ),
+        CHAMPION: _l("Help keep the community tidy: edit, remove and restore posts, like the IT team does."),
     }
 
 

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification import awards
 from ..gamification.ledger import Award, award, point_rules
+from ..i18n import Day, Later, _, later
+from ..i18n import lazy_gettext as _l
 from ..markup import render_markdown
 from ..members import people
 from ..models import affected, as_day, as_id, utcnow
@@ -25,24 +28,35 @@ if TYPE_CHECKING:
 
 #: Statuses the IT team gives an idea, in the words people read.
 STATUSES = {
-    "open": "Open for votes",
-    "under_review": "Under review",
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-    "not_planned": "Not planned",
-    "merged": "Merged into another idea",
+    "open": _l("Open for votes"),
+    "under_review": _l("Under review"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "not_planned": _l("Not planned"),
+    "merged": _l("Merged into another idea"),
 }
 #: Statuses an agent may choose (merging has its own action).
 CHOOSABLE = ("open", "under_review", "planned", "in_progress", "done", "not_planned")
 SORTS = ("votes", "newest", "status")
 
 
+def _status_words(status: str, when: Any, note: str) -> Later:
+    """The status an idea got, with its date and the IT team's note, in words kept for each reader."""
+    if when and note:
+        return later("%(status)s (for %(date)s): %(note)s", status=STATUSES[status], date=Day(when), note=note)
+    if when:
+        return later("%(status)s (for %(date)s)", status=STATUSES[status], date=Day(when))
+    if note:
+        return later("%(status)s: %(note)s", status=STATUSES[status], note=note)
+    return later("%(status)s", status=STATUSES[status])
+
+
 def get(state: ForumState, idea_id: Any) -> Idea:
     """One idea, or "not found"."""
     found = state.db.session.get(state.models.Idea, as_id(idea_id)) if as_id(idea_id) else None
     if found is None:
-        raise NotFound("We could not find that idea.")
+        raise NotFound(_("We could not find that idea."))
     return found
 
 
@@ -63,7 +77,11 @@ def propose(state: ForumState, author: ForumUser, *, title: str | None, body: st
     )
     session.add(idea)
     session.flush()
-    session.add(m.IdeaEvent(idea_id=idea.id, kind="proposed", actor_id=author.id, text="Proposed", created_at=now))
+    session.add(
+        m.IdeaEvent(
+            idea_id=idea.id, kind="proposed", actor_id=author.id, **i18n.columns(later("Proposed")), created_at=now
+        )
+    )
     if votes_left(state, author) > 0:  # the author's own vote comes with it, while they have votes to give
         session.add(m.IdeaVote(idea_id=idea.id, user_id=author.id, created_at=now))
         idea.vote_count = 1
@@ -86,15 +104,18 @@ def votes_left(state: ForumState, person: ForumUser) -> int:
 def vote(state: ForumState, person: ForumUser, idea: Idea) -> bool:
     """Vote for an idea once; returns False if this person had voted already."""
     if idea.is_closed:
-        raise ForumError("This idea is closed, so it takes no more votes.", status=409)
+        raise ForumError(_("This idea is closed, so it takes no more votes."), status=409)
     session = state.db.session
     V, Ideas = state.models.IdeaVote, state.models.Idea
     if session.scalar(sa.select(V.id).where(V.idea_id == idea.id, V.user_id == person.id)) is not None:
         return False
     if votes_left(state, person) <= 0:
         raise NotAllowed(
-            f"You have used all your {state.setting('FORUM_IDEA_VOTES')} votes. Take one back from another idea, "
-            "or wait: votes come back when an idea is done or closed."
+            _(
+                "You have used all your %(count)s votes. Take one back from another idea, or wait: votes come back "
+                "when an idea is done or closed.",
+                count=state.setting("FORUM_IDEA_VOTES"),
+            )
         )
     try:
         with session.begin_nested():
@@ -140,30 +161,32 @@ def set_status(
 ) -> Idea:
     """The IT team's answer: a status with a note everyone reads; voters and the author are told."""
     if not (agent.is_agent or agent.is_admin):
-        raise NotAllowed("Only the IT team can change an idea's status.")
+        raise NotAllowed(_("Only the IT team can change an idea's status."))
     if status not in CHOOSABLE:
-        raise ForumError("Please choose a status.", field="status")
+        raise ForumError(_("Please choose a status."), field="status")
     text = " ".join((note or "").replace("\x00", "").split())[:2000]
     if status == "not_planned" and not text:
-        raise ForumError("Please explain why it is not planned. People voted for it.", field="note")
-    when = as_day(target_date, what="the date", field="target_date") if status == "planned" else None
+        raise ForumError(_("Please explain why it is not planned. People voted for it."), field="note")
+    when = as_day(target_date, field="target_date") if status == "planned" else None
     clean_link = (link or "").strip()[:500]
     if clean_link and not clean_link.startswith(("https://", "http://", "/")):
-        raise ForumError("Please give a full web address, or a link on this site starting with /.", field="link")
+        raise ForumError(_("Please give a full web address, or a link on this site starting with /."), field="link")
     was_done = idea.status == "done"
     idea.status, idea.status_note, idea.target_date, idea.updated_at = status, text, when, utcnow()
     if clean_link or status != "done":
         idea.link = clean_link
-    words = f"{STATUSES[status]}" + (f" (for {when:%d %B %Y})" if when else "") + (f": {text}" if text else "")
+    words = _status_words(status, when, text)
     session = state.db.session
     session.add(
-        state.models.IdeaEvent(idea_id=idea.id, kind=status, actor_id=agent.id, text=words, created_at=utcnow())
+        state.models.IdeaEvent(
+            idea_id=idea.id, kind=status, actor_id=agent.id, **i18n.columns(words), created_at=utcnow()
+        )
     )
     deliver(
         state,
         audience(state, idea),
         "idea",
-        f"Your idea “{idea.title}”: {words}",
+        later("Your idea “%(title)s”: %(status)s", title=idea.title, status=words),
         actor=agent,
     )
     if status == "done" and not was_done:
@@ -185,10 +208,10 @@ def set_status(
 def merge(state: ForumState, agent: ForumUser, idea: Idea, into: Any) -> Idea:
     """Fold a duplicate into another idea: its votes move (once per person), its voters are told."""
     if not (agent.is_agent or agent.is_admin):
-        raise NotAllowed("Only the IT team can merge ideas.")
+        raise NotAllowed(_("Only the IT team can merge ideas."))
     target = get(state, into)
     if target.id == idea.id or target.is_closed or idea.is_closed:
-        raise ForumError("Choose another open idea to merge this one into.", field="into")
+        raise ForumError(_("Choose another open idea to merge this one into."), field="into")
     m, session = state.models, state.db.session
     V = m.IdeaVote
     told = audience(state, idea)
@@ -199,14 +222,28 @@ def merge(state: ForumState, agent: ForumUser, idea: Idea, into: Any) -> Idea:
     session.execute(sa.delete(V).where(V.idea_id == idea.id))
     target.vote_count = len(already) + len(moving)
     idea.status, idea.merged_into_id, idea.vote_count, idea.updated_at = "merged", target.id, 0, utcnow()
-    words = f"Merged into “{target.title}”"
-    session.add(m.IdeaEvent(idea_id=idea.id, kind="merged", actor_id=agent.id, text=words, created_at=utcnow()))
+    words = later("Merged into “%(title)s”", title=target.title)
+    session.add(
+        m.IdeaEvent(idea_id=idea.id, kind="merged", actor_id=agent.id, **i18n.columns(words), created_at=utcnow())
+    )
     session.add(
         m.IdeaEvent(
-            idea_id=target.id, kind="merged_in", actor_id=agent.id, text=f"“{idea.title}” was merged into this idea"
+            idea_id=target.id,
+            kind="merged_in",
+            actor_id=agent.id,
+            **i18n.columns(later("“%(title)s” was merged into this idea", title=idea.title)),
         )
     )
-    deliver(state, told, "idea", f"The idea “{idea.title}” is now part of “{target.title}”. Your vote moved with it.")
+    deliver(
+        state,
+        told,
+        "idea",
+        later(
+            "The idea “%(idea)s” is now part of “%(target)s”. Your vote moved with it.",
+            idea=idea.title,
+            target=target.title,
+        ),
+    )
     session.commit()
     return target
 

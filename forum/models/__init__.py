@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import mapped_column
 
 from ..errors import NotFound
+from ..i18n import _
 from .base import DEFAULT_CATEGORY, MAX_ID, TABLE_PREFIX, Shape, UserKey, affected, as_day, as_id, utcnow
 from .desk import DeskJob, Escalation, WebhookReceipt
 from .gamification import BadgeAward, Member, PointBucket, PointEvent
@@ -536,5 +537,5 @@ def get_row(session: Any, model: type[S], ident: Any) -> S:
     """A row that a foreign key says exists; if it was removed meanwhile, a plain "not found" instead of a crash."""
     found = session.get(model, ident)
     if found is None:
-        raise NotFound("We could not find that. It may have been removed.")
+        raise NotFound(_("We could not find that. It may have been removed."))
     return cast(S, found)

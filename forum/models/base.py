@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import mapped_column
 
 from ..errors import ForumError
+from ..i18n import _
 
 TABLE_PREFIX = "forum_"
 
@@ -17,7 +18,7 @@ TABLE_PREFIX = "forum_"
 DEFAULT_CATEGORY = {
     "name": "General",
     "slug": "general",
-    "description": "Anything that does not fit another category.",
+    "description": "Anything that does not fit another category.",  # not translated: stored, the admin edits it
     "position": 0,
 }
 
@@ -48,7 +49,7 @@ def as_id(raw: Any, *, limit: int = MAX_ID) -> int | None:
     return value if 0 < value <= limit else None
 
 
-def as_day(raw: str | None, *, what: str, field: str) -> dt.date | None:
+def as_day(raw: str | None, *, field: str) -> dt.date | None:
     """A date typed as year-month-day, or None when left empty; anything else is refused in plain words."""
     text = (raw or "").strip()
     if not text:
@@ -56,7 +57,7 @@ def as_day(raw: str | None, *, what: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ForumError(f"Please give {what} as year-month-day, for example 2027-03-31.", field=field) from None
+        raise ForumError(_("Please give this date as year-month-day, for example 2027-03-31."), field=field) from None
 
 
 def utcnow() -> dt.datetime:

@@ -87,4 +87,6 @@ class IdeaEvent(Shape):
     )
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: The words' English message and parameters (JSON) when the forum wrote them, shown in each reader's language.
+    params: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)

@@ -41,6 +41,8 @@ class Notification(Shape):
         sa.Integer, sa.ForeignKey("forum_post.id", name="fk_forum_notification_post_id"), nullable=True
     )
     message: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    #: The message's English words and parameters (JSON), so each reader sees it in their language (i18n.shown).
+    params: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
     #: How many events this one notice stands for ("Ana and 4 others liked your answer").

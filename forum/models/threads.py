@@ -289,6 +289,8 @@ class TimelineEvent(Shape):
     )
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: The words' English message and parameters (JSON) when the forum wrote them, shown in each reader's language.
+    params: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     #: Where the event came from (a desk's change id), so it is never recorded twice.
     ref: Mapped[str | None] = mapped_column(sa.String(120), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)

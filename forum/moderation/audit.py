@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..gamification.leaderboard import spreadsheet
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 
 if TYPE_CHECKING:
@@ -16,21 +18,21 @@ if TYPE_CHECKING:
 
 #: Actions in words, for the log's filter and its rows.
 ACTIONS = {
-    "flag_hidden": "Hidden by members' flags",
-    "review_keep": "Kept after review",
-    "review_hide": "Hidden after review",
-    "review_delete": "Removed after review",
-    "silence": "Silenced a member",
-    "unsilence": "Lifted a silence",
-    "lock": "Locked a question",
-    "unlock": "Unlocked a question",
-    "close": "Closed a question",
-    "reopen": "Reopened a question",
-    "pin": "Pinned a question",
-    "unpin": "Unpinned a question",
-    "unlist": "Unlisted a question",
-    "relist": "Listed a question again",
-    "held": "Held back for a check",
+    "flag_hidden": _l("Hidden by members' flags"),
+    "review_keep": _l("Kept after review"),
+    "review_hide": _l("Hidden after review"),
+    "review_delete": _l("Removed after review"),
+    "silence": _l("Silenced a member"),
+    "unsilence": _l("Lifted a silence"),
+    "lock": _l("Locked a question"),
+    "unlock": _l("Unlocked a question"),
+    "close": _l("Closed a question"),
+    "reopen": _l("Reopened a question"),
+    "pin": _l("Pinned a question"),
+    "unpin": _l("Unpinned a question"),
+    "unlist": _l("Unlisted a question"),
+    "relist": _l("Listed a question again"),
+    "held": _l("Held back for a check"),
 }
 
 
@@ -80,11 +82,11 @@ def actors(state: ForumState) -> list[Any]:
 def csv_export(state: ForumState, rows: list[Any], names: dict[Any, str]) -> str:
     """The log as CSV, each cell neutralised against formula injection."""
     return spreadsheet(
-        ["When (UTC)", "Who", "Action", "What", "Reason", "Before", "After"],
+        [_("When (UTC)"), "Who", "Action", "What", "Reason", "Before", "After"],
         (
             (
                 row.created_at.isoformat(timespec="seconds"),
-                names.get(row.actor_id, "The forum"),
+                names.get(row.actor_id, _("The forum")),
                 ACTIONS.get(row.action, row.action),
                 f"{row.target_type} {row.target_id}",
                 row.reason,

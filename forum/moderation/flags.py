@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import ForumError, NotAllowed, NotFound
+from ..i18n import _, later
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..notifications.delivery import notify
 from ..search import engine
@@ -19,15 +21,15 @@ if TYPE_CHECKING:
 
 #: The reasons people choose from, in the words the form shows.
 REASONS = {
-    "spam": "Spam or advertising",
-    "rude": "Rude or abusive",
-    "off_topic": "Off-topic: not about this question",
-    "unsafe": "Wrong or unsafe advice (for example, it turns off security)",
-    "needs_it": "The IT team needs to look at this",
-    "other": "Something else (please say what)",
+    "spam": _l("Spam or advertising"),
+    "rude": _l("Rude or abusive"),
+    "off_topic": _l("Off-topic: not about this question"),
+    "unsafe": _l("Wrong or unsafe advice (for example, it turns off security)"),
+    "needs_it": _l("The IT team needs to look at this"),
+    "other": _l("Something else (please say what)"),
 }
 #: The note on a post hidden by flags, for everyone who is not a moderator.
-HIDDEN_NOTE = "Hidden while the IT team looks at it."
+HIDDEN_NOTE = _l("Hidden while the IT team looks at it.")
 
 
 def weight(state: ForumState, person: ForumUser) -> int:
@@ -50,17 +52,17 @@ def open_weight(state: ForumState, post_id: int) -> int:
 def flag(state: ForumState, flagger: ForumUser, post: Post, reason: str | None, note: str | None = "") -> bool:
     """Flag a post; returns True when this flag hid it. Once per person and post."""
     if reason not in REASONS:
-        raise ForumError("Please choose why you are flagging this post.", field="reason")
+        raise ForumError(_("Please choose why you are flagging this post."), field="reason")
     text = " ".join((note or "").replace("\x00", "").split())[:500]
     if reason == "other" and not text:
-        raise ForumError("Please say in a few words what is wrong.", field="note")
+        raise ForumError(_("Please say in a few words what is wrong."), field="note")
     if post.is_deleted:
-        raise NotFound("That post was removed already.")
+        raise NotFound(_("That post was removed already."))
     if post.author_id == flagger.id:
-        raise NotAllowed("This is your own post. You can edit or delete it instead.")
+        raise NotAllowed(_("This is your own post. You can edit or delete it instead."))
     F, session = state.models.Flag, state.db.session
     if session.scalar(sa.select(F.id).where(F.post_id == post.id, F.user_id == flagger.id)) is not None:
-        raise ForumError("You flagged this post already. The IT team will look at it.", status=409)
+        raise ForumError(_("You flagged this post already. The IT team will look at it."), status=409)
     limits.allow(state, flagger, "flag")
     try:
         with session.begin_nested():
@@ -76,20 +78,29 @@ def flag(state: ForumState, flagger: ForumUser, post: Post, reason: str | None, 
                 )
             )
     except sa.exc.IntegrityError:  # the same person's other tab, a moment earlier
-        raise ForumError("You flagged this post already. The IT team will look at it.", status=409) from None
+        raise ForumError(_("You flagged this post already. The IT team will look at it."), status=409) from None
     queue.enqueue(state, post, "flags", REASONS[reason])
     hidden = post.held is None and open_weight(state, post.id) >= int(state.setting("FORUM_FLAG_HIDE_WEIGHT"))
     if hidden:
         post.held = "flags"
         thread = state.db.session.get(state.models.Thread, post.thread_id)
-        title = thread.title if thread else "a question"
+        title = thread.title if thread else _l("a question")
         audit.record(state, None, "flag_hidden", "post", post.id, reason=REASONS[reason], after={"held": "flags"})
         notify(
             state,
             post.author_id,
             "moderation",
-            f"Your {'question' if post.is_question else 'answer'} in “{title}” is hidden while the IT team looks at "
-            "it, because members flagged it. You will hear what they decide.",
+            later(
+                "Your question in “%(title)s” is hidden while the IT team looks at it, because members flagged it. "
+                "You will hear what they decide.",
+                title=title,
+            )
+            if post.is_question
+            else later(
+                "Your answer in “%(title)s” is hidden while the IT team looks at it, because members flagged it. "
+                "You will hear what they decide.",
+                title=title,
+            ),
             thread_id=post.thread_id,
             post_id=post.id,
         )

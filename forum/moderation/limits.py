@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 
 from limits import RateLimitItem, parse_many
 
+from .. import i18n
 from ..errors import ForumError, NotAllowed
+from ..i18n import _, ngettext, plural_words
+from ..i18n import lazy_gettext as _l
 from . import silence
 
 if TYPE_CHECKING:
@@ -40,16 +43,40 @@ DEFAULT_LIMITS: dict[str, dict[int, str]] = {
 }
 #: People one post may @mention, per level.
 MENTIONS_PER_POST = {0: 2, 1: 5, 2: 10, 3: 20, 4: 20}
-#: What each action is in words: for "You can … again", for "… can … 3", and the plural.
-WORDS = {
-    "question": ("ask", "ask", "questions"),
-    "answer": ("post", "post", "answers"),
-    "like": ("like posts", "give", "likes"),
-    "share": ("send links to colleagues", "send", "links"),
-    "flag": ("flag posts", "send", "flags"),
-    "mention": ("mention people", "make", "mentions"),
+#: "You can … again in 2 minutes", per action.
+AGAIN = {
+    "question": _l("You can ask again %(when)s"),
+    "answer": _l("You can post again %(when)s"),
+    "like": _l("You can like posts again %(when)s"),
+    "share": _l("You can send links to colleagues again %(when)s"),
+    "flag": _l("You can flag posts again %(when)s"),
+    "mention": _l("You can mention people again %(when)s"),
 }
-WHO = {0: "New members", 1: "Members", 2: "Regulars", 3: "Superusers", 4: "Champions"}
+#: "new members can post 3 answers in 5 minutes", per action, with its plural.
+RULE = {
+    "question": plural_words(
+        "%(who)s can ask %(count)s question %(span)s", "%(who)s can ask %(count)s questions %(span)s"
+    ),
+    "answer": plural_words("%(who)s can post %(count)s answer %(span)s", "%(who)s can post %(count)s answers %(span)s"),
+    "like": plural_words("%(who)s can give %(count)s like %(span)s", "%(who)s can give %(count)s likes %(span)s"),
+    "share": plural_words("%(who)s can send %(count)s link %(span)s", "%(who)s can send %(count)s links %(span)s"),
+    "flag": plural_words("%(who)s can send %(count)s flag %(span)s", "%(who)s can send %(count)s flags %(span)s"),
+    "mention": plural_words(
+        "%(who)s can make %(count)s mention %(span)s", "%(who)s can make %(count)s mentions %(span)s"
+    ),
+}
+#: Who a limit is for: at the start of a sentence, and inside one.
+WHO = {0: _l("New members"), 1: _l("Members"), 2: _l("Regulars"), 3: _l("Superusers"), 4: _l("Champions")}
+WHO_INSIDE = {0: _l("new members"), 1: _l("members"), 2: _l("regulars"), 3: _l("superusers"), 4: _l("champions")}
+#: "a minute", "an hour": a limit's period when it is one of its unit.
+ONE = {
+    "second": _l("a second"),
+    "minute": _l("a minute"),
+    "hour": _l("an hour"),
+    "day": _l("a day"),
+    "month": _l("a month"),
+    "year": _l("a year"),
+}
 
 
 class RateLimited(ForumError):
@@ -74,31 +101,22 @@ def mentions_per_post(state: ForumState, level: int) -> int:
 
 def _period(item: RateLimitItem) -> str:
     unit = item.GRANULARITY.name
-    return (
-        f"a {unit}"
-        if item.multiples == 1 and unit != "hour"
-        else ("an hour" if item.multiples == 1 else f"{item.multiples} {unit}s")
-    )
+    return str(ONE[unit]) if item.multiples == 1 else i18n.from_now(item.multiples, unit)
 
 
 def _wait(seconds: float) -> str:
     if seconds < 60:
-        n = max(1, math.ceil(seconds))
-        return f"{n} second{'s' if n != 1 else ''}"
+        return i18n.from_now(max(1, math.ceil(seconds)), "second")
     if seconds < 3600:
-        n = math.ceil(seconds / 60)
-        return f"{n} minute{'s' if n != 1 else ''}"
-    n = math.ceil(seconds / 3600)
-    return f"{n} hour{'s' if n != 1 else ''}"
+        return i18n.from_now(math.ceil(seconds / 60), "minute")
+    return i18n.from_now(math.ceil(seconds / 3600), "hour")
 
 
 def limit_words(action: str, level: int, item: RateLimitItem, wait: float) -> str:
     """ "You can post again in 2 minutes: new members can post 3 answers in 5 minutes." """
-    again, verb, plural = WORDS[action]
-    period = _period(item)
-    span = f"in {period}" if item.multiples > 1 else period
-    who = WHO[min(level, 4)].lower()
-    return f"You can {again} again in {_wait(wait)}: {who} can {verb} {item.amount} {plural} {span}."
+    singular, plural = RULE[action]
+    rule = ngettext(singular, plural, item.amount, who=WHO_INSIDE[min(level, 4)], count=item.amount, span=_period(item))
+    return _("%(again)s: %(rule)s.", again=str(AGAIN[action]) % {"when": _wait(wait)}, rule=rule)
 
 
 def allow(state: ForumState, person: ForumUser, action: str, *, cost: int = 1) -> None:
@@ -128,7 +146,13 @@ def check_mentions(state: ForumState, person: ForumUser, count: int) -> None:
     most = mentions_per_post(state, person.level)
     if count > most:
         raise NotAllowed(
-            f"Please mention at most {most} {'person' if most == 1 else 'people'} in one post. "
-            f"{WHO[min(person.level, 4)]} can mention {most} per post."
+            ngettext(
+                "Please mention at most %(count)s person in one post.",
+                "Please mention at most %(count)s people in one post.",
+                most,
+                count=most,
+            )
+            + " "
+            + _("%(who)s can mention %(count)s per post.", who=WHO[min(person.level, 4)], count=most)
         )
     allow(state, person, "mention", cost=count)

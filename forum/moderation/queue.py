@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 
 if TYPE_CHECKING:
@@ -13,9 +14,9 @@ if TYPE_CHECKING:
 
 #: Why a post is in the queue, in words.
 WHY = {
-    "flags": "Members flagged it",
-    "spam": "Held back by the spam rules",
-    "first_post": "A new member's first post",
+    "flags": _l("Members flagged it"),
+    "spam": _l("Held back by the spam rules"),
+    "first_post": _l("A new member's first post"),
 }
 
 

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .. import signals
+from .. import i18n, signals
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification import awards
 from ..gamification.ledger import Award, award, point_rules
+from ..i18n import _, later
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..notifications.delivery import deliver, notify
 from ..search import engine
@@ -27,10 +29,10 @@ if TYPE_CHECKING:
     from ..users import ForumUser
 
 DECISIONS = {
-    "keep": "Keep it",
-    "hide": "Hide it",
-    "delete": "Remove it",
-    "delete_silence": "Remove it and silence the author",
+    "keep": _l("Keep it"),
+    "hide": _l("Hide it"),
+    "delete": _l("Remove it"),
+    "delete_silence": _l("Remove it and silence the author"),
 }
 CHAMPION = 4
 
@@ -114,22 +116,22 @@ def decide(
 ) -> str:
     """Keep, hide, remove, or remove and silence; tell the author and the flaggers. Returns the decision."""
     if not can_review(moderator):
-        raise NotAllowed("Only the IT team and Champions can decide on flagged posts.")
+        raise NotAllowed(_("Only the IT team and Champions can decide on flagged posts."))
     if decision not in DECISIONS:
-        raise ForumError("Please choose what to do with this post.", field="decision")
+        raise ForumError(_("Please choose what to do with this post."), field="decision")
     m, session = state.models, state.db.session
     post = session.get(m.Post, post_id) if str(post_id).isdigit() else None
     item = session.scalar(sa.select(m.ReviewItem).where(m.ReviewItem.post_id == post.id)) if post else None
     if post is None or item is None or item.state != "open":
-        raise NotFound("That post is not waiting for a decision any more. Someone may have decided already.")
+        raise NotFound(_("That post is not waiting for a decision any more. Someone may have decided already."))
     text = " ".join((reason or "").replace("\x00", "").split())[:300]
     thread = session.get(m.Thread, post.thread_id)
     kind = "question" if post.is_question else "answer"
-    where = f"“{thread.title}”" if thread else "a question"
+    where = thread.title if thread else _l("a question")
     was_held, before = post.held, {"held": post.held, "deleted": post.is_deleted}
     if decision == "delete_silence":
         silence.silence(
-            state, moderator, post.author_id, days=silence_days, reason=text or "Your post broke the rules."
+            state, moderator, post.author_id, days=silence_days, reason=text or _("Your post broke the rules.")
         )
     agreed = decision != "keep"
     open_flags = [f for f in flags.flags_on(state, [post.id]).get(post.id, []) if f.state == "open"]
@@ -185,23 +187,51 @@ def _tell(
     open_flags: list[Any],
 ) -> None:
     """The author's notice and the flaggers' thanks, in plain words."""
-    because = f" The IT team said: {reason}" if reason else ""
-    if decision == "keep":
-        words = (
-            f"Your {kind} in {where} has been checked and everyone can see it now. Thanks for waiting."
-            if was_held in ("spam", "first_post")
-            else f"Good news: the IT team checked your {kind} in {where} and it stays.{because}"
+    question = kind == "question"
+    if decision == "keep" and was_held in ("spam", "first_post"):
+        news = (
+            later(
+                "Your question in “%(title)s” has been checked and everyone can see it now. Thanks for waiting.",
+                title=where,
+            )
+            if question
+            else later(
+                "Your answer in “%(title)s” has been checked and everyone can see it now. Thanks for waiting.",
+                title=where,
+            )
+        )
+    elif decision == "keep":
+        news = (
+            later("Good news: the IT team checked your question in “%(title)s” and it stays.", title=where)
+            if question
+            else later("Good news: the IT team checked your answer in “%(title)s” and it stays.", title=where)
         )
     elif decision == "hide":
-        words = f"The IT team hid your {kind} in {where}.{because} If you think this is a mistake, ask them."
+        news = (
+            later("The IT team hid your question in “%(title)s”.", title=where)
+            if question
+            else later("The IT team hid your answer in “%(title)s”.", title=where)
+        )
     else:
-        words = f"The IT team removed your {kind} in {where}.{because} If you think this is a mistake, ask them."
+        news = (
+            later("The IT team removed your question in “%(title)s”.", title=where)
+            if question
+            else later("The IT team removed your answer in “%(title)s”.", title=where)
+        )
+    parts: list[Any] = [news]
+    if reason:
+        parts.append(later("The IT team said: %(reason)s", reason=reason))
+    if decision != "keep":
+        parts.append(later("If you think this is a mistake, ask them."))
+    words = i18n.joined(*parts)
     notify(state, post.author_id, "moderation", words, actor=moderator, thread_id=post.thread_id, post_id=post.id)
     if open_flags:
         thanks = (
-            "Thanks for flagging. We looked, and the post stays: it is within the community's rules."
+            later("Thanks for flagging. We looked, and the post stays: it is within the community's rules.")
             if decision == "keep"
-            else f"Thanks for flagging. We {'hid' if decision == 'hide' else 'removed'} that post."
+            else later("Thanks for flagging. We hid that post.")
+            if decision == "hide"
+            else later("Thanks for flagging. We removed that post.")
         )
         deliver(
             state,

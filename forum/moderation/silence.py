@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..errors import ForumError, NotAllowed
 from ..gamification.ledger import member_row
+from ..i18n import _, later_plural
 from ..models import utcnow
 from ..notifications.delivery import notify
 from . import audit
@@ -38,7 +40,11 @@ def check(state: ForumState, person: ForumUser) -> None:
     if found is not None:
         until, reason = found
         raise NotAllowed(
-            f"You cannot post, like or flag until {until:%d %B %Y at %H:%M} (UTC). The IT team said: {reason}"
+            _(
+                "You cannot post, like or flag until %(until)s. The IT team said: %(reason)s",
+                until=i18n.moment(until, "datetime"),
+                reason=reason,
+            )
         )
 
 
@@ -46,15 +52,15 @@ def silence(state: ForumState, actor: ForumUser, user_id: Any, *, days: Any, rea
     """Silence someone for ``days`` with a reason they will see; the caller checks the actor may."""
     text = " ".join((reason or "").replace("\x00", "").split())[:300]
     if not text:
-        raise ForumError("Please give a reason. The member will see it.", field="reason")
+        raise ForumError(_("Please give a reason. The member will see it."), field="reason")
     try:
         length = int(str(days).strip())
     except ValueError:
         length = 0
     if not 1 <= length <= MAX_DAYS:
-        raise ForumError(f"Please choose between 1 and {MAX_DAYS} days.", field="days")
+        raise ForumError(_("Please choose between 1 and %(most)s days.", most=MAX_DAYS), field="days")
     if user_id == actor.id:
-        raise NotAllowed("You cannot silence yourself.")
+        raise NotAllowed(_("You cannot silence yourself."))
     row = member_row(state, user_id, lock=True)
     before = {"silenced_until": row.silenced_until, "reason": row.silence_reason}
     until = utcnow() + dt.timedelta(days=length)
@@ -64,8 +70,12 @@ def silence(state: ForumState, actor: ForumUser, user_id: Any, *, days: Any, rea
         state,
         user_id,
         "moderation",
-        f"You cannot post, like or flag in the community for {length} day{'s' if length != 1 else ''}. "
-        f"The IT team said: {text}",
+        later_plural(
+            "You cannot post, like or flag in the community for %(count)s day. The IT team said: %(reason)s",
+            "You cannot post, like or flag in the community for %(count)s days. The IT team said: %(reason)s",
+            length,
+            reason=text,
+        ),
         actor=actor,
     )
     state.db.session.commit()
@@ -76,8 +86,8 @@ def lift(state: ForumState, actor: ForumUser, user_id: Any) -> None:
     """End a silence now."""
     row = member_row(state, user_id, lock=True)
     if row.silenced_until is None:
-        raise ForumError("This member is not silenced.", status=409)
+        raise ForumError(_("This member is not silenced."), status=409)
     audit.record(state, actor, "unsilence", "member", user_id, before={"silenced_until": row.silenced_until})
     row.silenced_until, row.silence_reason = None, ""
-    notify(state, user_id, "moderation", "You can post, like and flag in the community again. Welcome back.")
+    notify(state, user_id, "moderation", _("You can post, like and flag in the community again. Welcome back."))
     state.db.session.commit()

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..errors import ForumError, NotAllowed
+from ..i18n import _
 from ..models import utcnow
 from . import queue
 
@@ -40,13 +42,18 @@ def refuse(state: ForumState, author: ForumUser, text: str) -> None:
     most = int(state.setting("FORUM_NEWCOMER_MAX_LINKS"))
     if links(text) > most:
         raise NotAllowed(
-            f"New members can add up to {most} links to a post. Please remove some. "
-            "Once you are a Member, you can add more.",
+            _(
+                "New members can add up to %(most)s links to a post. Please remove some. Once you are a Member, you "
+                "can add more.",
+                most=most,
+            ),
         )
     if IMAGE.search(text):
         raise NotAllowed(
-            "New members cannot add pictures yet. Please describe what you see in words. "
-            "Once you are a Member, you can add pictures."
+            _(
+                "New members cannot add pictures yet. Please describe what you see in words. "
+                "Once you are a Member, you can add pictures."
+            )
         )
 
 
@@ -72,7 +79,10 @@ def refuse_repeat(
     if title is not None and not (last.is_question and last.title == title):
         return
     raise ForumError(
-        f"You already posted exactly this, in “{last.title}”. If you want to add something, edit that post.",
+        _(
+            "You already posted exactly this, in “%(title)s”. If you want to add something, edit that post.",
+            title=last.title,
+        ),
         status=409,
     )
 
@@ -83,13 +93,13 @@ def held_reason(state: ForumState, author: ForumUser, text: str, *, thread_id: i
         return None
     count = links(text)
     if count > int(state.setting("FORUM_SPAM_MAX_LINKS")):
-        return f"It has {count} links."
+        return i18n.for_the_desk("It has %(count)s links.", count=count)
     for pattern in state.setting("FORUM_SPAM_PATTERNS") or ():
         found = re.search(pattern, text, re.IGNORECASE)
         if found:
-            return f"It contains “{found.group(0)[:60]}”, which spam often does."
+            return i18n.for_the_desk("It contains “%(words)s”, which spam often does.", words=found.group(0)[:60])
     if len(text.strip()) >= 40 and _repeated_elsewhere(state, author, text, thread_id):
-        return "The same text was posted in another question."
+        return i18n.for_the_desk("The same text was posted in another question.")
     for said in state.plugins.hook.forum_check_spam(author=author, text=text, thread_id=thread_id):
         if said:
             return str(said)[:300]
@@ -125,7 +135,7 @@ def review_reason(
     if reason is not None:
         return "spam", reason
     if first_post(state, author):
-        return "first_post", "A new member's first post."
+        return "first_post", _("A new member's first post.")
     return None
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from .. import i18n
 from ..errors import ForumError, NotAllowed
+from ..i18n import Later, _, later
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..search import engine
 from . import audit
@@ -18,9 +21,9 @@ if TYPE_CHECKING:
 
 #: How a question can be closed, in words.
 CLOSED_AS = {
-    "solved_elsewhere": "Solved another way",
-    "duplicate": "Asked before: see the earlier question",
-    "off_topic": "Not something this community can help with",
+    "solved_elsewhere": _l("Solved another way"),
+    "duplicate": _l("Asked before: see the earlier question"),
+    "off_topic": _l("Not something this community can help with"),
 }
 ACTIONS = ("lock", "unlock", "close", "reopen", "pin", "unpin", "unlist", "relist")
 #: The longest a pin lasts.
@@ -53,48 +56,56 @@ def change(
     closed_as: str | None = None,
     days: Any = None,
     everywhere: bool = False,
-) -> str:
+) -> Later:
     """Apply one state change; returns the words the timeline shows. The caller's checks are repeated here."""
     if action not in ACTIONS:
-        raise ForumError("Please choose what to do with this question.")
+        raise ForumError(_("Please choose what to do with this question."))
     if not _allowed(actor, thread, action, closed_as):
-        raise NotAllowed("Only the IT team and Champions can do that. You can close your own question as solved.")
+        raise NotAllowed(_("Only the IT team and Champions can do that. You can close your own question as solved."))
     text = " ".join((reason or "").replace("\x00", "").split())[:300]
     before = _snapshot(thread)
     now = utcnow()
     if action == "lock":
         if not text:
-            raise ForumError("Please give a reason. Everyone reading the question will see it.", field="reason")
+            raise ForumError(_("Please give a reason. Everyone reading the question will see it."), field="reason")
         thread.locked_at, thread.lock_reason = now, text
-        words = f"Locked: {text}"
+        words = later("Locked: %(reason)s", reason=text)
     elif action == "unlock":
         thread.locked_at, thread.lock_reason = None, ""
-        words = "Unlocked: answers are welcome again"
+        words = later("Unlocked: answers are welcome again")
     elif action == "close":
         if closed_as not in CLOSED_AS:
-            raise ForumError("Please choose why the question is closed.", field="closed_as")
+            raise ForumError(_("Please choose why the question is closed."), field="closed_as")
         thread.closed_as, thread.closed_at = closed_as, now
-        words = f"Closed: {CLOSED_AS[closed_as]}" + (f". {text}" if text else "")
+        words = (
+            later("Closed: %(why)s. %(note)s", why=CLOSED_AS[closed_as], note=text)
+            if text
+            else later("Closed: %(why)s", why=CLOSED_AS[closed_as])
+        )
     elif action == "reopen":
         thread.closed_as, thread.closed_at = None, None
-        words = "Reopened: answers are welcome again"
+        words = later("Reopened: answers are welcome again")
     elif action == "pin":
         length = _pin_days(days)
         thread.pinned_until, thread.pinned_everywhere = now + dt.timedelta(days=length), bool(everywhere)
-        place = "everywhere" if everywhere else "in its category"
-        words = f"Pinned {place} until {thread.pinned_until:%d %B %Y}"
+        until = i18n.Day(thread.pinned_until.date())
+        words = (
+            later("Pinned everywhere until %(date)s", date=until)
+            if everywhere
+            else later("Pinned in its category until %(date)s", date=until)
+        )
     elif action == "unpin":
         thread.pinned_until, thread.pinned_everywhere = None, False
-        words = "Unpinned"
+        words = later("Unpinned")
     elif action == "unlist":
         thread.unlisted_at = now
-        words = "Unlisted: only people with the link can find it"
+        words = later("Unlisted: only people with the link can find it")
     else:
         thread.unlisted_at = None
-        words = "Listed again"
+        words = later("Listed again")
     state.db.session.add(
         state.models.TimelineEvent(
-            thread_id=thread.id, kind=f"thread_{action}", actor_id=actor.id, text=words, created_at=now
+            thread_id=thread.id, kind=f"thread_{action}", actor_id=actor.id, **i18n.columns(words), created_at=now
         )
     )
     audit.record(state, actor, action, "thread", thread.id, reason=text, before=before, after=_snapshot(thread))
@@ -110,7 +121,7 @@ def _pin_days(days: Any) -> int:
     except ValueError:
         length = 0
     if not 1 <= length <= MAX_PIN_DAYS:
-        raise ForumError(f"Please pin it for between 1 and {MAX_PIN_DAYS} days.", field="days")
+        raise ForumError(_("Please pin it for between 1 and %(most)s days.", most=MAX_PIN_DAYS), field="days")
     return length
 
 
@@ -128,9 +139,11 @@ def _snapshot(thread: Thread) -> dict[str, Any]:
 def refuse_answers(thread: Thread) -> None:
     """Locked and closed questions are readable but take no new answers."""
     if thread.locked_at is not None:
-        raise NotAllowed(f"This question is locked, so it takes no new answers. The reason: {thread.lock_reason}")
+        raise NotAllowed(
+            _("This question is locked, so it takes no new answers. The reason: %(reason)s", reason=thread.lock_reason)
+        )
     if thread.closed_as is not None:
-        raise NotAllowed(f"This question is closed ({CLOSED_AS.get(thread.closed_as, 'closed').lower()}).")
+        raise NotAllowed(_("This question is closed (%(why)s).", why=CLOSED_AS.get(thread.closed_as, _l("closed"))))
 
 
 def is_pinned(thread: Thread, *, now: dt.datetime | None = None) -> bool:

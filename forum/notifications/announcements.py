@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from .. import i18n, signals
 from ..errors import ForumError, NotAllowed, NotFound
+from ..i18n import Later, _, later
+from ..i18n import lazy_gettext as _l
 from ..markup import render_markdown
 from ..models import Announcement, utcnow
 from ..threads.posting import check_body, check_title
@@ -20,15 +22,28 @@ if TYPE_CHECKING:
     from ..state import ForumState
     from ..users import ForumUser
 
-KIND_WORDS = {"outage": "Outage", "maintenance": "Planned maintenance", "upgrade": "Upgrade", "news": "News"}
+KIND_WORDS = {
+    "outage": _l("Outage"),
+    "maintenance": _l("Planned maintenance"),
+    "upgrade": _l("Upgrade"),
+    "news": _l("News"),
+}
 SEVERITY_WORDS = {
-    "info": "For your information",
-    "minor": "Some people affected",
-    "major": "Many people affected",
-    "critical": "Everyone affected",
+    "info": _l("For your information"),
+    "minor": _l("Some people affected"),
+    "major": _l("Many people affected"),
+    "critical": _l("Everyone affected"),
 }
 #: Suggested steps for an update; agents may write their own.
-STATUS_SUGGESTIONS = ("Investigating", "Identified", "Monitoring", "Fixed", "Scheduled", "In progress", "Completed")
+STATUS_SUGGESTIONS = (
+    _l("Investigating"),
+    _l("Identified"),
+    _l("Monitoring"),
+    _l("Fixed"),
+    _l("Scheduled"),
+    _l("In progress"),
+    _l("Completed"),
+)
 #: How long a process keeps the list of active announcements before asking the database again.
 BANNER_SECONDS = 10.0
 THREAD_LINK = re.compile(r"/t/(\d+)")
@@ -49,12 +64,12 @@ class Banner:
     @property
     def label(self) -> str:
         """The kind in words."""
-        return KIND_WORDS.get(self.kind, "Announcement")
+        return str(KIND_WORDS.get(self.kind, _l("Announcement")))
 
 
 def _agents_only(actor: ForumUser | None) -> None:
     if actor is None or not (actor.is_agent or actor.is_admin):
-        raise NotAllowed("Only the IT team can publish announcements.")
+        raise NotAllowed(_("Only the IT team can publish announcements."))
 
 
 def _when(value: Any, label: str) -> dt.datetime | None:
@@ -66,7 +81,12 @@ def _when(value: Any, label: str) -> dt.datetime | None:
     try:
         return i18n.to_utc(dt.datetime.fromisoformat(str(value).strip()))
     except ValueError:
-        raise ForumError(f"Please give the {label} as a date and time, like 2026-12-01 18:00.", field=label) from None
+        raise ForumError(
+            _("Please give the start as a date and time, like 2026-12-01 18:00.")
+            if label == "start"
+            else _("Please give the end as a date and time, like 2026-12-01 18:00."),
+            field=label,
+        ) from None
 
 
 def get(state: ForumState, announcement_id: Any) -> Any:
@@ -76,7 +96,7 @@ def get(state: ForumState, announcement_id: Any) -> Any:
     except (TypeError, ValueError):
         found = None
     if found is None:
-        raise NotFound("We could not find that announcement.")
+        raise NotFound(_("We could not find that announcement."))
     return found
 
 
@@ -96,14 +116,14 @@ def publish(
     """Publish an announcement and tell everyone (or the category's followers) in one statement."""
     _agents_only(actor)
     if kind not in KIND_WORDS:
-        raise ForumError("Please choose what kind of announcement this is.", field="kind")
+        raise ForumError(_("Please choose what kind of announcement this is."), field="kind")
     if severity not in SEVERITY_WORDS:
-        raise ForumError("Please choose how many people are affected.", field="severity")
+        raise ForumError(_("Please choose how many people are affected."), field="severity")
     clean_title = check_title(state, title)
     clean_body = check_body(state, body, what="announcement")
     start, end = _when(starts_at, "start"), _when(ends_at, "end")
     if start and end and end <= start:
-        raise ForumError("The end must come after the start.", field="end")
+        raise ForumError(_("The end must come after the start."), field="end")
     category = None
     if category_id not in (None, ""):
         from ..threads.posting import get_category
@@ -129,7 +149,7 @@ def publish(
     session.flush()
     session.add(models.AnnouncementPerson(announcement_id=announcement.id, user_id=actor.id, subscribed=True))
     _link_threads(state, announcement, clean_body)
-    message = f"{KIND_WORDS[kind]}: {clean_title}"
+    message = later("%(kind)s: %(title)s", kind=KIND_WORDS[kind], title=clean_title)
     if category is None:
         tell_everyone(state, "announcement", message, announcement.id, actor=actor)
     else:
@@ -160,12 +180,12 @@ def _link_threads(state: ForumState, announcement: Announcement, text: str) -> N
                 thread_id=thread_id,
                 kind="announcement",
                 ref=f"announcement-{announcement.id}",
-                text=f"Mentioned in the announcement “{announcement.title}”.",
+                **i18n.columns(later("Mentioned in the announcement “%(title)s”.", title=announcement.title)),
             )
         )
 
 
-def tell_everyone(state: ForumState, kind: str, message: str, announcement_id: int, *, actor: ForumUser) -> None:
+def tell_everyone(state: ForumState, kind: str, message: Any, announcement_id: int, *, actor: ForumUser) -> None:
     """One INSERT … SELECT over the host's users, honouring each person's preference (and nobody's own)."""
     models = state.models
     N, P = models.Notification, models.NotificationPref
@@ -178,11 +198,13 @@ def tell_everyone(state: ForumState, kind: str, message: str, announcement_id: i
         else sa.null()
     )
     now = utcnow()
+    text, params = i18n.stored(message)
     select = (
         sa.select(
             key,
             sa.literal(kind),
-            sa.literal(message[:300]),
+            sa.literal(text[:300]),
+            sa.literal(params, type_=sa.Text),
             sa.literal(actor.id, type_=key.type),
             sa.literal(announcement_id),
             sa.literal(1),
@@ -201,6 +223,7 @@ def tell_everyone(state: ForumState, kind: str, message: str, announcement_id: i
                 "user_id",
                 "kind",
                 "message",
+                "params",
                 "actor_id",
                 "announcement_id",
                 "count",
@@ -221,7 +244,7 @@ def add_update(
     _agents_only(actor)
     clean_status = " ".join((status or "").split())[:40]
     if not clean_status:
-        raise ForumError("Please say where things stand, for example “Identified” or “Fixed”.", field="status")
+        raise ForumError(_("Please say where things stand, for example “Identified” or “Fixed”."), field="status")
     clean_body = check_body(state, body, what="update")
     models = state.models
     update = models.AnnouncementUpdate(
@@ -259,9 +282,9 @@ def add_update(
     return update
 
 
-def update_words(status: str, title: str) -> str:
+def update_words(status: str, title: str) -> Later:
     """The notice of an update: the title first, then where things stand ("Fixed: VPN is down" reads as nonsense)."""
-    return f"Update on “{title}”: {status}."
+    return later("Update on “%(title)s”: %(status)s.", title=title, status=status)
 
 
 def updates(state: ForumState, announcement: Announcement) -> list[Any]:

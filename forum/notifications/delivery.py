@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..errors import ForumError, NotFound
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..markup import mention_handles
 from ..models import Thread, affected, utcnow
 from .following import muted_for
@@ -30,16 +33,16 @@ class Kind:
 
 #: Every group people choose for, in the order the settings page shows them.
 KINDS: dict[str, Kind] = {
-    "answer": Kind("Answers to your questions", "email"),
-    "reply": Kind("New answers in questions you watch", "portal"),
-    "mention": Kind("Someone mentions you with @", "email"),
-    "accepted": Kind("Your answer solved someone's problem", "portal"),
-    "like": Kind("Likes on your posts", "portal"),
-    "shared": Kind("Someone sends you a question", "portal"),
-    "new_thread": Kind("New questions in categories and keywords you watch", "portal"),
-    "badge": Kind("Badges and levels you earn", "portal"),
-    "ticket": Kind("The IT team's progress on your questions", "email"),
-    "announcement": Kind("Announcements: outages, maintenance and upgrades", "email"),
+    "answer": Kind(_l("Answers to your questions"), "email"),
+    "reply": Kind(_l("New answers in questions you watch"), "portal"),
+    "mention": Kind(_l("Someone mentions you with @"), "email"),
+    "accepted": Kind(_l("Your answer solved someone's problem"), "portal"),
+    "like": Kind(_l("Likes on your posts"), "portal"),
+    "shared": Kind(_l("Someone sends you a question"), "portal"),
+    "new_thread": Kind(_l("New questions in categories and keywords you watch"), "portal"),
+    "badge": Kind(_l("Badges and levels you earn"), "portal"),
+    "ticket": Kind(_l("The IT team's progress on your questions"), "email"),
+    "announcement": Kind(_l("Announcements: outages, maintenance and upgrades"), "email"),
 }
 #: Notice kinds that belong to a group above; any other kind is portal-only and always shown.
 GROUP_OF = {
@@ -53,9 +56,9 @@ GROUP_OF = {
     **{kind: kind for kind in KINDS},
 }
 CHANNELS = {
-    "portal": "In the portal only",
-    "email": "In the portal and by e-mail at once",
-    "digest": "In the portal and in a daily e-mail",
+    "portal": _l("In the portal only"),
+    "email": _l("In the portal and by e-mail at once"),
+    "digest": _l("In the portal and in a daily e-mail"),
     "off": "Off",
 }
 
@@ -82,7 +85,7 @@ def deliver(
     state: ForumState,
     recipients: Iterable[Any],
     kind: str,
-    message: str,
+    message: Any,
     *,
     actor: ForumUser | None = None,
     thread: Thread | None = None,
@@ -110,6 +113,7 @@ def deliver(
     mail = mail_enabled(state)
     now = utcnow()
     rows = []
+    text, params = i18n.stored(message)
     for person, channel in channels(state, ids, group).items():
         if channel == "off":
             continue
@@ -117,7 +121,8 @@ def deliver(
             {
                 "user_id": person,
                 "kind": kind,
-                "message": message[:300],
+                "message": text[:300],
+                "params": params,
                 "actor_id": actor.id if actor else None,
                 "thread_id": thread_id,
                 "post_id": post_id,
@@ -139,7 +144,7 @@ def notify(
     state: ForumState,
     user_id: Any,
     kind: str,
-    message: str,
+    message: Any,
     *,
     actor: ForumUser | None = None,
     thread_id: int | None = None,
@@ -169,7 +174,8 @@ def notify_grouped(
         return
     row.count += 1
     row.actor_id = actor.id
-    row.message = words(actor.name, row.count - 1)[:300]
+    text, row.params = i18n.stored(words(actor.name, row.count - 1))
+    row.message = text[:300]
     row.created_at = utcnow()
 
 
@@ -210,7 +216,7 @@ def open_one(state: ForumState, user: ForumUser, notification_id: int, *, mark_r
     N = state.models.Notification
     row = state.db.session.get(N, notification_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("We could not find that notification.")
+        raise NotFound(_("We could not find that notification."))
     if mark_read and row.read_at is None:
         row.read_at = utcnow()
         state.db.session.commit()
@@ -247,7 +253,7 @@ def save_preferences(state: ForumState, user: ForumUser, wanted: dict[str, str])
     """Store the choices from the settings page; an unknown kind or channel changes nothing."""
     for kind, channel in wanted.items():
         if kind not in KINDS or channel not in CHANNELS:
-            raise ForumError("Please pick one of the choices offered for each kind of notice.", status=400)
+            raise ForumError(_("Please pick one of the choices offered for each kind of notice."), status=400)
     P = state.models.NotificationPref
     session = state.db.session
     existing = {p.kind: p for p in session.scalars(sa.select(P).where(P.user_id == user.id))}

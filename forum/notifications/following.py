@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import ForumError, NotFound
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..models import Thread, utcnow
 from ..models.upsert import upsert
 
@@ -22,21 +24,21 @@ TARGETS = ("thread", "category", "tag", "idea")
 #: What each level means, in the words shown next to the choice.
 LEVEL_WORDS = {
     "thread": {
-        "watching": "Watching: tell me about every new answer.",
-        "normal": "Normal: only when someone answers me or mentions me.",
-        "muted": "Muted: never tell me about this question.",
+        "watching": _l("Watching: tell me about every new answer."),
+        "normal": _l("Normal: only when someone answers me or mentions me."),
+        "muted": _l("Muted: never tell me about this question."),
     },
     "category": {
-        "watching": "Watching: tell me about every new question here.",
-        "normal": "Normal: do not tell me about new questions here.",
-        "muted": "Muted: never tell me about questions here, not even announcements.",
+        "watching": _l("Watching: tell me about every new question here."),
+        "normal": _l("Normal: do not tell me about new questions here."),
+        "muted": _l("Muted: never tell me about questions here, not even announcements."),
     },
 }
 LEVEL_WORDS["tag"] = LEVEL_WORDS["category"]
 LEVEL_WORDS["idea"] = {
-    "watching": "Watching: tell me about every change to this idea.",
-    "normal": "Normal: only if I suggested it or voted for it.",
-    "muted": "Muted: never tell me about this idea.",
+    "watching": _l("Watching: tell me about every change to this idea."),
+    "normal": _l("Normal: only if I suggested it or voted for it."),
+    "muted": _l("Muted: never tell me about this idea."),
 }
 
 
@@ -56,7 +58,7 @@ def level(state: ForumState, user: ForumUser | None, target_type: str, target_id
 def set_level(state: ForumState, user: ForumUser, target_type: str, target_id: int, wanted: str) -> None:
     """Choose how closely to follow something; commits."""
     if target_type not in TARGETS or wanted not in LEVELS:
-        raise ForumError("Please pick one of the choices offered: watching, normal or muted.", status=400)
+        raise ForumError(_("Please pick one of the choices offered: watching, normal or muted."), status=400)
     F = state.models.Follow
     upsert(
         state,
@@ -76,9 +78,9 @@ def set_level(state: ForumState, user: ForumUser, target_type: str, target_id: i
 
 #: What a person is told after choosing a level.
 CHOSEN_WORDS = {
-    "watching": "You will hear about everything new here.",
-    "normal": "You will only hear about what concerns you.",
-    "muted": "You will not hear about this any more.",
+    "watching": _l("You will hear about everything new here."),
+    "normal": _l("You will only hear about what concerns you."),
+    "muted": _l("You will not hear about this any more."),
 }
 
 
@@ -89,9 +91,9 @@ def follow(state: ForumState, user: ForumUser, target_type: str, target_id: int,
         target_type
     )
     if model is None or not target_id or state.db.session.get(model, target_id) is None:
-        raise NotFound("We could not find what you wanted to follow.")
+        raise NotFound(_("We could not find what you wanted to follow."))
     set_level(state, user, target_type, target_id, wanted)
-    return CHOSEN_WORDS[wanted]
+    return str(CHOSEN_WORDS[wanted])
 
 
 def auto_follow(state: ForumState, user_id: Any, thread_id: int) -> None:

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from plugin_api.retry import Failure, GiveUp, TryLater, backoff
 from plugin_api.smtp import SmtpServer
 
+from .. import i18n
+from ..i18n import _
 from ..models import utcnow
 from ..models.work import worker_name
 from ..page_cache import PERSONAL
@@ -66,13 +68,14 @@ def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str
     message["From"] = formataddr((state.setting("FORUM_TITLE"), state.setting("FORUM_MAIL_SENDER")))
     message["To"] = formataddr((person.name, person.email or ""))
     message["Subject"] = subject
+    message["Content-Language"] = i18n.page_language()
     footer = [
         "",
         "--",
-        f"You get this because of your notification settings in {state.setting('FORUM_TITLE')}.",
-        f"Change them here: {state.public_url('/notifications/settings')}",
+        _("You get this because of your notification settings in %(site)s.", site=state.setting("FORUM_TITLE")),
+        _("Change them here: %(link)s", link=state.public_url("/notifications/settings")),
     ]
-    message.set_content("\n".join([f"Hello {person.name},", "", *lines, *footer]) + "\n")
+    message.set_content("\n".join([_("Hello %(name)s,", name=person.name), "", *lines, *footer]) + "\n")
     return message
 
 
@@ -133,11 +136,13 @@ def _send_batch(state: ForumState, token: str, rows: list[Any]) -> dict[str, int
     for row in rows:
         person = people[row.user_id]
         if not person.email:
-            _record(state, row, token, GiveUp("This person has no e-mail address."))
+            _record(state, row, token, GiveUp(_("This person has no e-mail address.")))
             counts["failed"] += 1
             continue
-        lines = [row.message, "", f"Open it: {_link(state, row)}"]
-        sendable.append((row, _message(state, person, row.message, lines, about=f"forum-notice-{row.id}")))
+        with i18n.in_locale(person.locale):  # the reader's language, whoever caused the notice
+            text = i18n.shown(row.message, row.params)
+            lines = [text, "", _("Open it: %(link)s", link=_link(state, row))]
+            sendable.append((row, _message(state, person, text, lines, about=f"forum-notice-{row.id}")))
     state.db.session.commit()
     if not sendable:
         return counts
@@ -145,7 +150,7 @@ def _send_batch(state: ForumState, token: str, rows: list[Any]) -> dict[str, int
         results = server(state).send(message for _, message in sendable)
     except Failure as error:  # the whole server: every message waits for the next try
         results = [TryLater(error.message)] * len(sendable)
-    results = list(results) + [TryLater("The mail server hung up.")] * (len(sendable) - len(results))
+    results = list(results) + [TryLater(_("The mail server hung up."))] * (len(sendable) - len(results))
     sent = [row.id for (row, _), result in zip(sendable, results, strict=True) if result is None]
     if sent:  # the common case, in one statement
         N = state.models.Notification
@@ -156,7 +161,7 @@ def _send_batch(state: ForumState, token: str, rows: list[Any]) -> dict[str, int
             .execution_options(**{PERSONAL: True})
         )
         counts["sent"] += len(sent)
-    for (row, _), result in zip(sendable, results, strict=True):
+    for (row, _sent), result in zip(sendable, results, strict=True):
         if result is not None:
             counts[_record(state, row, token, result)] += 1
     state.db.session.commit()
@@ -221,10 +226,13 @@ def send_digests(state: ForumState, *, now: dt.datetime | None = None) -> int:
             for row in items:
                 row.email_state = "failed"
             continue
-        lines = [f"Here is what happened since your last digest ({len(items)}):", ""]
-        lines += [f"- {row.message}\n  {_link(state, row)}" for row in items]
-        subject = f"Your daily digest from {state.setting('FORUM_TITLE')}: {len(items)} new"
-        batch.append((person_id, items, _message(state, person, subject, lines)))
+        with i18n.in_locale(person.locale):
+            lines = [_("Here is what happened since your last digest (%(count)s):", count=len(items)), ""]
+            lines += [f"- {i18n.shown(row.message, row.params)}\n  {_link(state, row)}" for row in items]
+            subject = _(
+                "Your daily digest from %(site)s: %(count)s new", site=state.setting("FORUM_TITLE"), count=len(items)
+            )
+            batch.append((person_id, items, _message(state, person, subject, lines)))
     session.commit()
     try:
         results = server(state).send(message for _, _, message in batch)
@@ -232,7 +240,7 @@ def send_digests(state: ForumState, *, now: dt.datetime | None = None) -> int:
         log.warning("Digest e-mail could not go out: %s", error.message)
         return 0
     sent = 0
-    for (person_id, items, _), result in zip(batch, results, strict=False):
+    for (person_id, items, _message_sent), result in zip(batch, results, strict=False):
         if result is None:
             for row in items:
                 row.email_state = "sent"

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from .. import signals
+from ..i18n import Later, later, later_plural
+from ..i18n import lazy_gettext as _l
 from ..models import get_row
 from ..state import ForumState, get_state
 from .delivery import deliver, mentioned, notify_grouped
@@ -27,7 +29,11 @@ def _mentions(state: ForumState, thread: Thread, post: Post, author_id: Any) -> 
             state,
             people,
             "mention",
-            f"{author.name if author else 'Someone'} mentioned you in “{thread.title}”.",
+            later(
+                "%(name)s mentioned you in “%(title)s”.",
+                name=author.name if author else _l("Someone"),
+                title=thread.title,
+            ),
             actor=author,
             thread=thread,
             post_id=post.id,
@@ -47,7 +53,7 @@ def on_thread_created(state: ForumState, thread: Thread, post: Post) -> None:
         state,
         watchers - told,
         "new_thread",
-        f"New question: “{thread.title}”.",
+        later("New question: “%(title)s”.", title=thread.title),
         actor=author,
         thread=thread,
         post_id=post.id,
@@ -60,20 +66,26 @@ def on_answer_created(state: ForumState, thread: Thread, post: Post) -> None:
     auto_follow(state, post.author_id, thread.id)
     told = _mentions(state, thread, post, post.author_id)
     author = state.users.get(post.author_id)
-    name = author.name if author else "Someone"
+    name = author.name if author else _l("Someone")
     if thread.author_id not in told:
         deliver(
             state,
             [thread.author_id],
             "answer",
-            f"{name} answered your question “{thread.title}”.",
+            later("%(name)s answered your question “%(title)s”.", name=name, title=thread.title),
             actor=author,
             thread=thread,
             post_id=post.id,
         )
     watchers = followers(state, [("thread", thread.id)]) - told - {thread.author_id}
     deliver(
-        state, watchers, "reply", f"{name} answered “{thread.title}”.", actor=author, thread=thread, post_id=post.id
+        state,
+        watchers,
+        "reply",
+        later("%(name)s answered “%(title)s”.", name=name, title=thread.title),
+        actor=author,
+        thread=thread,
+        post_id=post.id,
     )
     state.db.session.commit()
 
@@ -84,7 +96,7 @@ def on_answer_accepted(state: ForumState, thread: Thread, post: Post, user: Any)
         state,
         [post.author_id],
         "accepted",
-        f"Your answer solved “{thread.title}”. Thank you!",
+        later("Your answer solved “%(title)s”. Thank you!", title=thread.title),
         actor=user,
         thread=thread,
         post_id=post.id,
@@ -95,11 +107,28 @@ def on_answer_accepted(state: ForumState, thread: Thread, post: Post, user: Any)
 def on_post_liked(state: ForumState, post: Post, user: Any) -> None:
     """One notice per post that counts up while unread; the worker sends it (``gamification.followups``)."""
     thread = get_row(state.db.session, state.models.Thread, post.thread_id)
-    what = "question" if post.is_question else "answer"
 
-    def words(name: str, others: int) -> str:
-        who = name if not others else f"{name} and {others} {'other' if others == 1 else 'others'}"
-        return f"{who} liked your {what} in “{thread.title}”."
+    def words(name: str, others: int) -> Later:
+        title = thread.title
+        if not others:
+            if post.is_question:
+                return later("%(name)s liked your question in “%(title)s”.", name=name, title=title)
+            return later("%(name)s liked your answer in “%(title)s”.", name=name, title=title)
+        if post.is_question:
+            return later_plural(
+                "%(name)s and %(count)s other liked your question in “%(title)s”.",
+                "%(name)s and %(count)s others liked your question in “%(title)s”.",
+                others,
+                name=name,
+                title=title,
+            )
+        return later_plural(
+            "%(name)s and %(count)s other liked your answer in “%(title)s”.",
+            "%(name)s and %(count)s others liked your answer in “%(title)s”.",
+            others,
+            name=name,
+            title=title,
+        )
 
     notify_grouped(state, post.author_id, "like", f"like:{post.id}", words, actor=user, thread=thread, post_id=post.id)
 

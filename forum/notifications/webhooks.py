@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
 
 from ..errors import ForumError, NotFound
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..models import as_id, utcnow
 from ..models.upsert import upsert
 
@@ -29,13 +31,13 @@ if TYPE_CHECKING:
 
 #: What an endpoint can ask for, and what each means, for the admin page.
 EVENTS: dict[str, str] = {
-    "thread.created": "A question is asked",
-    "answer.posted": "An answer is posted",
-    "answer.accepted": "An answer is accepted as the solution",
-    "thread.escalated": "A question goes to the IT team",
-    "ticket.updated": "A ticket's status or reply comes back",
-    "announcement.published": "An announcement is published",
-    "badge.awarded": "Someone earns a badge",
+    "thread.created": _l("A question is asked"),
+    "answer.posted": _l("An answer is posted"),
+    "answer.accepted": _l("An answer is accepted as the solution"),
+    "thread.escalated": _l("A question goes to the IT team"),
+    "ticket.updated": _l("A ticket's status or reply comes back"),
+    "announcement.published": _l("An announcement is published"),
+    "badge.awarded": _l("Someone earns a badge"),
 }
 #: The forum's own event names (plugin_api.events) and the webhook types they are sent as.
 FROM_FORUM = {
@@ -59,7 +61,7 @@ def _check_url(url: str | None) -> str:
     url = (url or "").strip()
     parts = urlsplit(url) if len(url) <= 2000 and "\x00" not in url else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ForumError("Enter the full address that receives the events, starting with https://.", field="url")
+        raise ForumError(_("Enter the full address that receives the events, starting with https://."), field="url")
     return url
 
 
@@ -67,7 +69,7 @@ def add_endpoint(state: ForumState, *, url: str | None, events: list[str], descr
     """Register an address for the chosen events; its secret is made here and shown to admins to copy."""
     chosen = [name for name in EVENTS if name in set(events or [])]
     if not chosen:
-        raise ForumError("Choose at least one event to send.", field="events")
+        raise ForumError(_("Choose at least one event to send."), field="events")
     Endpoint = state.models.WebhookEndpoint
     endpoint = Endpoint(
         url=_check_url(url),
@@ -94,7 +96,7 @@ def get_endpoint(state: ForumState, endpoint_id: Any) -> Any:
     wanted = as_id(endpoint_id)
     found = state.db.session.get(state.models.WebhookEndpoint, wanted) if wanted is not None else None
     if found is None:
-        raise NotFound("We could not find that webhook. It may have been removed.")
+        raise NotFound(_("We could not find that webhook. It may have been removed."))
     return found
 
 
@@ -135,7 +137,7 @@ def queue(state: ForumState, kind: str, data: dict[str, Any], *, only: Any = Non
 def send_test(state: ForumState, endpoint_id: Any) -> None:
     """The admins' "send a test event" button: one delivery to this endpoint alone, through the outbox."""
     endpoint = get_endpoint(state, endpoint_id)
-    queue(state, TEST_EVENT, {"message": "This is a test from the community. It works!"}, only=endpoint)
+    queue(state, TEST_EVENT, {"message": _("This is a test from the community. It works!")}, only=endpoint)
     state.db.session.commit()
 
 

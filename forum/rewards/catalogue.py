@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification.leaderboard import spreadsheet
 from ..gamification.ledger import balance, member_row, spend
-from ..gamification.rules import LEVEL_NAMES
+from ..i18n import _, later, later_plural, ngettext
+from ..i18n import lazy_gettext as _l
 from ..models import affected, as_day, as_id, utcnow
 from ..notifications.delivery import notify
 
@@ -27,10 +29,10 @@ if TYPE_CHECKING:
 
 #: An order's states, in words.
 STATES = {
-    "requested": "Requested: waiting for the IT team",
-    "approved": "Approved: on its way",
-    "handed_over": "Handed over",
-    "declined": "Declined: your points are back",
+    "requested": _l("Requested: waiting for the IT team"),
+    "approved": _l("Approved: on its way"),
+    "handed_over": _l("Handed over"),
+    "declined": _l("Declined: your points are back"),
 }
 #: What the IT team can do next with an order in each state.
 NEXT = {"requested": ("approved", "declined"), "approved": ("handed_over", "declined")}
@@ -38,20 +40,28 @@ NEXT = {"requested": ("approved", "declined"), "approved": ("handed_over", "decl
 
 def _admin(person: ForumUser) -> None:
     if not person.is_admin:
-        raise NotAllowed("Only portal admins can change rewards.")
+        raise NotAllowed(_("Only portal admins can change rewards."))
 
 
 def get(state: ForumState, reward_id: Any) -> Reward:
     found = state.db.session.get(state.models.Reward, as_id(reward_id)) if as_id(reward_id) else None
     if found is None:
-        raise NotFound("We could not find that reward.")
+        raise NotFound(_("We could not find that reward."))
     return found
+
+
+#: "Please give … as a whole number", for each number a reward has.
+NUMBER_WORDS = {
+    "the cost": _l("Please give the cost as a whole number from %(low)s to %(high)s."),
+    "the stock": _l("Please give the stock as a whole number from %(low)s to %(high)s."),
+    "the level": _l("Please give the level as a whole number from %(low)s to %(high)s."),
+}
 
 
 def _number(raw: Any, label: str, *, low: int, high: int) -> int:
     text = str(raw if raw is not None else "").strip()
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        raise ForumError(f"Please give {label} as a whole number from {low} to {high}.", field=label)
+        raise ForumError(str(NUMBER_WORDS[label]) % {"low": low, "high": i18n.number(high)}, field=label)
     return int(text)
 
 
@@ -74,20 +84,22 @@ def save(
     _admin(admin)
     clean_name = " ".join((name or "").replace("\x00", "").split())[:120]
     if not clean_name:
-        raise ForumError("Please give the reward a name.", field="name")
+        raise ForumError(_("Please give the reward a name."), field="name")
     picture = (picture_url or "").strip()[:500]
     if picture and not picture.startswith(("https://", "/")):
-        raise ForumError("Please give the picture as an https:// address, or a path on this site.", field="picture_url")
+        raise ForumError(
+            _("Please give the picture as an https:// address, or a path on this site."), field="picture_url"
+        )
     row = reward or state.models.Reward(created_at=utcnow())
     row.name, row.description, row.picture_url = clean_name, (description or "").replace("\x00", "")[:1000], picture
     row.cost = _number(cost, "the cost", low=1, high=1_000_000)
     row.stock = _number(stock, "the stock", low=0, high=1_000_000)
     row.min_level = _number(min_level or 0, "the level", low=0, high=4)
     row.active = active
-    starts = as_day(starts_on, what="the first day", field="starts_on")
-    ends = as_day(ends_on, what="the last day", field="ends_on")
+    starts = as_day(starts_on, field="starts_on")
+    ends = as_day(ends_on, field="ends_on")
     if starts and ends and ends < starts:
-        raise ForumError("The last day comes before the first day. Please swap them.", field="ends_on")
+        raise ForumError(_("The last day comes before the first day. Please swap them."), field="ends_on")
     row.starts_at = dt.datetime.combine(starts, dt.time()) if starts else None
     row.ends_at = dt.datetime.combine(ends, dt.time.max) if ends else None
     state.db.session.add(row)
@@ -107,15 +119,30 @@ class Offer:
         return not self.why_not
 
 
+#: Who a reward is for, by the lowest level that may have it.
+FOR_LEVEL = {
+    0: _l("For everyone."),
+    1: _l("For Members and above."),
+    2: _l("For Regulars and above."),
+    3: _l("For Superusers and above."),
+    4: _l("For Champions."),
+}
+
+
 def _why_not(reward: Any, person: ForumUser | None, points: int, now: dt.datetime) -> str:
     if not reward.active or (reward.starts_at and reward.starts_at > now) or (reward.ends_at and reward.ends_at < now):
-        return "Not available right now."
+        return _("Not available right now.")
     if reward.stock <= 0:
-        return "All gone for now."
+        return _("All gone for now.")
     if person is not None and person.level < reward.min_level:
-        return f"For {LEVEL_NAMES[reward.min_level]}s and above."
+        return str(FOR_LEVEL[reward.min_level])
     if points < reward.cost:
-        return f"You need {reward.cost - points} more points."
+        return ngettext(
+            "You need %(count)s more point.",
+            "You need %(count)s more points.",
+            reward.cost - points,
+            count=reward.cost - points,
+        )
     return ""
 
 
@@ -138,7 +165,7 @@ def redeem(state: ForumState, person: ForumUser, reward_id: Any) -> Any:
     why = _why_not(reward, person, balance(state, person.id), utcnow())
     if why:
         session.rollback()
-        raise ForumError(f"You cannot have “{reward.name}” yet. {why}", status=409)
+        raise ForumError(_("You cannot have “%(name)s” yet. %(why)s", name=reward.name, why=why), status=409)
     Reward = state.models.Reward
     taken = affected(
         session.execute(
@@ -147,7 +174,9 @@ def redeem(state: ForumState, person: ForumUser, reward_id: Any) -> Any:
     )
     if not taken:
         session.rollback()
-        raise ForumError(f"Someone took the last “{reward.name}” a moment ago. Look again later.", status=409)
+        raise ForumError(
+            _("Someone took the last “%(name)s” a moment ago. Look again later.", name=reward.name), status=409
+        )
     order = state.models.Redemption(
         reward_id=reward.id, user_id=person.id, cost=reward.cost, state="requested", created_at=utcnow()
     )
@@ -175,25 +204,31 @@ def decide(state: ForumState, admin: ForumUser, order_id: Any, new_state: str | 
     session = state.db.session
     order = session.get(state.models.Redemption, as_id(order_id)) if as_id(order_id) else None
     if order is None:
-        raise NotFound("We could not find that order.")
+        raise NotFound(_("We could not find that order."))
     if new_state is None or new_state not in NEXT.get(order.state, ()):
-        raise ForumError("That order cannot go that way any more. Reload the page to see where it is.", status=409)
+        raise ForumError(_("That order cannot go that way any more. Reload the page to see where it is."), status=409)
     text = " ".join((note or "").replace("\x00", "").split())[:500]
     if new_state == "declined" and not text:
-        raise ForumError("Please say why it is declined. The person will read it.", field="note")
+        raise ForumError(_("Please say why it is declined. The person will read it."), field="note")
     member_row(state, order.user_id, lock=True)
     reward = session.get(state.models.Reward, order.reward_id)
     order.state, order.note, order.decided_at, order.decided_by_id = new_state, text, utcnow(), admin.id
-    name = reward.name if reward else "your reward"
+    name = reward.name if reward else _l("your reward")
     if new_state == "declined":
         spend(state, order.user_id, order.cost, cause=f"reward:{order.id}:refund", refund=True)
         if reward is not None:
             reward.stock += 1
-        words = f"Your order for “{name}” was declined: {text} Your {order.cost} points are back."
+        words = later_plural(
+            "Your order for “%(name)s” was declined: %(note)s Your %(count)s point is back.",
+            "Your order for “%(name)s” was declined: %(note)s Your %(count)s points are back.",
+            order.cost,
+            name=name,
+            note=text,
+        )
     elif new_state == "approved":
-        words = f"Your order for “{name}” is approved. The IT team will hand it over soon."
+        words = later("Your order for “%(name)s” is approved. The IT team will hand it over soon.", name=name)
     else:
-        words = f"Your “{name}” has been handed over. Enjoy it, and thanks for helping!"
+        words = later("Your “%(name)s” has been handed over. Enjoy it, and thanks for helping!", name=name)
     notify(state, order.user_id, "reward", words, actor=admin)
     session.commit()
     return order
@@ -202,11 +237,11 @@ def decide(state: ForumState, admin: ForumUser, order_id: Any, new_state: str | 
 def csv_export(state: ForumState, rows: list[Any], names: dict[Any, str], rewards: dict[int, Any]) -> str:
     """The orders as a spreadsheet, each cell neutralised against formula injection."""
     return spreadsheet(
-        ["Ordered (UTC)", "Who", "Reward", "Points", "State", "Note"],
+        [_("Ordered (UTC)"), "Who", "Reward", "Points", "State", "Note"],
         (
             (
                 row.created_at.isoformat(timespec="seconds"),
-                names.get(row.user_id, "Former member"),
+                names.get(row.user_id, _("Former member")),
                 rewards[row.reward_id].name if row.reward_id in rewards else "",
                 row.cost,
                 STATES.get(row.state, row.state),

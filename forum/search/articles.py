@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import ForumError, NotAllowed, NotFound
+from ..i18n import _, later
 from ..markup import render_markdown
 from ..models import Article, Post, get_row, utcnow
 from ..notifications.delivery import notify
@@ -20,14 +21,14 @@ if TYPE_CHECKING:
 
 def _agents_only(actor: ForumUser | None) -> None:
     if actor is None or not actor.is_agent:
-        raise NotAllowed("Only the IT team can write knowledge articles.")
+        raise NotAllowed(_("Only the IT team can write knowledge articles."))
 
 
 def get(state: ForumState, article_id: Any, viewer: ForumUser | None) -> Any:
     """An article the viewer may read: drafts only for the IT team."""
     article = state.db.session.get(state.models.Article, article_id)
     if article is None or (not article.is_published and not (viewer and viewer.is_agent)):
-        raise NotFound("We could not find that article.")
+        raise NotFound(_("We could not find that article."))
     return article
 
 
@@ -68,7 +69,7 @@ def promote(state: ForumState, actor: ForumUser, post: Post) -> Any:
     _agents_only(actor)
     thread = get_row(state.db.session, state.models.Thread, post.thread_id)
     if post.is_question or thread.accepted_post_id != post.id:
-        raise ForumError("Only an answer that solved its question can become an article.")
+        raise ForumError(_("Only an answer that solved its question can become an article."))
     Article = state.models.Article
     existing = state.db.session.scalar(sa.select(Article).where(Article.source_post_id == post.id))
     if existing is not None:
@@ -89,7 +90,10 @@ def promote(state: ForumState, actor: ForumUser, post: Post) -> Any:
             state,
             post.author_id,
             "article",
-            f'Your answer to "{thread.title}" is becoming a knowledge article. Thank you, it helps everyone!',
+            later(
+                'Your answer to "%(title)s" is becoming a knowledge article. Thank you, it helps everyone!',
+                title=thread.title,
+            ),
             actor=actor,
             thread_id=thread.id,
             post_id=post.id,

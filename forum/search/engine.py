@@ -38,6 +38,7 @@ MAX_BODY = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TAG = re.compile(r"<[^>]+>")
 STOP_WORDS = frozenset(
+    # not translated: English words
     "a an and are as at be been but by can cannot could did do does doing for from had has have how i if in into is "
     "it its just me my no not of on or our so than that the their them then there these they this to too was we were "
     "what when where which while who why will with would you your please help hi hello thanks anyone".split()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from ..i18n import lazy_gettext as _l
 from ..models import wanted
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def load_model(config: dict[str, Any]) -> Model:
     """Load the model named by ``FORUM_SEMANTIC_MODEL`` from its package; a failure is reported, not raised."""
     name = str(config.get("FORUM_SEMANTIC_MODEL") or "")
     if not config.get("FORUM_SEMANTIC", True) or not name:
-        return Model(name, problem="It is switched off (FORUM_SEMANTIC is False).")
+        return Model(name, problem=_l("It is switched off (FORUM_SEMANTIC is False)."))
     try:
         import wordllama
         from wordllama import WordLlama
@@ -66,7 +67,8 @@ def load_model(config: dict[str, Any]) -> Model:
         inference = WordLlama.load(config=name, cache_dir=Path(wordllama.__file__).parent, disable_download=True)
     except Exception as error:  # a missing package or model must never take suggestions down
         log.warning("Suggestions match words only: the model %r could not load: %s", name, error)
-        return Model(name, problem=f"The model {name!r} could not load ({type(error).__name__}: {error}).")
+        problem = f"The model {name!r} could not load ({type(error).__name__}: {error})."  # not translated: kept
+        return Model(name, problem=problem)  # for the life of the process, with the error's own words
     return Model(name, inference=inference)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from markupsafe import Markup
 
+from ..i18n import _, ngettext
 from . import engine
 from .engine import Hit, Match, Scope
 from .meaning import among
@@ -46,15 +47,35 @@ class Suggestion:
         """Why it was suggested, for the IT team."""
         found = []
         if self.words_rank is not None:
-            found.append(f"Shares words with the question (number {self.words_rank} by words).")
+            found.append(_("Shares words with the question (number %(rank)s by words).", rank=self.words_rank))
         if self.closeness is not None:
-            where = f", number {self.meaning_rank} by meaning" if self.meaning_rank else ""
-            found.append(f"Close in meaning: {round(self.closeness * 100)} out of 100{where}.")
+            score = round(self.closeness * 100)
+            found.append(
+                _(
+                    "Close in meaning: %(score)s out of 100, number %(rank)s by meaning.",
+                    score=score,
+                    rank=self.meaning_rank,
+                )
+                if self.meaning_rank
+                else _("Close in meaning: %(score)s out of 100.", score=score)
+            )
         if self.helped:
-            found.append(f"Solved the problem for {self.helped} {'person' if self.helped == 1 else 'people'} before.")
+            found.append(
+                ngettext(
+                    "Solved the problem for %(count)s person before.",
+                    "Solved the problem for %(count)s people before.",
+                    self.helped,
+                    count=self.helped,
+                )
+            )
         if self.skipped:
             found.append(
-                f"Passed over {self.skipped} {'time' if self.skipped == 1 else 'times'} by people who asked anyway."
+                ngettext(
+                    "Passed over %(count)s time by people who asked anyway.",
+                    "Passed over %(count)s times by people who asked anyway.",
+                    self.skipped,
+                    count=self.skipped,
+                )
             )
         return found
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..errors import ForumError, NotAllowed
+from ..i18n import _
 
 if TYPE_CHECKING:
     from ..models import Category
@@ -31,18 +32,18 @@ def ordered(state: ForumState) -> list[Any]:
 
 def _require_admin(actor: ForumUser) -> None:
     if not actor.is_admin:
-        raise NotAllowed("Only portal admins can change categories.")
+        raise NotAllowed(_("Only portal admins can change categories."))
 
 
 def _check(name: str | None, description: str | None) -> tuple[str, str]:
     clean = " ".join((name or "").split())
     if not clean:
-        raise ForumError("Please give the category a name.", field="name")
+        raise ForumError(_("Please give the category a name."), field="name")
     if len(clean) > 80:
-        raise ForumError("Please keep the name under 80 characters.", field="name")
+        raise ForumError(_("Please keep the name under 80 characters."), field="name")
     about = (description or "").strip()
     if len(about) > 500:
-        raise ForumError("Please keep the description under 500 characters.", field="description")
+        raise ForumError(_("Please keep the description under 500 characters."), field="description")
     return clean, about
 
 
@@ -53,7 +54,9 @@ def create(state: ForumState, actor: ForumUser, *, name: str, description: str =
     Category, session = state.models.Category, state.db.session
     slug = slugify(clean, fallback="category")
     if session.scalar(sa.select(sa.func.count()).where(Category.slug == slug)):
-        raise ForumError(f'There is already a category called "{clean}". Pick another name.', field="name")
+        raise ForumError(
+            _('There is already a category called "%(name)s". Pick another name.', name=clean), field="name"
+        )
     last = session.scalar(sa.select(sa.func.max(Category.position))) or 0
     category = Category(name=clean, slug=slug, description=about, position=last + 1)
     session.add(category)
@@ -61,7 +64,9 @@ def create(state: ForumState, actor: ForumUser, *, name: str, description: str =
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
-        raise ForumError(f'There is already a category called "{clean}". Pick another name.', field="name") from None
+        raise ForumError(
+            _('There is already a category called "%(name)s". Pick another name.', name=clean), field="name"
+        ) from None
     return category
 
 

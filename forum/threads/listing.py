@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 
 from .. import members
 from ..errors import NotFound
+from ..i18n import _, ngettext
 from ..models import get_row, utcnow
 from ..writing import clarity as clarity_votes
 from . import posting, reactions, sharing
@@ -151,13 +152,19 @@ class PostReactions:
         """ "Liked by Ana, Ben and 3 others", for hover and tap."""
         names = [self.users[i].name for i in self.likers.get(post.id, []) if i in self.users]
         if not names:
-            return "Nobody has liked this yet."
+            return _("Nobody has liked this yet.")
         others = post.like_count - len(names)
         if others > 0:
-            return f"Liked by {', '.join(names)} and {others} {'other' if others == 1 else 'others'}"
+            return ngettext(
+                "Liked by %(names)s and %(count)s other",
+                "Liked by %(names)s and %(count)s others",
+                others,
+                names=", ".join(names),
+                count=others,
+            )
         if len(names) == 1:
-            return f"Liked by {names[0]}"
-        return f"Liked by {', '.join(names[:-1])} and {names[-1]}"
+            return _("Liked by %(name)s", name=names[0])
+        return _("Liked by %(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
 def post_reactions(
@@ -368,7 +375,7 @@ def thread_page(state: ForumState, thread: Thread, *, page: int = 1, viewer: For
     session = state.db.session
     question = posting.question_of(state, thread)
     if question is None:
-        raise NotFound("We could not find that question. It may have been removed.")
+        raise NotFound(_("We could not find that question. It may have been removed."))
     query = sa.select(Post).where(Post.thread_id == thread.id, ~Post.is_question)
     if viewer and viewer.is_moderator:
         total = None  # moderators also see removed answers, which the counter leaves out

@@ -9,8 +9,10 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from flask import has_request_context, request
 
-from .. import signals
+from .. import i18n, signals
 from ..errors import ForumError, NotAllowed, NotFound
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..markup import link_mentions, mention_handles, render_markdown
 from ..models import Post, Thread, get_row, utcnow
 from ..moderation import limits, spam, states
@@ -31,20 +33,39 @@ def check_title(state: ForumState, title: str | None) -> str:
     text = " ".join((title or "").split())
     low, high = state.setting("FORUM_MIN_TITLE_LENGTH"), state.setting("FORUM_MAX_TITLE_LENGTH")
     if not text:
-        raise ForumError("Please write a title that sums up your problem.", field="title")
+        raise ForumError(_("Please write a title that sums up your problem."), field="title")
     if len(text) < low:
         raise ForumError(
-            f"Your title is a bit short. Use at least {low} characters, for example "
-            '"Outlook will not open on my laptop".',
+            _(
+                'Your title is a bit short. Use at least %(low)s characters, for example "Outlook will not open '
+                'on my laptop".',
+                low=low,
+            ),
             field="title",
         )
     if len(text) > high:
         raise ForumError(
-            f"Your title is {len(text)} characters long. Please keep it under {high + 1} "
-            "and put the details in the question itself.",
+            _(
+                "Your title is %(length)s characters long. Please keep it under %(limit)s and put the details in "
+                "the question itself.",
+                length=len(text),
+                limit=high + 1,
+            ),
             field="title",
         )
     return text
+
+
+#: "Your … is empty" for each kind of text, as whole sentences so each language can say them its own way.
+EMPTY = {
+    "post": _l("Your post is empty. Please write something first."),
+    "question": _l("Your question is empty. Please write something first."),
+    "answer": _l("Your answer is empty. Please write something first."),
+    "article": _l("Your article is empty. Please write something first."),
+    "announcement": _l("Your announcement is empty. Please write something first."),
+    "update": _l("Your update is empty. Please write something first."),
+    "idea": _l("Your idea is empty. Please write something first."),
+}
 
 
 def check_body(state: ForumState, body: str | None, *, what: str = "post") -> str:
@@ -52,11 +73,15 @@ def check_body(state: ForumState, body: str | None, *, what: str = "post") -> st
     text = (body or "").strip()
     high = state.setting("FORUM_MAX_BODY_LENGTH")
     if not text:
-        raise ForumError(f"Your {what} is empty. Please write something first.", field="body")
+        raise ForumError(EMPTY.get(what, EMPTY["post"]), field="body")
     if len(text) > high:
         raise ForumError(
-            f"Your {what} is {len(text):,} characters long. The limit is {high:,}. "
-            "Please shorten it, or split it into a question and a follow-up answer.",
+            _(
+                "Your text is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it "
+                "into a question and a follow-up answer.",
+                length=i18n.number(len(text)),
+                limit=i18n.number(high),
+            ),
             field="body",
         )
     return text
@@ -71,14 +96,18 @@ def parse_tags(state: ForumState, raw: str | None) -> list[str]:
             continue
         if len(part) > MAX_TAG_LENGTH or not TAG_PATTERN.match(part):
             raise ForumError(
-                f'"{part[:40]}" cannot be a keyword. Keywords are single words of letters and numbers '
-                f"(up to {MAX_TAG_LENGTH}), like vpn or outlook.",
+                _(
+                    '"%(word)s" cannot be a keyword. Keywords are single words of letters and numbers (up to '
+                    "%(limit)s), like vpn or outlook.",
+                    word=part[:40],
+                    limit=MAX_TAG_LENGTH,
+                ),
                 field="tags",
             )
         names.append(part)
     limit = state.setting("FORUM_MAX_TAGS")
     if len(names) > limit:
-        raise ForumError(f"Please use at most {limit} keywords.", field="tags")
+        raise ForumError(_("Please use at most %(limit)s keywords.", limit=limit), field="tags")
     return sorted(names)
 
 
@@ -109,7 +138,7 @@ def get_category(state: ForumState, category_id: Any) -> Any:
         key = None
     category = state.db.session.get(state.models.Category, key) if key is not None else None
     if category is None:
-        raise ForumError("Please pick one of the categories in the list.", field="category_id")
+        raise ForumError(_("Please pick one of the categories in the list."), field="category_id")
     return category
 
 
@@ -199,7 +228,7 @@ def get_thread(state: ForumState, thread_id: Any, viewer: ForumUser | None) -> T
 def visible(thread: Thread | None, viewer: ForumUser | None) -> Thread:
     """The thread (or ``None``, not found) if the viewer may see it: deleted ones only for moderators."""
     if thread is None or (thread.is_deleted and not (viewer and viewer.is_moderator)):
-        raise NotFound("We could not find that question. It may have been removed.")
+        raise NotFound(_("We could not find that question. It may have been removed."))
     return thread
 
 
@@ -213,14 +242,14 @@ def get_post(state: ForumState, post_id: Any, viewer: ForumUser | None) -> Any:
     """A post the viewer may see; deleted ones only for moderators."""
     post = state.db.session.get(state.models.Post, post_id)
     if post is None or (post.is_deleted and not (viewer and viewer.is_moderator)):
-        raise NotFound("We could not find that post. It may have been removed.")
+        raise NotFound(_("We could not find that post. It may have been removed."))
     return post
 
 
 def add_answer(state: ForumState, author: ForumUser, thread: Thread, body: str) -> Any:
     """Answer a question; returns the new post."""
     if thread.is_deleted:
-        raise ForumError("This question was removed, so it cannot take new answers.", status=409)
+        raise ForumError(_("This question was removed, so it cannot take new answers."), status=409)
     states.refuse_answers(thread)
     clean_body = check_body(state, body, what="answer")
     held = _screen(state, author, clean_body, clean_body, "answer", thread.id)
@@ -269,7 +298,7 @@ def edit_post(
 ) -> Any:
     """Change a post, keeping the old text as a revision; returns the post."""
     if not can_edit(editor, post):
-        raise NotAllowed("You can only edit your own posts.")
+        raise NotAllowed(_("You can only edit your own posts."))
     clean_body = check_body(state, body, what="question" if post.is_question else "answer")
     spam.refuse(state, editor, clean_body)
     # Lock the thread, then the post (the order every change takes), and read the post as it is now:
@@ -278,7 +307,7 @@ def edit_post(
     state.db.session.refresh(post, with_for_update=True)
     if post.is_deleted:
         state.db.session.rollback()
-        raise ForumError("This post was removed. Restore it before editing.", status=409)
+        raise ForumError(_("This post was removed. Restore it before editing."), status=409)
     thread = get_row(state.db.session, state.models.Thread, post.thread_id)
     new_title = None
     if post.is_question:
@@ -331,18 +360,18 @@ def undo_delete(state: ForumState, actor: ForumUser, post_id: Any) -> Post:
     """Bring back a post its author deleted a moment ago."""
     post = state.db.session.get(state.models.Post, post_id)
     if post is None or not post.is_deleted:
-        raise NotFound("We could not find that post, or it is not deleted.")
+        raise NotFound(_("We could not find that post, or it is not deleted."))
     if not can_undo_delete(state, actor, post):
-        raise NotAllowed("It is too late to undo that here. A desk agent can still bring the post back for you.")
+        raise NotAllowed(_("It is too late to undo that here. A desk agent can still bring the post back for you."))
     return _set_deleted(state, actor, post, False)
 
 
 def set_deleted(state: ForumState, actor: ForumUser, post: Post, deleted: bool) -> Any:
     """Soft-delete or restore a post; the question takes its whole thread with it."""
     if deleted and not can_delete(actor, post):
-        raise NotAllowed("You can only delete your own posts.")
+        raise NotAllowed(_("You can only delete your own posts."))
     if not deleted and not actor.is_moderator:
-        raise NotAllowed("Only desk agents can restore removed posts. Ask them if you need it back.")
+        raise NotAllowed(_("Only desk agents can restore removed posts. Ask them if you need it back."))
     return _set_deleted(state, actor, post, deleted)
 
 

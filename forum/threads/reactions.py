@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from .. import signals
 from ..errors import NotAllowed, NotFound
 from ..gamification import awards, followups
+from ..i18n import _
 from ..models import Post, Thread, affected, utcnow
 from ..models.upsert import insert_new
 from ..moderation import limits
@@ -21,12 +22,12 @@ if TYPE_CHECKING:
 
 def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> None:
     if post.is_deleted:
-        raise NotFound("That post was removed, so it cannot be liked.")
+        raise NotFound(_("That post was removed, so it cannot be liked."))
     thread = state.db.session.get(state.models.Thread, post.thread_id)
     if thread is None or thread.is_deleted:
-        raise NotFound("That question was removed, so its posts cannot be liked.")
+        raise NotFound(_("That question was removed, so its posts cannot be liked."))
     if actor.id == post.author_id:
-        raise NotAllowed("You can't like your own post. Likes are how other people say thanks.")
+        raise NotAllowed(_("You can't like your own post. Likes are how other people say thanks."))
     Like = state.models.Like
     check_daily_allowance(state, actor, Like.user_id, Like.created_at, "like")
     limits.allow(state, actor, "like")
@@ -46,8 +47,13 @@ def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: A
     given = state.db.session.scalar(sa.select(sa.func.count()).where(who == actor.id, when >= today))
     if (given or 0) >= limit:
         raise NotAllowed(
-            f"New members can {verb} {limit} posts a day. Come back tomorrow. "
-            "Keep taking part and you will soon be a Member, with no limit."
+            (
+                _("New members can like %(limit)s posts a day.", limit=limit)
+                if verb == "like"
+                else _("New members can share %(limit)s posts a day.", limit=limit)
+            )
+            + " "
+            + _("Come back tomorrow. Keep taking part and you will soon be a Member, with no limit.")
         )
 
 
@@ -98,7 +104,7 @@ def unlike(state: ForumState, actor: ForumUser, post: Post) -> bool:
 def set_favourite(state: ForumState, actor: ForumUser, thread: Thread, wanted: bool) -> bool:
     """Bookmark a thread or remove the bookmark; returns whether anything changed."""
     if thread.is_deleted and wanted:
-        raise NotFound("That question was removed, so it cannot be saved.")
+        raise NotFound(_("That question was removed, so it cannot be saved."))
     m, session = state.models, state.db.session
     if not wanted:
         gone = affected(

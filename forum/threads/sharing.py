@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..errors import ForumError, NotFound
+from ..i18n import _
 from ..members import typed_user_id
 from ..moderation import limits
 from ..notifications.delivery import notify
@@ -33,7 +34,7 @@ def share(state: ForumState, actor: ForumUser, post: Post, *, recipient_id: Any 
     """Get this person's share of ``post`` (made once), and tell a colleague about it if one is named."""
     thread = state.db.session.get(state.models.Thread, post.thread_id)
     if post.is_deleted or thread is None or thread.is_deleted:
-        raise NotFound("That post was removed, so it cannot be shared.")
+        raise NotFound(_("That post was removed, so it cannot be shared."))
     recipient = colleague(state, actor, recipient_id) if recipient_id not in (None, "") else None
     if recipient is not None:  # a link costs nothing; a notice in a colleague's list counts
         limits.allow(state, actor, "share")
@@ -99,7 +100,7 @@ def colleague(state: ForumState, actor: ForumUser, raw_id: Any) -> ForumUser:
     """The person a share is sent to, from a form value, or a message saying what to do."""
     recipient = state.users.get(typed_user_id(state, raw_id))
     if recipient is None:
-        raise ForumError("We could not find that colleague. Search for their name again.", field="recipient")
+        raise ForumError(_("We could not find that colleague. Search for their name again."), field="recipient")
     if recipient.id == actor.id:
-        raise ForumError("That is you. Pick the colleague you want to send it to.", field="recipient")
+        raise ForumError(_("That is you. Pick the colleague you want to send it to."), field="recipient")
     return recipient

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .. import signals
+from .. import i18n, signals
 from ..errors import ForumError, NotAllowed, NotFound
+from ..i18n import _, later
+from ..i18n import lazy_gettext as _l
 from ..models import Post, Thread, as_id, utcnow
 from ..notifications.delivery import notify
 from ..search import engine as search
@@ -26,15 +28,15 @@ def can_accept(user: ForumUser | None, thread: Thread) -> bool:
 def accept(state: ForumState, actor: ForumUser, thread: Thread, post_id: Any) -> Any:
     """Mark one answer of ``thread`` as the solution, moving the mark if another had it."""
     if not can_accept(actor, thread):
-        raise NotAllowed("Only the person who asked, or the IT team, can choose the answer that solved it.")
+        raise NotAllowed(_("Only the person who asked, or the IT team, can choose the answer that solved it."))
     wanted = as_id(post_id)
     post = state.db.session.get(state.models.Post, wanted) if wanted is not None else None
     if post is None or post.is_deleted:
-        raise NotFound("We could not find that answer. It may have been removed.")
+        raise NotFound(_("We could not find that answer. It may have been removed."))
     if post.thread_id != thread.id or post.is_question:
-        raise ForumError("That answer belongs to a different question, so it cannot solve this one.", status=400)
+        raise ForumError(_("That answer belongs to a different question, so it cannot solve this one."), status=400)
     if thread.is_deleted:
-        raise NotFound("That question was removed.")
+        raise NotFound(_("That question was removed."))
     previous = thread.accepted_post_id
     if previous == post.id:
         return post
@@ -54,7 +56,7 @@ def accept(state: ForumState, actor: ForumUser, thread: Thread, post_id: Any) ->
 def unaccept(state: ForumState, actor: ForumUser, thread: Thread) -> None:
     """Take the solved mark off, for when the problem came back."""
     if not can_accept(actor, thread):
-        raise NotAllowed("Only the person who asked, or the IT team, can change which answer solved it.")
+        raise NotAllowed(_("Only the person who asked, or the IT team, can change which answer solved it."))
     if thread.accepted_post_id is None:
         return
     post = state.db.session.get(state.models.Post, thread.accepted_post_id)
@@ -71,8 +73,8 @@ def unaccept(state: ForumState, actor: ForumUser, thread: Thread) -> None:
 
 
 #: The timeline's words when the answer that solved a question is removed, and when it comes back.
-REMOVED = "The answer that solved this was removed, so the question is open again."
-RESTORED = "The answer that solved this is back, so the question is solved again."
+REMOVED = _l("The answer that solved this was removed, so the question is open again.")
+RESTORED = _l("The answer that solved this is back, so the question is solved again.")
 
 
 def forget_removed(state: ForumState, actor: ForumUser, thread: Thread, post: Post) -> None:
@@ -90,7 +92,7 @@ def forget_removed(state: ForumState, actor: ForumUser, thread: Thread, post: Po
             kind="solution_removed",
             ref=f"solution-removed-{post.id}-{uuid.uuid4().hex[:8]}",
             actor_id=chosen_by,
-            text=REMOVED,
+            **i18n.columns(REMOVED),
         )
     )
     if actor.id != thread.author_id:
@@ -98,7 +100,9 @@ def forget_removed(state: ForumState, actor: ForumUser, thread: Thread, post: Po
             state,
             thread.author_id,
             "answer",
-            f"The answer that solved your question “{thread.title}” was removed, so it is open again.",
+            later(
+                "The answer that solved your question “%(title)s” was removed, so it is open again.", title=thread.title
+            ),
             thread_id=thread.id,
         )
 

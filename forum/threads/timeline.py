@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..gamification.rules import SUPERUSER
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -18,11 +21,11 @@ if TYPE_CHECKING:
 #: The kinds of entry in the community timeline, and their names in the filter.
 HAPPENING_KINDS = {
     "announcement": "Announcements",
-    "solved": "Solved questions",
-    "article": "New articles",
-    "superuser": "New superusers",
-    "question": "New questions",
-    "idea": "Ideas: the IT team's answers",
+    "solved": _l("Solved questions"),
+    "article": _l("New articles"),
+    "superuser": _l("New superusers"),
+    "question": _l("New questions"),
+    "idea": _l("Ideas: the IT team's answers"),
 }
 #: Shown when no filter is chosen: new questions are left out, there are too many.
 DEFAULT_KINDS = ("announcement", "solved", "article", "superuser", "idea")
@@ -63,14 +66,15 @@ def thread_timeline(
             P.author_id.label("who"),
             P.id.label("post_id"),
             none_text.label("text"),
+            none_text.label("params"),
         ).where(P.thread_id == thread.id, visible),
-        sa.select(R.created_at, sa.literal("edited"), R.editor_id, R.post_id, none_text)
+        sa.select(R.created_at, sa.literal("edited"), R.editor_id, R.post_id, none_text, none_text)
         .join(P, P.id == R.post_id)
         .where(P.thread_id == thread.id, R.number > 1, visible),
-        sa.select(S.created_at, sa.literal("shared"), S.sharer_id, S.post_id, none_text).where(
+        sa.select(S.created_at, sa.literal("shared"), S.sharer_id, S.post_id, none_text, none_text).where(
             S.thread_id == thread.id
         ),
-        sa.select(TE.created_at, TE.kind, TE.actor_id, none_id, TE.text).where(TE.thread_id == thread.id),
+        sa.select(TE.created_at, TE.kind, TE.actor_id, none_id, TE.text, TE.params).where(TE.thread_id == thread.id),
     ).subquery()
     rows = state.db.session.execute(sa.select(sources).order_by(sources.c.at)).all()
     people = dict(known or {})
@@ -78,27 +82,29 @@ def thread_timeline(
     people.update(state.users.get_many(missing))
 
     def name(user_id: Any) -> str:
-        return people[user_id].name if user_id in people else "Someone"
+        return people[user_id].name if user_id in people else _("Someone")
 
     said = {
-        "asked": "asked the question",
-        "answered": "answered",
-        "edited": "edited a post",
-        "shared": "shared it",
+        "asked": _l("%(name)s asked the question"),
+        "answered": _l("%(name)s answered"),
+        "edited": _l("%(name)s edited a post"),
+        "shared": _l("%(name)s shared it"),
     }
     desk_words = {
-        "escalated": "Sent to the IT team",
-        "ticket_opened": "The IT team opened a ticket",
-        "ticket_resolved": "The IT team resolved the ticket",
-        "agent_reply": "The IT team replied",
-        "desk_problem": "Waiting to reach the IT team",
-        "not_solved": "The asker says it is not solved yet",
-        "solved_by_desk": "The asker says the IT team solved it",
+        "escalated": _("Sent to the IT team"),
+        "ticket_opened": _("The IT team opened a ticket"),
+        "ticket_resolved": _("The IT team resolved the ticket"),
+        "agent_reply": _("The IT team replied"),
+        "desk_problem": _("Waiting to reach the IT team"),
+        "not_solved": _("The asker says it is not solved yet"),
+        "solved_by_desk": _("The asker says the IT team solved it"),
     }
     entries = []
     for r in rows:
         if r.kind in said:
-            entries.append(Entry(r.at, r.kind, f"{name(r.who)} {said[r.kind]}", f"#post-{r.post_id}", name(r.who)))
+            entries.append(
+                Entry(r.at, r.kind, str(said[r.kind]) % {"name": name(r.who)}, f"#post-{r.post_id}", name(r.who))
+            )
         else:
             where = (
                 "#answers"
@@ -107,19 +113,19 @@ def thread_timeline(
                 if r.kind.startswith("thread_")
                 else "#it-team"
             )
-            entries.append(Entry(r.at, r.kind, desk_words.get(r.kind) or r.text or "", where))
+            entries.append(Entry(r.at, r.kind, desk_words.get(r.kind) or i18n.shown(r.text or "", r.params), where))
     if thread.accepted_post_id and thread.solved_at:
         entries.append(
             Entry(
                 thread.solved_at,
                 "accepted",
-                f"{name(thread.accepted_by_id)} marked an answer as the solution",
+                _("%(name)s marked an answer as the solution", name=name(thread.accepted_by_id)),
                 f"#post-{thread.accepted_post_id}",
                 name(thread.accepted_by_id),
             )
         )
     if thread.deleted_at is not None and can_see_removed:
-        entries.append(Entry(thread.deleted_at, "removed", "The question was removed"))
+        entries.append(Entry(thread.deleted_at, "removed", _("The question was removed")))
     entries.sort(key=lambda entry: entry.at)
     return compact(entries)
 
@@ -185,13 +191,23 @@ def happening(
         solved = threads(sa.select(T).where(T.solved_at.is_not(None)).order_by(T.solved_at.desc()))
         for t in session.scalars(solved, bind_arguments=where):
             entries.append(
-                Entry(t.solved_at, "solved", f"Solved: {t.title}", f"{prefix}/t/{t.id}", key=f"solved-{t.id}")
+                Entry(
+                    t.solved_at,
+                    "solved",
+                    _("Solved: %(title)s", title=t.title),
+                    f"{prefix}/t/{t.id}",
+                    key=f"solved-{t.id}",
+                )
             )
     if "question" in kinds:
         for t in session.scalars(threads(sa.select(T).order_by(T.created_at.desc())), bind_arguments=where):
             entries.append(
                 Entry(
-                    t.created_at, "question", f"New question: {t.title}", f"{prefix}/t/{t.id}", key=f"question-{t.id}"
+                    t.created_at,
+                    "question",
+                    _("New question: %(title)s", title=t.title),
+                    f"{prefix}/t/{t.id}",
+                    key=f"question-{t.id}",
                 )
             )
     if "article" in kinds and not tag:
@@ -203,7 +219,7 @@ def happening(
                 Entry(
                     art.published_at or art.created_at,  # the query took published ones only
                     "article",
-                    f"New article: {art.title}",
+                    _("New article: %(title)s", title=art.title),
                     f"{prefix}/articles/{art.id}",
                     key=f"article-{art.id}",
                     summary=art.body_source[:500],
@@ -223,7 +239,7 @@ def happening(
                 Entry(
                     r.level_changed_at,
                     "superuser",
-                    f"{people[r.user_id].name} became a superuser",
+                    _("%(name)s became a superuser", name=people[r.user_id].name),
                     f"{prefix}/u/{r.user_id}",
                     key=f"superuser-{r.user_id}-{r.level_changed_at:%Y%m%d}",
                 )
@@ -231,7 +247,7 @@ def happening(
     if "idea" in kinds and category_id is None and not tag:
         IE, Idea = models.IdeaEvent, models.Idea
         rows = session.execute(
-            sa.select(IE.id, IE.created_at, IE.text, Idea.id.label("idea_id"), Idea.title)
+            sa.select(IE.id, IE.created_at, IE.text, IE.params, Idea.id.label("idea_id"), Idea.title)
             .join(Idea, Idea.id == IE.idea_id)
             .where(IE.kind.in_(IDEA_NEWS))
             .order_by(IE.created_at.desc())
@@ -243,7 +259,7 @@ def happening(
                 Entry(
                     r.created_at,
                     "idea",
-                    f"Idea “{r.title}”: {r.text}",
+                    _("Idea “%(title)s”: %(news)s", title=r.title, news=i18n.shown(r.text, r.params)),
                     f"{prefix}/ideas/{r.idea_id}",
                     key=f"idea-{r.id}",
                 )

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 
 from ..errors import ForumError
+from ..i18n import _
 from ..threads import categories
 from .blueprint import blueprint
 from .common import is_admin, me, only, render, require_token, state, submit
@@ -15,13 +16,13 @@ from .navigation import login_required
 
 
 def _admin_only() -> None:
-    only(is_admin, "Only portal admins can manage categories.")
+    only(is_admin, _("Only portal admins can manage categories."))
 
 
 def _find(category_id: int) -> Any:
     found = state().db.session.get(state().models.Category, category_id)
     if found is None:
-        raise ForumError("That category no longer exists.", status=404)
+        raise ForumError(_("That category no longer exists."), status=404)
     return found
 
 
@@ -37,7 +38,7 @@ def admin_categories() -> Any:
             form, lambda: categories.create(state(), me(), name=form.name.data, description=form.description.data)
         )
         if created is not None:
-            flash(f'The category "{created.name}" is ready.', "success")
+            flash(_('The category "%(name)s" is ready.', name=created.name), "success")
             return redirect(url_for("forum.admin_categories"))
     return render(
         "forum/admin/categories.html", status, form=form, categories=categories.ordered(state()), action=ActionForm()
@@ -58,7 +59,7 @@ def admin_category(category_id: int) -> Any:
             lambda: categories.update(state(), me(), found, name=form.name.data, description=form.description.data),
         )
         if saved is not None:
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("forum.admin_categories"))
     return render("forum/admin/category.html", status, form=form, category=found)
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, make_response, redirect, request, url_for
 
 from ..errors import ForumError, NotAllowed
+from ..i18n import _
 from ..notifications import announcements
 from ..threads import categories
 from .blueprint import blueprint
@@ -50,7 +51,7 @@ def announcement_new() -> Any:
     """The IT team writes an announcement."""
     person = me()
     if not (person.is_agent or person.is_admin):
-        raise NotAllowed("Only the IT team can publish announcements.")
+        raise NotAllowed(_("Only the IT team can publish announcements."))
     values = request.form.to_dict() if request.method == "POST" else {"kind": "outage", "severity": "major"}
     status, problem = 200, None
     if request.method == "POST":
@@ -71,7 +72,7 @@ def announcement_new() -> Any:
         except ForumError as error:
             status, problem = error.status, error
         else:
-            flash("Published. Everyone it concerns has been told.", "success")
+            flash(_("Published. Everyone it concerns has been told."), "success")
             return redirect(url_for("forum.announcement", announcement_id=created.id))
     return render(
         "forum/announcement_new.html",
@@ -99,7 +100,7 @@ def announcement_update(announcement_id: int) -> Any:
         body=request.form.get("body", ""),
         closes=request.form.get("closes") == "yes",
     )
-    flash("Update posted. Everyone following it has been told.", "success")
+    flash(_("Update posted. Everyone following it has been told."), "success")
     return redirect(url_for("forum.announcement", announcement_id=found.id))
 
 
@@ -111,13 +112,13 @@ def announcement_me(announcement_id: int) -> Any:
     require_token()
     choice = request.form.get("choice", "")
     options = {
-        "subscribe": ({"subscribed": True}, "You will hear about every update."),
-        "unsubscribe": ({"subscribed": False}, "You will not hear about updates any more."),
-        "affected": ({"affected": True}, "Thanks for telling us. The IT team can see how many people are affected."),
-        "not_affected": ({"affected": False}, "Noted: it does not affect you."),
+        "subscribe": ({"subscribed": True}, _("You will hear about every update.")),
+        "unsubscribe": ({"subscribed": False}, _("You will not hear about updates any more.")),
+        "affected": ({"affected": True}, _("Thanks for telling us. The IT team can see how many people are affected.")),
+        "not_affected": ({"affected": False}, _("Noted: it does not affect you.")),
     }
     if choice not in options:
-        raise ForumError("Please use one of the buttons on the page.", status=400)
+        raise ForumError(_("Please use one of the buttons on the page."), status=400)
     changes, words = options[choice]
     announcements.set_person(state(), me(), found, **changes)
     flash(words, "success")

@@ -13,6 +13,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
 from .. import i18n
+from ..i18n import lazy_gettext as _l
 from ..models.base import as_id
 
 blueprint = Blueprint(
@@ -51,7 +52,9 @@ blueprint.record_once(_add_converter)  # first, so the routes below can use it
 class InvisibleCharacter(BadRequest):
     """Text with a NUL byte: no database column can hold it, so nothing past this point should see it."""
 
-    description = "Something you sent contains an invisible character we cannot store. Please retype it and try again."
+    description = _l(
+        "Something you sent contains an invisible character we cannot store. Please retype it and try again."
+    )
 
 
 def _has_nul(values: Any) -> bool:

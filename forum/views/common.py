@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import i18n, members
 from ..errors import ForumError, NotAllowed
+from ..i18n import lazy_gettext as _l
 from ..models import Post, Thread, utcnow
 from ..notifications.announcements import KIND_WORDS
 from ..notifications.following import LEVEL_WORDS
@@ -119,7 +120,7 @@ def require_token() -> None:
         raise ForumError(CSRF_MESSAGE)
 
 
-CSRF_MESSAGE = "This page was open too long, so we could not save that. Please reload the page and try again."
+CSRF_MESSAGE = _l("This page was open too long, so we could not save that. Please reload the page and try again.")
 
 
 def submit(form: FlaskForm, action: Callable[[], T]) -> tuple[T | None, int]:
@@ -161,12 +162,12 @@ def csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 FRIENDLY = {
-    400: "Something in that request did not make sense to us. Go back and try again.",
-    401: "Please sign in first, then try again.",
-    403: "You do not have permission to do that.",
-    404: "We could not find that page. It may have been moved or removed.",
-    405: "That page cannot be used that way. Go back and use the buttons on the page.",
-    413: "That was too much to send at once. Please shorten your text and try again.",
+    400: _l("Something in that request did not make sense to us. Go back and try again."),
+    401: _l("Please sign in first, then try again."),
+    403: _l("You do not have permission to do that."),
+    404: _l("We could not find that page. It may have been moved or removed."),
+    405: _l("That page cannot be used that way. Go back and use the buttons on the page."),
+    413: _l("That was too much to send at once. Please shorten your text and try again."),
 }
 
 
@@ -315,6 +316,18 @@ def date_filter(value: dt.datetime | dt.date | None, kind: str = "date") -> str:
 def time_filter(value: dt.datetime | None) -> str:
     """A time of day in the reader's time zone, with the zone's name."""
     return i18n.moment(value, "time")
+
+
+@blueprint.app_template_filter("forum_notice")
+def notice_filter(row: Any) -> str:
+    """A notice in the reader's language, whoever caused it."""
+    return i18n.shown(row.message, row.params)
+
+
+@blueprint.app_template_filter("forum_said")
+def said_filter(row: Any) -> str:
+    """A timeline event's words in the reader's language (the IT team's own replies as they wrote them)."""
+    return i18n.shown(row.text, row.params)
 
 
 @blueprint.app_template_filter("forum_points")

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, request
 
+from ..i18n import _
 from ..threads import curation, posting
 from .blueprint import blueprint
 from .common import links, me, require_token, state, thread_url, viewer
@@ -19,7 +20,7 @@ def retag(thread_id: int) -> Any:
     thread = posting.get_thread(state(), thread_id, viewer())
     require_token()
     curation.set_tags(state(), me(), thread, request.form.get("tags", ""))
-    flash("Keywords updated. Thanks for tidying up!", "success")
+    flash(_("Keywords updated. Thanks for tidying up!"), "success")
     return redirect(thread_url(thread))
 
 
@@ -32,10 +33,13 @@ def duplicate(thread_id: int, wanted: bool) -> Any:
     require_token()
     if wanted:
         original = curation.mark_duplicate(state(), me(), thread, request.form.get("original", ""))
-        flash(f'Marked as a repeat of "{original.title}". The asker has been told where to look.', "success")
+        flash(
+            _('Marked as a repeat of "%(title)s". The asker has been told where to look.', title=original.title),
+            "success",
+        )
     else:
         curation.clear_duplicate(state(), me(), thread)
-        flash("This question is no longer marked as a repeat.", "success")
+        flash(_("This question is no longer marked as a repeat."), "success")
     return redirect(thread_url(thread))
 
 
@@ -47,5 +51,5 @@ def verify(post_id: int, wanted: bool) -> Any:
     post = posting.get_post(state(), post_id, viewer())
     require_token()
     curation.set_verified(state(), me(), post, wanted)
-    flash("Marked as a verified workaround." if wanted else "The verified mark is off.", "success")
+    flash(_("Marked as a verified workaround.") if wanted else _("The verified mark is off."), "success")
     return redirect(links().post(post.id))

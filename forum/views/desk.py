@@ -10,6 +10,7 @@ from .. import events
 from ..desk import escalation, outbox, policy
 from ..desk import updates as ticket_updates
 from ..errors import ForumError, NotAllowed
+from ..i18n import _
 from ..models import utcnow
 from ..threads import posting
 from .blueprint import blueprint
@@ -24,11 +25,13 @@ def escalate(thread_id: int) -> Any:
     """Explain what will happen, then hand the question to the IT team."""
     found = posting.get_thread(state(), thread_id, viewer())
     if not policy.can_escalate(viewer(), found):
-        raise NotAllowed("Only the person who asked, a superuser or the IT team can pass this to the IT team.")
+        raise NotAllowed(_("Only the person who asked, a superuser or the IT team can pass this to the IT team."))
     if request.method == "POST":
         require_token()
         escalation.escalate(state(), found, by=me())
-        flash("Done. The IT team has been asked to look at this. Their replies will show up on this page.", "success")
+        flash(
+            _("Done. The IT team has been asked to look at this. Their replies will show up on this page."), "success"
+        )
         return redirect(thread_url(found))
     desk = state().desk()
     return render(
@@ -49,13 +52,13 @@ def ticket_outcome(thread_id: int) -> Any:
     require_token()
     handed = escalation.for_thread(state(), found.id)
     if handed is None:
-        raise ForumError("This question was never passed to the IT team.", status=404)
+        raise ForumError(_("This question was never passed to the IT team."), status=404)
     solved = request.form.get("solved") == "yes"
     ticket_updates.record_outcome(state(), me(), handed, solved)
     flash(
-        "Great, glad it is sorted. Thanks for letting us know."
+        _("Great, glad it is sorted. Thanks for letting us know.")
         if solved
-        else "Thanks. We told the IT team it is not solved yet, so they can look again.",
+        else _("Thanks. We told the IT team it is not solved yet, so they can look again."),
         "success",
     )
     return redirect(thread_url(found))
@@ -68,7 +71,7 @@ def desk_webhook() -> Any:
         ticket_updates.webhook_connector(state())  # switched off: refuse before reading anything
         limit = int(state().setting("FORUM_DESK_WEBHOOK_MAX_BYTES"))
         if (request.content_length or 0) > limit:
-            raise ForumError("The message is too large. Send one ticket change at a time.", status=413)
+            raise ForumError(_("The message is too large. Send one ticket change at a time."), status=413)
         body = request.stream.read(limit + 1)  # a body sent without a length still stops one byte past the limit
         count = ticket_updates.receive_webhook(state(), request.headers, body)
     except ForumError as error:
@@ -77,7 +80,7 @@ def desk_webhook() -> Any:
 
 
 def _agents_only() -> None:
-    only(is_it_team, "Only the IT team can see the service desk settings.")
+    only(is_it_team, _("Only the IT team can see the service desk settings."))
 
 
 @blueprint.get("/admin/desk")
@@ -110,7 +113,7 @@ def admin_desk_retry(job_id: int) -> Any:
     _agents_only()
     require_token()
     outbox.retry(state(), job_id)
-    flash("It will be tried again in a moment.", "success")
+    flash(_("It will be tried again in a moment."), "success")
     return redirect(url_for("forum.admin_desk"))
 
 
@@ -121,5 +124,5 @@ def admin_outgoing_retry(post_id: int) -> Any:
     _agents_only()
     require_token()
     events.retry_outgoing(state(), post_id)
-    flash("It will be sent again in a moment.", "success")
+    flash(_("It will be sent again in a moment."), "success")
     return redirect(url_for("forum.admin_desk"))

@@ -6,21 +6,23 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..i18n import lazy_gettext as _l
+
 
 class AskForm(FlaskForm):
     """A new question."""
 
-    title = StringField("Title: what is the problem, in one sentence?")
+    title = StringField(_l("Title: what is the problem, in one sentence?"))
     category_id = SelectField("Category", coerce=str)
-    body = TextAreaField("Details: what did you try, and what happened?")
-    tags = StringField("Keywords (optional, separated by commas)")
+    body = TextAreaField(_l("Details: what did you try, and what happened?"))
+    tags = StringField(_l("Keywords (optional, separated by commas)"))
     attempt = HiddenField()
 
 
 class AnswerForm(FlaskForm):
     """An answer to a question."""
 
-    body = TextAreaField("Your answer")
+    body = TextAreaField(_l("Your answer"))
 
 
 class EditForm(FlaskForm):
@@ -28,7 +30,7 @@ class EditForm(FlaskForm):
 
     title = StringField("Title")
     category_id = SelectField("Category", coerce=str)
-    tags = StringField("Keywords (separated by commas)")
+    tags = StringField(_l("Keywords (separated by commas)"))
     body = TextAreaField("Text")
 
 
@@ -40,7 +42,7 @@ class CategoryForm(FlaskForm):
     """A category's name and description."""
 
     name = StringField("Name")
-    description = TextAreaField("Description (optional)")
+    description = TextAreaField(_l("Description (optional)"))
 
 
 class ArticleForm(FlaskForm):
@@ -54,39 +56,39 @@ class ArticleForm(FlaskForm):
 class GlossaryForm(FlaskForm):
     """One glossary term and the plain words to offer instead."""
 
-    term = StringField("Word or phrase to look out for")
-    plain = StringField("Plain words to use instead, or what it means")
+    term = StringField(_l("Word or phrase to look out for"))
+    plain = StringField(_l("Plain words to use instead, or what it means"))
 
 
 class FlagForm(FlaskForm):
     """Why a post should be looked at."""
 
-    reason = RadioField("What is wrong with it?", choices=[])
-    note = TextAreaField("Anything the IT team should know? (optional)")
+    reason = RadioField(_l("What is wrong with it?"), choices=[])
+    note = TextAreaField(_l("Anything the IT team should know? (optional)"))
 
 
 class IdeaForm(FlaskForm):
     """A new idea."""
 
-    title = StringField("Your idea, in one sentence")
-    body = TextAreaField("What would it change for you?")
+    title = StringField(_l("Your idea, in one sentence"))
+    body = TextAreaField(_l("What would it change for you?"))
 
 
 class WebhookForm(FlaskForm):
     """An address that receives the community's events."""
 
-    url = StringField("Address that receives the events")
-    description = StringField("What it is for (optional)")
+    url = StringField(_l("Address that receives the events"))
+    description = StringField(_l("What it is for (optional)"))
     events = SelectMultipleField(
-        "Events to send", choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+        _l("Events to send"), choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
 
 
 class TokenForm(FlaskForm):
     """A new personal access token for the API."""
 
-    name = StringField("What the token is for")
+    name = StringField(_l("What the token is for"))
     scopes = SelectMultipleField(
-        "What it may do", choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+        _l("What it may do"), choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
-    days = SelectField("How long it lasts", coerce=str)
+    days = SelectField(_l("How long it lasts"), coerce=str)

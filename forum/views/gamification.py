@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, request, url_for
 from ..errors import ForumError, NotAllowed, NotFound
 from ..gamification import badges, leaderboard, ledger, levels
 from ..gamification.rules import LEVEL_NAMES, privileges
+from ..i18n import _
 from ..members import people, typed_user_id
 from ..threads import categories
 from .blueprint import blueprint
@@ -39,7 +40,7 @@ def leaderboard_page() -> Any:
 def leaderboard_csv() -> Any:
     """The whole board for a period, for admins handing out goodies."""
     if not me().is_admin:
-        raise NotAllowed("Only portal admins can download the leaderboard.")
+        raise NotAllowed(_("Only portal admins can download the leaderboard."))
     period, category = _board_options()
     body = leaderboard.csv_export(state(), period, category_id=category.id if category else 0)
     name = f"top-helpers-{period}-{leaderboard.period_start(period).isoformat()}.csv"
@@ -57,7 +58,7 @@ def badge_page(slug: str) -> Any:
     """Who earned one badge, and when."""
     rule = badges.by_slug(state(), slug)
     if rule is None:
-        raise NotFound("We could not find that badge.")
+        raise NotFound(_("We could not find that badge."))
     holders = badges.holders(state(), slug)
     return render("forum/badge.html", rule=rule, holders=holders, users=people(state(), (u for u, _ in holders)))
 
@@ -81,11 +82,11 @@ def set_level(user_id: str) -> Any:
     require_token()
     person = state().users.get(typed_user_id(state(), user_id))
     if person is None:
-        raise NotFound("We could not find that person.")
+        raise NotFound(_("We could not find that person."))
     try:
         level = int(request.form.get("level", ""))
     except ValueError:
-        raise ForumError("Please pick a level from the list.") from None
+        raise ForumError(_("Please pick a level from the list.")) from None
     levels.grant(state(), me(), person.id, level, lock=bool(request.form.get("lock")))
     flash(f"{person.name} is now a {LEVEL_NAMES[level]}.", "success")
     return redirect(url_for("forum.profile", user_id=person.id))

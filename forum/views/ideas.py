@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 
 from ..errors import ForumError
+from ..i18n import _
 from ..ideas import proposals
 from ..notifications import following
 from .blueprint import blueprint
@@ -39,7 +40,7 @@ def new_idea() -> Any:
             form, lambda: proposals.propose(state(), me(), title=form.title.data, body=form.body.data)
         )
         if idea is not None:
-            flash("Thanks! Your idea is up. Others can vote for it now.", "success")
+            flash(_("Thanks! Your idea is up. Others can vote for it now."), "success")
             return redirect(url_for("forum.idea_page", idea_id=idea.id), 303)
     return render("forum/idea_new.html", status, form=form)
 
@@ -100,7 +101,7 @@ def vote_or_not(idea_id: int, wanted: bool) -> Any:
             message=message,
             action=ActionForm(),
         )
-    flash("Your vote is in." if wanted else "Your vote is back with you.", "success")
+    flash(_("Your vote is in.") if wanted else _("Your vote is back with you."), "success")
     return redirect(url_for("forum.idea_page", idea_id=idea.id), 303)
 
 
@@ -119,7 +120,9 @@ def idea_status(idea_id: int) -> Any:
         target_date=request.form.get("target_date"),
         link=request.form.get("link"),
     )
-    flash(f"The idea is now “{proposals.STATUSES[idea.status]}”. Its voters have been told.", "success")
+    flash(
+        _("The idea is now “%(status)s”. Its voters have been told.", status=proposals.STATUSES[idea.status]), "success"
+    )
     return redirect(url_for("forum.idea_page", idea_id=idea.id), 303)
 
 
@@ -130,5 +133,5 @@ def idea_merge(idea_id: int) -> Any:
     idea = proposals.get(state(), idea_id)
     require_token()
     target = proposals.merge(state(), me(), idea, request.form.get("into"))
-    flash(f"Merged into “{target.title}”. The votes moved and the voters have been told.", "success")
+    flash(_("Merged into “%(title)s”. The votes moved and the voters have been told.", title=target.title), "success")
     return redirect(url_for("forum.idea_page", idea_id=target.id), 303)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 
+from ..i18n import _
 from .blueprint import blueprint
 from .common import fixed_url, links, render, state, viewer
 
@@ -38,7 +39,7 @@ def manifest() -> Response:
         {
             "name": title,
             "short_name": title[:12],
-            "description": "Ask your colleagues and the IT team, and find what solved it for others.",
+            "description": _("Ask your colleagues and the IT team, and find what solved it for others."),
             "id": f"{prefix}/",
             "start_url": f"{prefix}/",
             "scope": f"{prefix}/",

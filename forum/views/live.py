@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, jsonify, render_template, request, stream_with_context
 
 from ..errors import NotFound
+from ..i18n import _
 from ..models import as_id
 from ..notifications import live
 from .announcements import DISMISSED_COOKIE
@@ -25,7 +26,7 @@ def live_updates() -> Any:
     person = viewer()
     thread_id = as_id(request.args.get("thread")) if request.args.get("thread") else None
     if request.args.get("thread") and thread_id is None:
-        raise NotFound("We could not find that question. It may have been removed.")
+        raise NotFound(_("We could not find that question. It may have been removed."))
     dismissed = request.cookies.get(DISMISSED_COOKIE, "")
 
     def read() -> live.Snapshot:
@@ -41,7 +42,7 @@ def live_updates() -> Any:
     threaded = bool(request.environ.get("wsgi.multithread"))
     if not threaded or not STREAMS.take(int(state().setting("FORUM_LIVE_STREAMS") or 0)):
         headers["Retry-After"] = "60"
-        return Response("Too many live pages are open right now.", 503, headers, mimetype="text/plain")
+        return Response(_("Too many live pages are open right now."), 503, headers, mimetype="text/plain")
     events = live.stream(
         state(),
         read,

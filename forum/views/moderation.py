@@ -7,6 +7,8 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 
 from ..errors import ForumError, NotFound
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..members import typed_user_id
 from ..moderation import audit, flags, review, silence, states
 from ..threads import posting
@@ -27,7 +29,7 @@ def flag(post_id: int) -> Any:
     status = 200
     if request.method == "POST":
         if csrf_failed(form):
-            form.form_errors.append("This page was open too long. Please choose again and send.")
+            form.form_errors.append(_("This page was open too long. Please choose again and send."))
             status = 400
         else:
             try:
@@ -37,9 +39,9 @@ def flag(post_id: int) -> Any:
                 status = error.status
             else:
                 flash(
-                    "Thanks. The post is hidden while the IT team looks at it."
+                    _("Thanks. The post is hidden while the IT team looks at it.")
                     if hidden
-                    else "Thanks for telling us. The IT team will look at it.",
+                    else _("Thanks for telling us. The IT team will look at it."),
                     "success",
                 )
                 return redirect(thread_url(thread) + f"#post-{post.id}", 303)
@@ -47,7 +49,7 @@ def flag(post_id: int) -> Any:
 
 
 def _reviewers_only() -> None:
-    only(review.can_review, "Only the IT team and Champions can see the review queue.")
+    only(review.can_review, _("Only the IT team and Champions can see the review queue."))
 
 
 @blueprint.get("/review")
@@ -83,7 +85,7 @@ def review_decide(post_id: int) -> Any:
         reason=request.form.get("reason"),
         silence_days=request.form.get("days") or 7,
     )
-    flash(f"Done: {review.DECISIONS[decision].lower()}. The author and the flaggers have been told.", "success")
+    flash(str(DONE.get(decision, DONE["keep"])), "success")
     return redirect(url_for("forum.review_queue"), 303)
 
 
@@ -103,12 +105,23 @@ def thread_state(thread_id: int) -> Any:
         days=request.form.get("days"),
         everywhere=request.form.get("everywhere") == "yes",
     )
-    flash(f"{words}.", "success")
+    flash(_("%(change)s.", change=words), "success")
     return redirect(thread_url(thread), 303)
 
 
+#: What the reviewer hears after each decision.
+DONE = {
+    "keep": _l("Done: the post stays. The author and the flaggers have been told."),
+    "hide": _l("Done: the post is hidden. The author and the flaggers have been told."),
+    "delete": _l("Done: the post is removed. The author and the flaggers have been told."),
+    "delete_silence": _l(
+        "Done: the post is removed and its author silenced. The author and the flaggers have been told."
+    ),
+}
+
+
 def _agents_only() -> None:
-    only(is_it_team, "Only the IT team can silence members.")
+    only(is_it_team, _("Only the IT team can silence members."))
 
 
 @blueprint.route("/u/<user_id>/silence", methods=["GET", "POST"])
@@ -118,7 +131,7 @@ def silence_member(user_id: str) -> Any:
     _agents_only()
     person = state().users.get(typed_user_id(state(), user_id))
     if person is None:
-        raise NotFound("We could not find that person.")
+        raise NotFound(_("We could not find that person."))
     status, message = 200, None
     if request.method == "POST":
         require_token()
@@ -127,7 +140,7 @@ def silence_member(user_id: str) -> Any:
         except ForumError as error:
             status, message = error.status, error.message
         else:
-            flash(f"{person.name} is silenced in the community. They have been told why.", "success")
+            flash(_("%(name)s is silenced in the community. They have been told why.", name=person.name), "success")
             return redirect(links().profile(person.id), 303)
     current = silence.silenced(state(), person.id)
     return render("forum/silence.html", status, person=person, current=current, message=message, action=ActionForm())
@@ -141,14 +154,14 @@ def unsilence_member(user_id: str) -> Any:
     require_token()
     person = state().users.get(typed_user_id(state(), user_id))
     if person is None:
-        raise NotFound("We could not find that person.")
+        raise NotFound(_("We could not find that person."))
     silence.lift(state(), me(), person.id)
-    flash(f"{person.name} can take part again. They have been told.", "success")
+    flash(_("%(name)s can take part again. They have been told.", name=person.name), "success")
     return redirect(safe_next(request.form.get("next"), links().profile(person.id)), 303)
 
 
 def _admins_only() -> None:
-    only(is_admin, "Only portal admins can read the audit log.")
+    only(is_admin, _("Only portal admins can read the audit log."))
 
 
 @blueprint.get("/admin/audit")

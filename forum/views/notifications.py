@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 
 from ..errors import ForumError
+from ..i18n import _
 from ..notifications import delivery as notifications
 from ..notifications import following
 from .blueprint import blueprint
@@ -40,7 +41,7 @@ def read_all() -> Any:
     """Mark every notification read."""
     require_token()
     count = notifications.mark_all_read(state(), me())
-    flash("All caught up." if count else "There was nothing new.", "success")
+    flash(_("All caught up.") if count else _("There was nothing new."), "success")
     return redirect(url_for("forum.notifications_page"))
 
 
@@ -77,7 +78,7 @@ def notification_settings() -> Any:
             flash(error.message, "error")
             status = error.status
         else:
-            flash("Saved. From now on you hear about things the way you chose.", "success")
+            flash(_("Saved. From now on you hear about things the way you chose."), "success")
             return redirect(url_for("forum.notification_settings"))
     return render(
         "forum/notification_settings.html",

@@ -9,6 +9,7 @@ from flask import request
 from ..errors import NotFound
 from ..gamification import badges, leaderboard, ledger
 from ..gamification.rules import LEVEL_NAMES
+from ..i18n import _
 from ..members import people, typed_user_id
 from ..moderation import silence
 from ..threads import listing
@@ -22,7 +23,7 @@ def profile(user_id: str) -> Any:
     """A person's questions and answers."""
     person = state().users.get(typed_user_id(state(), user_id))
     if person is None:
-        raise NotFound("We could not find that person.")
+        raise NotFound(_("We could not find that person."))
     person = people(state(), [person.id])[person.id]
     tab = "answers" if request.args.get("tab") == "answers" else "questions"
     context: dict[str, Any] = dict(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from flask import flash, redirect, request, url_for
 
 from ..errors import ForumError
+from ..i18n import _
 from ..threads import listing, posting, reactions, sharing, solutions
 from .blueprint import blueprint
 from .common import htmx, links, me, page_arg, render, require_token, state, thread_url, viewer
@@ -62,7 +63,7 @@ def favourite_or_not(thread_id: int, wanted: bool) -> Any:
         return render(
             "forum/partials/_favourite_button.html", thread=thread, favourite=wanted, action=ActionForm(), changed=True
         )
-    flash("Saved to your favourites." if wanted else "Removed from your favourites.", "success")
+    flash(_("Saved to your favourites.") if wanted else _("Removed from your favourites."), "success")
     return redirect(thread_url(thread))
 
 
@@ -118,8 +119,8 @@ def accept_or_not(thread_id: int, wanted: bool) -> Any:
     require_token()
     if wanted:
         post = solutions.accept(state(), me(), thread, request.form.get("post_id"))
-        flash("Marked as the answer that solved it. Thanks, this helps the next person!", "success")
+        flash(_("Marked as the answer that solved it. Thanks, this helps the next person!"), "success")
         return redirect(thread_url(thread) + f"#post-{post.id}", 303)
     solutions.unaccept(state(), me(), thread)
-    flash("The solved mark is off. The question shows as not solved again.", "success")
+    flash(_("The solved mark is off. The question shows as not solved again."), "success")
     return redirect(thread_url(thread), 303)

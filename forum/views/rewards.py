@@ -8,6 +8,7 @@ from flask import flash, redirect, request, url_for
 
 from ..errors import ForumError
 from ..gamification.ledger import balance
+from ..i18n import _
 from ..rewards import catalogue
 from .blueprint import blueprint
 from .common import is_admin, me, only, render, require_token, state
@@ -39,7 +40,7 @@ def redeem_reward(reward_id: int) -> Any:
     if request.method == "POST":
         require_token()
         catalogue.redeem(state(), me(), reward.id)
-        flash(f"Ordered: {reward.name}. The IT team will let you know when it is ready.", "success")
+        flash(_("Ordered: %(name)s. The IT team will let you know when it is ready.", name=reward.name), "success")
         return redirect(url_for("forum.rewards_page"), 303)
     points = balance(state(), me().id)
     offer = next((o for o in catalogue.offers(state(), me()) if o.reward.id == reward.id), None)
@@ -47,7 +48,7 @@ def redeem_reward(reward_id: int) -> Any:
 
 
 def _admins_only() -> None:
-    only(is_admin, "Only portal admins can manage rewards.")
+    only(is_admin, _("Only portal admins can manage rewards."))
 
 
 @blueprint.route("/admin/rewards", methods=["GET", "POST"])
@@ -78,7 +79,7 @@ def admin_rewards() -> Any:
         except ForumError as error:
             status, message = error.status, error.message
         else:
-            flash(f"Saved: {saved.name}.", "success")
+            flash(_("Saved: %(name)s.", name=saved.name), "success")
             return redirect(url_for("forum.admin_rewards"), 303)
     editing = catalogue.get(state(), request.args["edit"]) if request.args.get("edit") else None
     return render(
@@ -117,7 +118,7 @@ def admin_order_decide(order_id: int) -> Any:
     _admins_only()
     require_token()
     order = catalogue.decide(state(), me(), order_id, request.form.get("state"), request.form.get("note"))
-    flash(f"The order is now: {catalogue.STATES[order.state]}. The person has been told.", "success")
+    flash(_("The order is now: %(state)s. The person has been told.", state=catalogue.STATES[order.state]), "success")
     return redirect(url_for("forum.admin_orders"), 303)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 
 from ..errors import ForumError, NotAllowed
+from ..i18n import _
 from ..models import as_id
 from ..search import articles, external, meaning, ranking, suggestions
 from ..search import engine as search
@@ -158,11 +159,11 @@ def suggestion_solved() -> Any:
     require_token()
     kind = "article" if request.form.get("kind") == "article" else "thread"
     ref_id = as_id(request.form.get("id")) or 0
-    title, _, url = _answer_of(kind, ref_id)
+    title, _kind, url = _answer_of(kind, ref_id)
     suggestions.solved_by(state(), request.form.get("attempt", ""), viewer(), kind, ref_id)
     if htmx:
         return render("forum/partials/_suggestion_thanks.html", title=title, url=url)
-    flash("Glad that solved it! Your question was not posted, so there is nothing else to do.", "success")
+    flash(_("Glad that solved it! Your question was not posted, so there is nothing else to do."), "success")
     return redirect(url)
 
 
@@ -171,7 +172,7 @@ def suggestion_solved() -> Any:
 def suggestion_numbers() -> Any:
     """For the IT team: what suggestions achieve, week by week."""
     if not me().is_agent:
-        raise NotAllowed("Only the IT team can see these numbers.")
+        raise NotAllowed(_("Only the IT team can see these numbers."))
     return render(
         "forum/admin/suggestions.html",
         weeks=suggestions.weekly(state()),
@@ -205,7 +206,7 @@ def article(article_id: int) -> Any:
 
 def _article_form(found: Any = None) -> Any:
     if viewer() is None or not me().is_agent:
-        raise NotAllowed("Only the IT team can write knowledge articles.")
+        raise NotAllowed(_("Only the IT team can write knowledge articles."))
     form = ArticleForm(obj=found) if request.method == "GET" and found is not None else ArticleForm()
     form.category_id.choices = [(str(c.id), c.name) for c in categories.ordered(state())]
     if request.method == "GET":
@@ -230,9 +231,9 @@ def _article_form(found: Any = None) -> Any:
         form_error(form, error)
         return render("forum/article_edit.html", error.status, form=form, article=found)
     flash(
-        "Published. People will find it in search and suggestions."
+        _("Published. People will find it in search and suggestions.")
         if saved.is_published
-        else "Saved as a draft. Only the IT team can see it.",
+        else _("Saved as a draft. Only the IT team can see it."),
         "success",
     )
     return redirect(url_for("forum.article", article_id=saved.id))
@@ -259,5 +260,5 @@ def promote(post_id: int) -> Any:
     post = posting.get_post(state(), post_id, viewer())
     require_token()
     draft = articles.promote(state(), me(), post)
-    flash("A draft article is ready. Tidy it up and publish it.", "success")
+    flash(_("A draft article is ready. Tidy it up and publish it."), "success")
     return redirect(url_for("forum.edit_article", article_id=draft.id))

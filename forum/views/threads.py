@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..desk import escalation, panel
 from ..errors import ForumError, NotAllowed
 from ..gamification import leaderboard
+from ..i18n import _
 from ..notifications import following
 from ..search import suggestions
 from ..threads import cache as thread_cache
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 def _category_choices(form: AskForm | EditForm) -> None:
     choices = [(str(c.id), c.name) for c in categories.ordered(state())]
     # A new question starts with no category chosen, so nobody's question lands in the first one by accident.
-    form.category_id.choices = [("", "Choose a category"), *choices] if isinstance(form, AskForm) else choices
+    form.category_id.choices = [("", _("Choose a category")), *choices] if isinstance(form, AskForm) else choices
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str:
@@ -89,7 +90,7 @@ def category(slug: str) -> Any:
     """One category's threads."""
     found = categories.by_slug(state(), slug)
     if found is None:
-        raise ForumError("We could not find that category. It may have been renamed.", status=404)
+        raise ForumError(_("We could not find that category. It may have been renamed."), status=404)
     options = _list_options()
     result = listing.threads(
         state(), page=page_arg(), tab=options["tab"], solved=options["solved"], sort=options["sort"], category=found
@@ -239,7 +240,7 @@ def ask() -> Any:
         form_error(form, error)
         return (*render("forum/ask.html", error.status, form=form), retry_headers(error))
     suggestions.posted_anyway(state(), form.attempt.data, viewer())
-    flash("Your question is posted. We will let you know when someone answers.", "success")
+    flash(_("Your question is posted. We will let you know when someone answers."), "success")
     return redirect(thread_url(created))
 
 
@@ -270,7 +271,7 @@ def answer(thread_id: int) -> Any:
             action=ActionForm(),
             answer_count=found.answer_count,
         )
-    flash("Thanks! Your answer is posted.", "success")
+    flash(_("Thanks! Your answer is posted."), "success")
     return redirect(post_url(created))
 
 
@@ -287,7 +288,7 @@ def edit(post_id: int) -> Any:
     """Change a post; the old text is kept in its history."""
     found = posting.get_post(state(), post_id, viewer())
     if not posting.can_edit(viewer(), found):
-        raise ForumError("You can only edit your own posts.", status=403)
+        raise ForumError(_("You can only edit your own posts."), status=403)
     thread = posting.get_thread(state(), found.thread_id, viewer())
     form = EditForm()
     _category_choices(form)
@@ -313,7 +314,7 @@ def edit(post_id: int) -> Any:
     except ForumError as error:
         form_error(form, error)
         return render("forum/edit.html", error.status, form=form, post=found, thread=thread)
-    flash("Your changes are saved.", "success")
+    flash(_("Your changes are saved."), "success")
     return redirect(post_url(found))
 
 
@@ -333,7 +334,7 @@ def confirm_delete(post_id: int) -> Any:
     """Ask before deleting: a plain page, so it works without JavaScript and on a phone."""
     found = posting.get_post(state(), post_id, viewer())
     if not posting.can_delete(viewer(), found):
-        raise NotAllowed("You can only delete your own posts.")
+        raise NotAllowed(_("You can only delete your own posts."))
     thread = posting.get_thread(state(), found.thread_id, viewer())
     seconds = int(state().setting("FORUM_UNDO_SECONDS"))
     return render("forum/delete.html", post=found, thread=thread, action=ActionForm(), undo_minutes=seconds // 60)
@@ -345,7 +346,7 @@ def undo_delete(post_id: int) -> Any:
     """Take back deleting one's own post, for a few minutes after."""
     require_token()
     found = posting.undo_delete(state(), me(), post_id)
-    flash("It is back.", "success")
+    flash(_("It is back."), "success")
     return redirect(post_url(found))
 
 
@@ -361,10 +362,10 @@ def delete_or_restore(post_id: int, deleted: bool) -> Any:
         flash(f"{found.id}", "undo")  # the flash area shows an Undo button for it
     if found.is_question:
         if deleted and not me().is_moderator:
-            flash("Your question was deleted. A desk agent can bring it back if you need it.", "success")
+            flash(_("Your question was deleted. A desk agent can bring it back if you need it."), "success")
             return redirect(url_for("forum.home"))
-        flash("The question was removed." if deleted else "The question is back.", "success")
+        flash(_("The question was removed.") if deleted else _("The question is back."), "success")
         return redirect(post_url(found))
-    flash("The answer was removed." if deleted else "The answer is back.", "success")
+    flash(_("The answer was removed.") if deleted else _("The answer is back."), "success")
     thread = posting.get_thread(state(), found.thread_id, viewer())
     return redirect(thread_url(thread) + ("" if deleted and not me().is_moderator else f"#post-{found.id}"))

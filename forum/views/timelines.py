@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, request, url_for
 
 from ..errors import ForumError
+from ..i18n import _
 from ..notifications import announcements
 from ..threads import categories, feeds, timeline
 from ..threads.timeline import Entry
@@ -47,7 +48,7 @@ def feed_happening() -> Response:
     title = state().setting("FORUM_TITLE")
     return _feed(
         f"{title}: what's happening",
-        "Announcements, solved questions, new articles and superusers.",
+        _("Announcements, solved questions, new articles and superusers."),
         _absolute(url_for("forum.happening")),
         timeline.happening(state(), kinds=_kinds()),
     )
@@ -58,7 +59,7 @@ def feed_category(slug: str) -> Response:
     """New and solved questions, articles and announcements in one category."""
     found = categories.by_slug(state(), slug)
     if found is None:
-        raise ForumError("We could not find that category. It may have been renamed.", status=404)
+        raise ForumError(_("We could not find that category. It may have been renamed."), status=404)
     entries = timeline.happening(state(), kinds=("announcement", "question", "solved", "article"), category_id=found.id)
     return _feed(
         f"{found.name}: {state().setting('FORUM_TITLE')}",
@@ -73,8 +74,8 @@ def feed_tag(name: str) -> Response:
     """New and solved questions with one keyword."""
     entries = timeline.happening(state(), kinds=("question", "solved"), tag=name.lower())
     return _feed(
-        f"Questions about {name.lower()}",
-        f"New and solved questions tagged {name.lower()}.",
+        _("Questions about %(tag)s", tag=name.lower()),
+        _("New and solved questions tagged %(tag)s.", tag=name.lower()),
         url_for("forum.tag", name=name.lower(), _external=True),
         entries,
     )

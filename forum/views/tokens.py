@@ -7,6 +7,8 @@ from typing import Any
 from flask import flash, redirect, request, session, url_for
 
 from ..api import tokens
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from .blueprint import blueprint
 from .common import me, render, require_token, state, submit
 from .forms import ActionForm, TokenForm
@@ -15,9 +17,9 @@ from .navigation import login_required
 #: Where the new token waits, in the person's own session, for the one page that shows it.
 NEW_TOKEN = "forum_new_token"
 SCOPE_CHOICES = {
-    "read": "Read: questions, answers, search, your notifications",
-    "write": "Write: ask, answer, like, save, accept, follow",
-    "admin": "Admin: the IT team's actions, such as announcements",
+    "read": _l("Read: questions, answers, search, your notifications"),
+    "write": _l("Write: ask, answer, like, save, accept, follow"),
+    "admin": _l("Admin: the IT team's actions, such as announcements"),
 }
 
 
@@ -70,5 +72,5 @@ def revoke_token(token_id: int) -> Any:
     """Stop a token working, at once."""
     require_token()
     gone = tokens.revoke(state(), me(), token_id)
-    flash(f"Revoked. “{gone.name}” no longer works.", "success")
+    flash(_("Revoked. “%(name)s” no longer works.", name=gone.name), "success")
     return redirect(url_for("forum.access_tokens"), 303)

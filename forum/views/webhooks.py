@@ -7,13 +7,15 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 
 from ..events import retry_outgoing
+from ..i18n import _
+from ..i18n import lazy_gettext as _l
 from ..notifications import webhooks
 from .blueprint import blueprint
 from .common import is_admin, only, render, require_token, state, submit
 from .forms import ActionForm, WebhookForm
 from .navigation import login_required
 
-ADMINS_ONLY = "Only portal admins can manage webhooks."
+ADMINS_ONLY = _l("Only portal admins can manage webhooks.")
 
 
 @blueprint.route("/admin/webhooks", methods=["GET", "POST"])
@@ -32,7 +34,7 @@ def admin_webhooks() -> Any:
             ),
         )
         if added is not None:
-            flash("Added. Copy its signing secret below into the receiving system.", "success")
+            flash(_("Added. Copy its signing secret below into the receiving system."), "success")
             return redirect(url_for("forum.admin_webhooks") + f"#webhook-{added.id}", 303)
     found = webhooks.endpoints(state())
     return render(
@@ -53,7 +55,7 @@ def admin_webhook_test(endpoint_id: int) -> Any:
     only(is_admin, ADMINS_ONLY)
     require_token()
     webhooks.send_test(state(), endpoint_id)
-    flash("A test event is on its way. Its result shows below within a few seconds.", "success")
+    flash(_("A test event is on its way. Its result shows below within a few seconds."), "success")
     return redirect(url_for("forum.admin_webhooks") + f"#webhook-{endpoint_id}", 303)
 
 
@@ -64,7 +66,7 @@ def admin_webhook_remove(endpoint_id: int) -> Any:
     only(is_admin, ADMINS_ONLY)
     require_token()
     webhooks.remove_endpoint(state(), endpoint_id)
-    flash("Removed. Nothing more will be sent there.", "success")
+    flash(_("Removed. Nothing more will be sent there."), "success")
     return redirect(url_for("forum.admin_webhooks"), 303)
 
 
@@ -75,5 +77,5 @@ def admin_webhook_retry(delivery_id: int) -> Any:
     only(is_admin, ADMINS_ONLY)
     require_token()
     retry_outgoing(state(), delivery_id)
-    flash("It will be sent again in a moment.", "success")
+    flash(_("It will be sent again in a moment."), "success")
     return redirect(url_for("forum.admin_webhooks"), 303)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, jsonify, redirect, request, url_for
 
 from ..errors import ForumError
+from ..i18n import _
 from ..threads import posting
 from ..writing import advice, clarity, glossary
 from .blueprint import blueprint
@@ -84,7 +85,7 @@ def rate_clarity(post_id: int) -> Any:
         return render(
             "forum/partials/_clarity.html", status, post=post, verdict=verdict, action=ActionForm(), message=message
         )
-    flash("Thanks for saying how easy it was to follow." if wanted else "Your rating is taken back.", "success")
+    flash(_("Thanks for saying how easy it was to follow.") if wanted else _("Your rating is taken back."), "success")
     return redirect(links().post(post.id), 303)
 
 
@@ -95,7 +96,7 @@ def ease_filter(ease: float) -> str:
 
 
 def _agents_only() -> None:
-    only(lambda person: person.is_agent, "Only the IT team can change the glossary.")
+    only(lambda person: person.is_agent, _("Only the IT team can change the glossary."))
 
 
 @blueprint.route("/admin/glossary", methods=["GET", "POST"])
@@ -108,7 +109,10 @@ def admin_glossary() -> Any:
     if request.method == "POST":
         saved, status = submit(form, lambda: glossary.save(state(), me(), form.term.data, form.plain.data))
         if saved is not None:
-            flash(f"Saved. Writers who use “{saved.term}” will see: {saved.plain}", "success")
+            flash(
+                _("Saved. Writers who use “%(term)s” will see: %(plain)s", term=saved.term, plain=saved.plain),
+                "success",
+            )
             return redirect(url_for("forum.admin_glossary"), 303)
     search = (request.args.get("q") or "").replace("\x00", "").strip()[:60]
     everything = sorted(glossary.terms(state()).values(), key=lambda t: t.key)
@@ -131,7 +135,7 @@ def admin_glossary_remove() -> Any:
     _agents_only()
     require_token()
     removed = glossary.remove(state(), me(), request.form.get("term"))
-    flash(f"“{removed.term}” is no longer flagged. Add it again at any time.", "success")
+    flash(_("“%(term)s” is no longer flagged. Add it again at any time.", term=removed.term), "success")
     return redirect(url_for("forum.admin_glossary"), 303)
 
 

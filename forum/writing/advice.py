@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import textstat
 
+from ..i18n import _
 from ..markup import render_markdown
 
 if TYPE_CHECKING:
@@ -155,9 +156,9 @@ def advise(source: str, glossary: Mapping[str, Term], *, kind: str = "answer", a
 def ease_words(ease: float) -> str:
     """The reading-ease figure in words a writer understands."""
     if ease >= 70:
-        return "easy to read"
+        return _("easy to read")
     if ease >= 60:
-        return "fairly easy to read"
+        return _("fairly easy to read")
     if ease >= HARD_EASE:
-        return "a bit hard to read"
-    return "hard to read"
+        return _("a bit hard to read")
+    return _("hard to read")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..errors import ForumError, NotAllowed, NotFound
+from ..i18n import _
 from ..models import utcnow
 
 if TYPE_CHECKING:
@@ -33,11 +34,11 @@ class Counts:
 def vote(state: ForumState, reader: ForumUser, post: Post, verdict: str | None) -> str | None:
     """Set (or with ``None``, take back) this reader's verdict on an answer; returns the verdict now held."""
     if verdict is not None and verdict not in VERDICTS:
-        raise ForumError("Please choose “Easy to follow” or “Too technical”.")
+        raise ForumError(_("Please choose “Easy to follow” or “Too technical”."))
     if post.is_question or post.is_deleted:
-        raise NotFound("Only answers that are still there can be rated.")
+        raise NotFound(_("Only answers that are still there can be rated."))
     if reader.id == post.author_id:
-        raise NotAllowed("This is your own answer. Other readers say how easy it was to follow.")
+        raise NotAllowed(_("This is your own answer. Other readers say how easy it was to follow."))
     V = state.models.ClarityVote
     session = state.db.session
     # Through the ORM, so the thread's kept page is marked as changed in the same transaction.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from ..errors import ForumError, NotFound
+from ..i18n import _
 from ..models import utcnow
 from .words import BUILT_IN
 
@@ -69,13 +70,13 @@ def _clean(term: str | None, plain: str | None) -> tuple[str, str]:
     term = " ".join((term or "").replace("\x00", "").split())
     plain = " ".join((plain or "").replace("\x00", "").split())
     if not term:
-        raise ForumError("Please type the word or phrase to look out for.")
+        raise ForumError(_("Please type the word or phrase to look out for."))
     if len(term) > MAX_TERM:
-        raise ForumError(f"Please keep the word or phrase to {MAX_TERM} characters or fewer.")
+        raise ForumError(_("Please keep the word or phrase to %(most)s characters or fewer.", most=MAX_TERM))
     if not plain:
-        raise ForumError("Please say what to write instead, or what the word means.")
+        raise ForumError(_("Please say what to write instead, or what the word means."))
     if len(plain) > MAX_PLAIN:
-        raise ForumError(f"Please keep the plain words to {MAX_PLAIN} characters or fewer.")
+        raise ForumError(_("Please keep the plain words to %(most)s characters or fewer.", most=MAX_PLAIN))
     return term, plain
 
 
@@ -98,7 +99,7 @@ def save(state: ForumState, editor: ForumUser, term: str | None, plain: str | No
         session.commit()
     except sa.exc.IntegrityError:  # someone added the same term at the same moment: theirs stands
         session.rollback()
-        raise ForumError("Someone added that term a moment ago. Look for it in the list.", status=409) from None
+        raise ForumError(_("Someone added that term a moment ago. Look for it in the list."), status=409) from None
     return Term(clean_term, clean_plain, built_in=False)
 
 
@@ -107,7 +108,7 @@ def remove(state: ForumState, editor: ForumUser, term: str | None) -> Term:
     key = key_of(term or "")
     current = terms(state).get(key)
     if current is None:
-        raise NotFound("That term is not in the glossary any more.")
+        raise NotFound(_("That term is not in the glossary any more."))
     G = state.models.GlossaryTerm
     session = state.db.session
     row = session.scalar(sa.select(G).where(G.key == key))
