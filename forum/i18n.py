@@ -194,6 +194,33 @@ def template_words() -> dict[str, Any]:
     return {"_": template_gettext, "gettext": template_gettext, "ngettext": template_ngettext}
 
 
+def js_words() -> dict[str, Any]:
+    """The few words forum.js writes into pages, in the page's language (plurals as CLDR's "one" and "other")."""
+
+    def plural(words: tuple[str, str]) -> dict[str, str]:
+        return {"one": ngettext(*words, 1, count="%(count)s"), "other": ngettext(*words, 5, count="%(count)s")}
+
+    return {
+        "copied": gettext("Link copied. Paste it anywhere to share it."),
+        "copy_failed": gettext("Select the link and copy it."),
+        "new_answers": plural(plural_words("%(count)s new answer.", "%(count)s new answers.")),
+        "show_it": gettext("Show it"),
+        "show_them": gettext("Show them"),
+        "bold_text": gettext("bold text"),
+        "link_text": gettext("link text"),
+        "code": gettext("code"),
+        "draft_kept": gettext("We kept what you were writing here."),
+        "start_again": gettext("Start again"),
+        "cleared": gettext("Cleared. You can start again."),
+        "people_found": plural(
+            plural_words(
+                "%(count)s person found. Up and down arrows to choose, Enter to pick.",
+                "%(count)s people found. Up and down arrows to choose, Enter to pick.",
+            )
+        ),
+    }
+
+
 def number(value: Any) -> str:
     """A count as the reader writes it: "1,234" in English, "1.234" in German."""
     return format_decimal(value, locale=get_locale() or "en")

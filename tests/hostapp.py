@@ -31,6 +31,9 @@ class Member(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     email: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     is_staff: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    #: The language and time zone the person chose in the portal, if any (the forum reads both).
+    locale: Mapped[str | None] = mapped_column(sa.String(16), nullable=True)
+    timezone: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
 
     def get_id(self) -> str:
         return self.key
@@ -42,11 +45,17 @@ HOST_LAYOUT = """<!doctype html><html lang="en"><head><title>{% block title %}{%
 
 
 def create_app(
-    database_url: str, *, templates: dict[str, str] | None = None, csrf_protect: bool = False, **config: Any
+    database_url: str,
+    *,
+    templates: dict[str, str] | None = None,
+    csrf_protect: bool = False,
+    locale_selector: Any = None,
+    **config: Any,
 ) -> Flask:
     """The host's app factory, as a real portal would have it; ``templates`` are the host's own files.
 
-    ``csrf_protect`` turns on Flask-WTF's ``CSRFProtect`` for the whole portal, as many hosts do.
+    ``csrf_protect`` turns on Flask-WTF's ``CSRFProtect`` for the whole portal, as many hosts do;
+    ``locale_selector`` sets the host up with its own Flask-Babel and locale selector, as translated portals are.
     """
     app = Flask(__name__)
     app.config.update(
@@ -98,6 +107,17 @@ def create_app(
     def logout() -> Any:
         logout_user()
         return redirect(url_for("login"))
+
+    if locale_selector is not None:
+        from flask_babel import Babel
+
+        Babel(app, locale_selector=locale_selector)
+
+        @app.route("/host-language")
+        def host_language() -> str:
+            from flask_babel import get_locale
+
+            return str(get_locale())
 
     Forum(app, db=db, user_model=Member)
     return app

@@ -88,7 +88,7 @@ def test_expired_unknown_and_malformed_tokens_are_refused_in_plain_words(app, cl
         db.session.execute(sa.update(Token).values(expires_at=dt.datetime(2026, 1, 5)))
         db.session.commit()
     expired = is_problem(client.get(f"{API}/me", headers=bearer(secret)), 401)
-    assert expired["detail"] == "That token expired on 05 January 2026. Make a new one on your profile page."
+    assert expired["detail"] == "That token expired on January 5, 2026. Make a new one on your profile page."
     unknown = is_problem(client.get(f"{API}/me", headers=bearer("fsd_" + "x" * 43)), 401)
     assert "We do not know that token" in unknown["detail"]
     assert unknown and client.get(f"{API}/me", headers=bearer("fsd_" + "x" * 43)).headers["WWW-Authenticate"]

@@ -55,9 +55,9 @@ def test_badge_notices_thank_people_only_for_helping(app, client, people):
     from forum.gamification.badges import DEFAULT_BADGES, badge_words
 
     by_slug = {rule.slug: rule for rule in DEFAULT_BADGES}
-    assert badge_words(by_slug["first-question"]).endswith("Well done!")
-    assert badge_words(by_slug["frequent-visitor"]).endswith("Well done!")
-    assert badge_words(by_slug["solved-it"]).endswith("Thank you for helping!")
+    assert str(badge_words(by_slug["first-question"])).endswith("Well done!")
+    assert str(badge_words(by_slug["frequent-visitor"])).endswith("Well done!")
+    assert str(badge_words(by_slug["solved-it"])).endswith("Thank you for helping!")
     make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
     login(client, people.asker)
     assert (

@@ -91,7 +91,7 @@ def test_each_status_tells_voters_and_the_author_and_shows_on_the_timeline(app, 
     assert steps == [
         "Proposed",
         "Under review",
-        "Planned (for 31 March 2027): We start after the upgrade.",
+        "Planned (for March 31, 2027): We start after the upgrade.",
         "In progress",
         "Done: Use the Print app.",
     ]
@@ -99,7 +99,7 @@ def test_each_status_tells_voters_and_the_author_and_shows_on_the_timeline(app, 
     for person in (people.asker, people.helper):
         told = _notices(app, person)
         assert "Your idea “Print from my phone to the office printers”: Done: Use the Print app." in told
-        assert any("Planned (for 31 March 2027)" in n for n in told)
+        assert any("Planned (for March 31, 2027)" in n for n in told)
 
 
 def test_not_planned_needs_a_reason_and_odd_dates_and_links_are_refused(app, client, people):

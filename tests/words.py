@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from jinja2 import Environment
-from jinja2.lexer import TOKEN_DATA, TOKEN_NAME, TOKEN_STRING
+from jinja2.lexer import TOKEN_NAME, TOKEN_STRING
 
 ROOT = Path(__file__).resolve().parent.parent
 FORUM = ROOT / "forum"
@@ -137,22 +137,23 @@ def _prose(text: str) -> bool:
 def template_words(path: Path, env: Environment) -> list[str]:
     """Unmarked text in one template: in its HTML, its read attributes and its string literals."""
     source = path.read_text()
-    html, found = [], []
-    tokens = list(env.lex(source))
-    depth = 0  # inside _( … )
+    found: list[str] = []
+    tokens = [t for t in env.lex(source) if t[1] != "whitespace"]
+    inside = 0  # parentheses still open in a _( … ) call
     for index, (_line, kind, value) in enumerate(tokens):
-        if kind == TOKEN_DATA:
-            html.append(value)
-        elif kind == "variable_begin":
-            html.append("\x01")
-        elif kind == TOKEN_NAME and value in TRANSLATING:
-            depth += 1
-        elif kind == TOKEN_STRING and not depth and _prose(value):
+        following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
+        if inside:
+            inside += {"(": 1, ")": -1}.get(value, 0) if kind == "operator" else 0
+            continue
+        if kind == TOKEN_NAME and value in TRANSLATING and following == "(":
+            inside = 1
+            tokens[index + 1] = (_line, "name", "")  # the "(" is counted here
+        elif kind == TOKEN_STRING:
             previous = tokens[index - 1][2] if index else ""
-            if previous not in ("import", "include", "extends", "from"):
+            value = ast.literal_eval(value)
+            one_word = re.fullmatch(r"[A-Z][a-z]+", value) and previous not in ("==", "!=", "in")
+            if (_prose(value) or one_word) and previous not in ("import", "include", "extends", "from"):
                 found.append(value)
-        elif kind in ("variable_end", "block_end") and depth:
-            depth = 0
     parser = _Text()
     trans = re.sub(r"\{%-?\s*trans\b.*?endtrans\s*-?%\}", "", source, flags=re.S)
     stripped = re.sub(r"\{#.*?#\}", "", trans, flags=re.S)

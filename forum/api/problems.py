@@ -37,7 +37,7 @@ def problem(status: int, detail: str, errors: dict[str, list[str]] | None = None
     response.mimetype = "application/problem+json"
     response.headers["Cache-Control"] = "no-store"
     if status == 401:
-        response.headers["WWW-Authenticate"] = _('Bearer realm="forum"')
+        response.headers["WWW-Authenticate"] = 'Bearer realm="forum"'  # not translated: an HTTP header
     response.headers.update(headers or {})
     return response
 

@@ -62,6 +62,8 @@ class ReviewItem(Shape):
     why: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     #: What the spam rules or the checker said, in words.
     detail: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    #: The detail's English words and parameters (JSON) when the forum wrote them, shown in each reader's language.
+    params: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     state: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="open")
     decision: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)

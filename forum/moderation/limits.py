@@ -77,6 +77,15 @@ ONE = {
     "month": _l("a month"),
     "year": _l("a year"),
 }
+#: "in 5 minutes": a limit's period of several units (not "5 minutes from now").
+SPAN = {
+    "second": plural_words("in %(count)s second", "in %(count)s seconds"),
+    "minute": plural_words("in %(count)s minute", "in %(count)s minutes"),
+    "hour": plural_words("in %(count)s hour", "in %(count)s hours"),
+    "day": plural_words("in %(count)s day", "in %(count)s days"),
+    "month": plural_words("in %(count)s month", "in %(count)s months"),
+    "year": plural_words("in %(count)s year", "in %(count)s years"),
+}
 
 
 class RateLimited(ForumError):
@@ -101,7 +110,9 @@ def mentions_per_post(state: ForumState, level: int) -> int:
 
 def _period(item: RateLimitItem) -> str:
     unit = item.GRANULARITY.name
-    return str(ONE[unit]) if item.multiples == 1 else i18n.from_now(item.multiples, unit)
+    if item.multiples == 1:
+        return str(ONE[unit])
+    return ngettext(*SPAN[unit], item.multiples, count=item.multiples)
 
 
 def _wait(seconds: float) -> str:

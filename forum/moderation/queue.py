@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import i18n
 from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 
@@ -20,15 +21,16 @@ WHY = {
 }
 
 
-def enqueue(state: ForumState, post: Any, why: str, detail: str = "") -> Any:
+def enqueue(state: ForumState, post: Any, why: str, detail: Any = "") -> Any:
     """Put a post in the queue, or bring its item back to the top if it was decided before (the caller commits)."""
     R = state.models.ReviewItem
     session = state.db.session
     item = session.scalar(sa.select(R).where(R.post_id == post.id))
+    text, params = i18n.stored(detail)
     if item is None:
-        item = R(post_id=post.id, why=why, detail=detail[:300], state="open", created_at=utcnow())
+        item = R(post_id=post.id, why=why, detail=text[:300], params=params, state="open", created_at=utcnow())
         session.add(item)
     elif item.state != "open":
-        item.why, item.detail, item.state, item.decision = why, detail[:300], "open", None
+        item.why, item.detail, item.params, item.state, item.decision = why, text[:300], params, "open", None
         item.created_at, item.decided_at, item.decided_by_id = utcnow(), None, None
     return item

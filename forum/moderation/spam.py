@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from .. import i18n
 from ..errors import ForumError, NotAllowed
-from ..i18n import _
+from ..i18n import _, later
 from ..models import utcnow
 from . import queue
 
@@ -87,19 +86,19 @@ def refuse_repeat(
     )
 
 
-def held_reason(state: ForumState, author: ForumUser, text: str, *, thread_id: int | None = None) -> str | None:
-    """Why a post should wait in the review queue instead of showing, or ``None`` to show it at once."""
+def held_reason(state: ForumState, author: ForumUser, text: str, *, thread_id: int | None = None) -> Any:
+    """Why a post should wait in the review queue instead of showing (words kept for each reader), or ``None``."""
     if author.is_agent or author.level >= SUPERUSER:
         return None
     count = links(text)
     if count > int(state.setting("FORUM_SPAM_MAX_LINKS")):
-        return i18n.for_the_desk("It has %(count)s links.", count=count)
+        return later("It has %(count)s links.", count=count)
     for pattern in state.setting("FORUM_SPAM_PATTERNS") or ():
         found = re.search(pattern, text, re.IGNORECASE)
         if found:
-            return i18n.for_the_desk("It contains “%(words)s”, which spam often does.", words=found.group(0)[:60])
+            return later("It contains “%(words)s”, which spam often does.", words=found.group(0)[:60])
     if len(text.strip()) >= 40 and _repeated_elsewhere(state, author, text, thread_id):
-        return i18n.for_the_desk("The same text was posted in another question.")
+        return later("The same text was posted in another question.")
     for said in state.plugins.hook.forum_check_spam(author=author, text=text, thread_id=thread_id):
         if said:
             return str(said)[:300]
@@ -129,17 +128,17 @@ def first_post(state: ForumState, author: ForumUser) -> bool:
 
 def review_reason(
     state: ForumState, author: ForumUser, text: str, *, thread_id: int | None = None
-) -> tuple[str, str] | None:
+) -> tuple[str, Any] | None:
     """Whether a new post waits for a check before others see it: (why, detail), or ``None`` to show it at once."""
     reason = held_reason(state, author, text, thread_id=thread_id)
     if reason is not None:
         return "spam", reason
     if first_post(state, author):
-        return "first_post", _("A new member's first post.")
+        return "first_post", later("A new member's first post.")
     return None
 
 
-def hold(state: ForumState, post: Any, why: str, detail: str) -> None:
+def hold(state: ForumState, post: Any, why: str, detail: Any) -> None:
     """Keep a post out of sight until a moderator decides, and put it in the queue (the caller commits)."""
     post.held = why
     queue.enqueue(state, post, why, detail)

@@ -17,7 +17,7 @@ from plugin_api.retry import Failure, GiveUp, TryLater, backoff
 from plugin_api.smtp import SmtpServer
 
 from .. import i18n
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import utcnow
 from ..models.work import worker_name
 from ..page_cache import PERSONAL
@@ -68,7 +68,6 @@ def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str
     message["From"] = formataddr((state.setting("FORUM_TITLE"), state.setting("FORUM_MAIL_SENDER")))
     message["To"] = formataddr((person.name, person.email or ""))
     message["Subject"] = subject
-    message["Content-Language"] = i18n.page_language()
     footer = [
         "",
         "--",
@@ -76,6 +75,7 @@ def _message(state: ForumState, person: ForumUser, subject: str, lines: list[str
         _("Change them here: %(link)s", link=state.public_url("/notifications/settings")),
     ]
     message.set_content("\n".join([_("Hello %(name)s,", name=person.name), "", *lines, *footer]) + "\n")
+    message["Content-Language"] = i18n.page_language()  # after set_content, which replaces Content-* headers
     return message
 
 
@@ -229,8 +229,12 @@ def send_digests(state: ForumState, *, now: dt.datetime | None = None) -> int:
         with i18n.in_locale(person.locale):
             lines = [_("Here is what happened since your last digest (%(count)s):", count=len(items)), ""]
             lines += [f"- {i18n.shown(row.message, row.params)}\n  {_link(state, row)}" for row in items]
-            subject = _(
-                "Your daily digest from %(site)s: %(count)s new", site=state.setting("FORUM_TITLE"), count=len(items)
+            subject = ngettext(
+                "Your daily digest from %(site)s: %(count)s new",
+                "Your daily digest from %(site)s: %(count)s new",
+                len(items),
+                site=state.setting("FORUM_TITLE"),
+                count=len(items),
             )
             batch.append((person_id, items, _message(state, person, subject, lines)))
     session.commit()

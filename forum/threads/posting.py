@@ -67,6 +67,38 @@ EMPTY = {
     "idea": _l("Your idea is empty. Please write something first."),
 }
 
+#: "Your … is too long", for each kind of text.
+TOO_LONG = {
+    "post": _l(
+        "Your post is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it into a "
+        "question and a follow-up answer."
+    ),
+    "question": _l(
+        "Your question is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it into a "
+        "question and a follow-up answer."
+    ),
+    "answer": _l(
+        "Your answer is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it into a "
+        "question and a follow-up answer."
+    ),
+    "article": _l(
+        "Your article is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it into a "
+        "question and a follow-up answer."
+    ),
+    "announcement": _l(
+        "Your announcement is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it "
+        "into a question and a follow-up answer."
+    ),
+    "update": _l(
+        "Your update is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it into a "
+        "question and a follow-up answer."
+    ),
+    "idea": _l(
+        "Your idea is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it into a "
+        "question and a follow-up answer."
+    ),
+}
+
 
 def check_body(state: ForumState, body: str | None, *, what: str = "post") -> str:
     """Some text, and not more than the configured limit."""
@@ -76,12 +108,7 @@ def check_body(state: ForumState, body: str | None, *, what: str = "post") -> st
         raise ForumError(EMPTY.get(what, EMPTY["post"]), field="body")
     if len(text) > high:
         raise ForumError(
-            _(
-                "Your text is %(length)s characters long. The limit is %(limit)s. Please shorten it, or split it "
-                "into a question and a follow-up answer.",
-                length=i18n.number(len(text)),
-                limit=i18n.number(high),
-            ),
+            str(TOO_LONG.get(what, TOO_LONG["post"])) % {"length": i18n.number(len(text)), "limit": i18n.number(high)},
             field="body",
         )
     return text

@@ -129,7 +129,7 @@ def bring_back(state: ForumState, thread: Thread, post: Post) -> bool:
         .where(Thread_.id == thread.id, Thread_.accepted_post_id.is_(None))
         .values(accepted_post_id=post.id, solved_at=utcnow(), accepted_by_id=chooser.id, version=Thread_.version + 1)
     )
-    state.db.session.add(TE(thread_id=thread.id, kind="solution_restored", ref=restored_ref, text=RESTORED))
+    state.db.session.add(TE(thread_id=thread.id, kind="solution_restored", ref=restored_ref, **i18n.columns(RESTORED)))
     search.mark(state, "thread", thread.id)
     state.db.session.commit()
     state.db.session.refresh(thread)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import i18n, members
 from ..errors import ForumError, NotAllowed
+from ..gamification.rules import LEVEL_NAMES
 from ..i18n import lazy_gettext as _l
 from ..models import Post, Thread, utcnow
 from ..notifications.announcements import KIND_WORDS
@@ -428,8 +429,11 @@ def forum_context() -> dict[str, Any]:
         "htmx": htmx,
         "forum_announcement_kinds": KIND_WORDS,
         "follow_words": LEVEL_WORDS,
+        "level_names": LEVEL_NAMES,
         "forum_lang": i18n.page_language,
         "forum_dir": i18n.page_direction,
         "forum_zone": i18n.timezone_name,
+        "forum_js_words": i18n.js_words,
+        "forum_shown": i18n.shown,
         **i18n.template_words(),
     }

@@ -38,7 +38,9 @@ def _absolute(path: str) -> str:
 def _feed(title: str, subtitle: str, page_url: str, entries: list[Entry]) -> Response:
     site = str(state().setting("FORUM_SITE_URL") or "").rstrip("/")
     self_url = _absolute(request.full_path.rstrip("?"))
-    body = feeds.atom(title=title, subtitle=subtitle, site=site, self_url=self_url, page_url=page_url, entries=entries)
+    body = feeds.atom(
+        title=str(title), subtitle=str(subtitle), site=site, self_url=self_url, page_url=page_url, entries=entries
+    )
     return Response(body, mimetype="application/atom+xml")
 
 
@@ -47,7 +49,7 @@ def feed_happening() -> Response:
     """The community timeline as Atom."""
     title = state().setting("FORUM_TITLE")
     return _feed(
-        f"{title}: what's happening",
+        _("%(site)s: what's happening", site=title),
         _("Announcements, solved questions, new articles and superusers."),
         _absolute(url_for("forum.happening")),
         timeline.happening(state(), kinds=_kinds()),
@@ -101,7 +103,7 @@ def feed_announcement(announcement_id: int) -> Response:
     entries.reverse()
     return _feed(
         found.title,
-        announcements.KIND_WORDS.get(found.kind, "Announcement"),
+        str(announcements.KIND_WORDS.get(found.kind, _("Announcement"))),
         _absolute(url_for("forum.announcement", announcement_id=found.id)),
         entries,
     )

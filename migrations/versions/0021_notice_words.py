@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-TABLES = ("forum_notification", "forum_timeline_event", "forum_idea_event")
+TABLES = ("forum_notification", "forum_timeline_event", "forum_idea_event", "forum_review_item")
 
 
 def upgrade() -> None:

@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  /* The page's words for what this script writes (the server puts them in #forum-root, in the page's language). */
+  var WORDS = {};
+  var forumRoot = document.getElementById("forum-root");
+  try { WORDS = JSON.parse((forumRoot && forumRoot.getAttribute("data-words")) || "{}"); } catch (e) { WORDS = {}; }
+  function word(key, fallback) { return typeof WORDS[key] === "string" ? WORDS[key] : fallback; }
+  function plural(key, count, one, other) {
+    var forms = WORDS[key] || { one: one, other: other };
+    var rule = "other";
+    try { rule = new Intl.PluralRules((forumRoot && forumRoot.lang) || "en").select(count); } catch (e) { rule = count === 1 ? "one" : "other"; }
+    return (forms[rule] || forms.other || other).replace("%(count)s", String(count));
+  }
+
   function say(selector, text) {
     var status = selector && document.querySelector(selector);
     if (status) { status.textContent = text; }
@@ -13,8 +25,8 @@
     if (!button) { return; }
     var field = document.querySelector(button.getAttribute("data-copy"));
     if (!field) { return; }
-    var done = function () { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-done") || "Link copied. Paste it anywhere to share it."); };
-    var fallback = function () { field.select(); try { document.execCommand("copy"); done(); } catch (e) { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-failed") || "Select the link and copy it."); } };
+    var done = function () { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-done") || word("copied", "Link copied. Paste it anywhere to share it.")); };
+    var fallback = function () { field.select(); try { document.execCommand("copy"); done(); } catch (e) { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-failed") || word("copy_failed", "Select the link and copy it.")); } };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(done, fallback);
     } else {
@@ -121,10 +133,10 @@
           answersBox.dataset.shown = String(fresh);
           answersBox.textContent = "";
           var text = document.createElement("span");
-          text.textContent = (fresh === 1 ? "1 new answer. " : fresh + " new answers. ");
+          text.textContent = plural("new_answers", fresh, "%(count)s new answer.", "%(count)s new answers.") + " ";
           var link = document.createElement("a");
           link.href = window.location.pathname + "#answers";
-          link.textContent = fresh === 1 ? "Show it" : "Show them";
+          link.textContent = fresh === 1 ? word("show_it", "Show it") : word("show_them", "Show them");
           link.addEventListener("click", function (e) { e.preventDefault(); window.location.reload(); });
           answersBox.appendChild(text);
           answersBox.appendChild(link);
@@ -191,13 +203,13 @@
     var lineStart = text.lastIndexOf("\n", start - 1) + 1;
     var out, selectFrom, selectTo;
     if (kind === "bold") {
-      out = "**" + (picked || "bold text") + "**";
-      selectFrom = start + 2; selectTo = selectFrom + (picked || "bold text").length;
+      out = "**" + (picked || word("bold_text", "bold text")) + "**";
+      selectFrom = start + 2; selectTo = selectFrom + (picked || word("bold_text", "bold text")).length;
     } else if (kind === "link") {
-      out = "[" + (picked || "link text") + "](https://)";
+      out = "[" + (picked || word("link_text", "link text")) + "](https://)";
       selectFrom = start + out.length - 9; selectTo = start + out.length - 1;
     } else if (kind === "code") {
-      out = picked.indexOf("\n") >= 0 ? "```\n" + picked + "\n```" : "`" + (picked || "code") + "`";
+      out = picked.indexOf("\n") >= 0 ? "```\n" + picked + "\n```" : "`" + (picked || word("code", "code")) + "`";
       selectFrom = start + (picked.indexOf("\n") >= 0 ? 4 : 1); selectTo = selectFrom + (picked || "code").length;
     } else {
       start = lineStart;
@@ -254,15 +266,15 @@
       var note = document.createElement("p");
       note.className = "draft-note";
       note.setAttribute("role", "status");
-      note.textContent = "We kept what you were writing here. ";
+      note.textContent = word("draft_kept", "We kept what you were writing here.") + " ";
       var again = document.createElement("button");
       again.type = "button";
       again.className = "link";
-      again.textContent = "Start again";
+      again.textContent = word("start_again", "Start again");
       again.addEventListener("click", function () {
         fields.forEach(function (f) { f.value = ""; });
         dropDraft(draftKey(form));
-        note.textContent = "Cleared. You can start again.";
+        note.textContent = word("cleared", "Cleared. You can start again.");
         (fields[0] || form).focus();
       });
       note.appendChild(again);
@@ -350,7 +362,7 @@
     });
     list.hidden = false;
     highlight(0);
-    say("#forum-live", people.length + (people.length === 1 ? " person" : " people") + " found. Up and down arrows to choose, Enter to pick.");
+    say("#forum-live", plural("people_found", people.length, "%(count)s person found. Up and down arrows to choose, Enter to pick.", "%(count)s people found. Up and down arrows to choose, Enter to pick."));
   }
   document.addEventListener("input", function (event) {
     var area = event.target;
