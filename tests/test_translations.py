@@ -15,11 +15,11 @@ import pytest
 import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from conftest import _reset
 from helpers import PREFIX, forum_user, login, make_thread
 from hostapp import Member, create_app, db
 from servers import free_port
 from test_desk_servers import Inbox, smtp_server
-from conftest import _reset
 from words import unmarked
 
 from forum import get_state
