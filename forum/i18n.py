@@ -90,12 +90,21 @@ def in_forum() -> bool:
     return has_request_context() and (request.blueprint or "").startswith("forum")
 
 
+def _ask(selector: Callable[[], Any] | None) -> Any:
+    """The host's selector's answer; None where it cannot answer (the worker has no request, and so no session)."""
+    if selector is None:
+        return None
+    try:
+        return selector()
+    except RuntimeError:  # "working outside of request context": the forum's worker writing an e-mail
+        return None
+
+
 def pick_locale(host_selector: Callable[[], Any] | None, users: UserAdapter) -> str:
     """The host's choice when it made one the forum can serve, then the person's own, then the browser's."""
-    if host_selector is not None:
-        found = best_locale(host_selector())
-        if found:
-            return found
+    found = best_locale(_ask(host_selector))
+    if found:
+        return found
     from flask_login import current_user
 
     if getattr(current_user, "is_authenticated", False):
@@ -107,10 +116,9 @@ def pick_locale(host_selector: Callable[[], Any] | None, users: UserAdapter) -> 
 
 def pick_timezone(host_selector: Callable[[], Any] | None, users: UserAdapter) -> Any:
     """The host's choice, then the person's own, then ``FORUM_TIMEZONE``."""
-    if host_selector is not None:
-        chosen = host_selector()
-        if chosen:
-            return chosen
+    chosen = _ask(host_selector)
+    if chosen:
+        return chosen
     from flask_login import current_user
 
     if getattr(current_user, "is_authenticated", False):
@@ -133,12 +141,12 @@ def install(app: Flask, users: UserAdapter) -> None:
     def locale_selector() -> Any:
         if in_forum():
             return pick_locale(host_locale, users)
-        return host_locale() if host_locale is not None else None
+        return _ask(host_locale)
 
     def timezone_selector() -> Any:
         if in_forum():
             return pick_timezone(host_timezone, users)
-        return host_timezone() if host_timezone is not None else None
+        return _ask(host_timezone)
 
     babel.locale_selector, babel.timezone_selector = locale_selector, timezone_selector
 

@@ -199,6 +199,12 @@ def python_words(path: Path) -> list[str]:
                 skip.add(id(inner))
     found = []
     lines = path.read_text().splitlines()
+    for node in ast.walk(tree):  # a form field's label, one word or many ("Category")
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")).endswith("Field"):
+            label = node.args[0] if node.args else None
+            if isinstance(label, ast.Constant) and isinstance(label.value, str) and label.value.strip():
+                found.append(f"{label.lineno}: {label.value}")
+                skip.add(id(label))
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 1) - 1
         if id(node) in skip or NOT_FOR_PEOPLE in lines[line] or NOT_FOR_PEOPLE in lines[max(0, line - 1)]:

@@ -6,7 +6,8 @@ import os
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_babel import Babel
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -53,6 +54,8 @@ class Account(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
 
 forum = Forum(db=db, user_model=Account)
+#: The languages the switch offers, each in its own words.
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
 
 
 def create_app(database_url: str | None = None, **config: Any) -> Flask:
@@ -82,6 +85,9 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
     csrf.init_app(app)
+    # The portal's language switch (top right): the choice lives in the session, and Flask-Babel's locale selector
+    # hands it to the forum; with no choice made, the forum follows the browser's languages.
+    Babel(app, locale_selector=lambda: session.get("language"))
     login_manager.init_app(app)
     login_manager.login_view = "login"
     login_manager.login_message = "Please log in first. It only takes a moment."
@@ -109,6 +115,15 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
             return redirect(safe_next(request.args.get("next"), url_for("index")))
         return render_template("portal_login.html", accounts=_accounts())
 
+    @app.post("/language")
+    def language() -> Any:
+        chosen = request.form.get("language", "")
+        if chosen in LANGUAGES:
+            session["language"] = chosen
+        else:
+            session.pop("language", None)
+        return redirect(safe_next(request.form.get("next"), url_for("index")))
+
     @app.post("/logout")
     def logout() -> Any:
         logout_user()
@@ -116,7 +131,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
 
     @app.context_processor
     def portal_context() -> dict[str, Any]:
-        return {"me": current_user}
+        return {"me": current_user, "languages": LANGUAGES, "language": session.get("language", "")}
 
     return app
 

@@ -521,6 +521,49 @@ THREADS: list[tuple[int, str, str, str, list[str]]] = [
     ),
 ]
 
+# Colleagues in the Munich and Lyon offices ask in their own language; the forum's pages follow each reader's.
+THREADS += [
+    (
+        1,
+        "VPN trennt sich jede Stunde",
+        "Seit dem Update am Montag fliegt mein VPN jede Stunde raus. Ich muss mich dann neu anmelden.",
+        "vpn, verbindung",
+        [
+            "Das liegt meist an der alten VPN-App. Öffne das **Software Center**, suche *Acme VPN* und installiere die "
+            "neue Version. Danach bleibt die Verbindung stabil.",
+            "Bei mir hat genau das geholfen. Danke!",
+        ],
+    ),
+    (
+        2,
+        "Drucker im 3. Stock druckt nur leere Seiten",
+        "Alle Seiten kommen leer aus dem Drucker. Der Toner ist laut Anzeige voll.",
+        "drucker, toner",
+        [
+            "Öffne die Frontklappe, nimm die Tonerkartusche heraus und schüttle sie vorsichtig. Oft ist die "
+            "Schutzfolie noch dran: zieh sie ab und setze die Kartusche wieder ein.",
+        ],
+    ),
+    (
+        3,
+        "Je ne reçois pas le code de connexion par SMS",
+        "Depuis que j'ai changé de téléphone, le code à usage unique n'arrive plus.",
+        "mfa, telephone",
+        [
+            "Le code part encore vers l'ancien numéro. Dans le portail, ouvrez **Mon compte**, puis **Méthodes de "
+            "connexion**, et ajoutez votre nouveau numéro. Supprimez l'ancien ensuite.",
+            "Merci, ça marche de nouveau !",
+        ],
+    ),
+    (
+        4,
+        "Mon ordinateur portable ne se connecte plus au Wi-Fi du bureau",
+        "Il voit le réseau mais reste bloqué sur « Connexion en cours ».",
+        "wifi, portable",
+        [],
+    ),
+]
+
 
 def seed(app: Flask, *, seed_value: int = 7) -> None:
     """Fill an empty portal database with demo people and threads."""

@@ -13,7 +13,7 @@ class AskForm(FlaskForm):
     """A new question."""
 
     title = StringField(_l("Title: what is the problem, in one sentence?"))
-    category_id = SelectField("Category", coerce=str)
+    category_id = SelectField(_l("Category"), coerce=str)
     body = TextAreaField(_l("Details: what did you try, and what happened?"))
     tags = StringField(_l("Keywords (optional, separated by commas)"))
     attempt = HiddenField()
@@ -28,10 +28,10 @@ class AnswerForm(FlaskForm):
 class EditForm(FlaskForm):
     """A change to a post; title, category and tags only apply to questions."""
 
-    title = StringField("Title")
-    category_id = SelectField("Category", coerce=str)
+    title = StringField(_l("Title"))
+    category_id = SelectField(_l("Category"), coerce=str)
     tags = StringField(_l("Keywords (separated by commas)"))
-    body = TextAreaField("Text")
+    body = TextAreaField(_l("Text"))
 
 
 class ActionForm(FlaskForm):
@@ -41,16 +41,16 @@ class ActionForm(FlaskForm):
 class CategoryForm(FlaskForm):
     """A category's name and description."""
 
-    name = StringField("Name")
+    name = StringField(_l("Name"))
     description = TextAreaField(_l("Description (optional)"))
 
 
 class ArticleForm(FlaskForm):
     """A knowledge article."""
 
-    title = StringField("Title")
-    category_id = SelectField("Category", coerce=str)
-    body = TextAreaField("Article")
+    title = StringField(_l("Title"))
+    category_id = SelectField(_l("Category"), coerce=str)
+    body = TextAreaField(_l("Article"))
 
 
 class GlossaryForm(FlaskForm):
