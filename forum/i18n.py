@@ -431,7 +431,10 @@ def shown(message: str, params: str | None) -> str:
         return message
 
 
-def for_the_desk(message: str, **params: Any) -> str:
-    """Words the IT team's service desk receives: in the portal's default language, whoever wrote them."""
+def for_the_desk(message: Any, **params: Any) -> str:
+    """Words the IT team's service desk receives: in the portal's default language, whoever wrote them.
+
+    ``message`` is English words with their parameters, or words kept for later (``lazy_gettext``, :class:`Later`).
+    """
     with in_locale(None):
-        return gettext(message, **params)
+        return gettext(message, **params) if isinstance(message, str) else str(message)

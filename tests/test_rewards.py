@@ -51,7 +51,7 @@ def test_admins_keep_the_catalogue_and_odd_input_changes_nothing(app, client, pe
     login(client, people.admin)
     assert _reward(client).status_code == 303
     for bad, words in (
-        ({"cost": "abc"}, "Please give the cost as a whole number from 1 to 1000000."),
+        ({"cost": "abc"}, "Please give the cost as a whole number from 1 to 1,000,000."),
         ({"stock": "-1"}, "Please give the stock as a whole number"),
         ({"name": "  "}, "Please give the reward a name."),
         ({"picture_url": "javascript:alert(1)"}, "https:// address"),

@@ -357,3 +357,17 @@ def test_dates_and_times_are_in_the_readers_zone_and_way_of_writing(app, client,
     page = _page(client, f"/announcements/{announcement_id}").text
     assert "Fr., 15. Jan. 2027, 18:00 MEZ" in page  # 17:00 UTC is 18:00 in Berlin in January
     assert "Geplante Wartung" in page
+
+
+def test_a_right_to_left_language_turns_the_page_around(app):
+    from forum.i18n import page_direction
+
+    with app.test_request_context():
+        with in_locale("de"):
+            assert page_direction() == "ltr"
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("ar"):  # as if a host had added an Arabic catalogue
+        assert page_direction() == "rtl"
+    css = (ROOT / "forum" / "static" / "forum" / "forum.css").read_text()
+    assert not re.search(r"(margin|padding|border)-(left|right)|text-align: *(left|right)|[;{ ](left|right): ", css)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from plugin_api.desk import TicketRequest
 
-from ..i18n import _
+from ..i18n import for_the_desk
 from .policy import REASONS
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def ticket_request(state: ForumState, escalation: Escalation) -> TicketRequest:
     question = next((p for p in posts if p.is_question), None)
     people = state.users.get_many({p.author_id for p in posts} | {thread.author_id})
     answers = tuple(
-        f"{people[p.author_id].name if p.author_id in people else 'Someone'}: {_summary(p.body_source)}"
+        f"{people[p.author_id].name if p.author_id in people else for_the_desk('Someone')}: {_summary(p.body_source)}"
         for p in posts
         if not p.is_question
     )
@@ -60,10 +60,10 @@ def ticket_request(state: ForumState, escalation: Escalation) -> TicketRequest:
         answers=answers,
         tags=tags,
         link=state.public_url(f"/t/{thread.id}"),
-        requester_name=asker.name if asker else _("A community member"),
+        requester_name=asker.name if asker else for_the_desk("A community member"),
         requester_email=asker.email if asker else None,
         queue=(state.setting("FORUM_DESK_QUEUES") or {}).get(category_slug, default_queue),
-        reason=REASONS.get(escalation.reason, ""),
+        reason=for_the_desk(REASONS[escalation.reason]) if escalation.reason in REASONS else "",
     )
 
 
