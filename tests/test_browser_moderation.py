@@ -93,7 +93,7 @@ def test_flags_hide_an_answer_and_a_champion_removes_it_and_silences_its_author(
         item.get_by_label("Reason (the author sees it)").fill("Turning off the antivirus is never safe.")
         item.get_by_label("If silencing: for how many days").fill("3")
         item.get_by_role("button", name="Decide").click()
-        assert "remove it and silence the author" in page.locator(".flash").inner_text()
+        assert "the post is removed and its author silenced" in page.locator(".flash").inner_text()
 
         log_in(page, demo, "nora")
         page.goto(f"{demo}/community/notifications")
