@@ -11,6 +11,9 @@ DEFAULTS: dict[str, Any] = {
     "FORUM_BASE_TEMPLATE": "forum/layout.html",
     #: The language of a page when neither the host, the person nor their browser asks for one the forum has.
     "FORUM_DEFAULT_LOCALE": "en",
+    #: Your own catalogue directories, each holding ``<locale>/LC_MESSAGES/forum.mo``: a language found here is
+    #: offered like the shipped ones, and your words win over the forum's where both have one.
+    "FORUM_TRANSLATION_DIRECTORIES": (),
     #: The time zone dates are shown in when neither the host nor the person names one (an IANA name).
     "FORUM_TIMEZONE": "UTC",
     #: The community's name, shown in page titles and headings.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from babel import Locale
 from babel.dates import format_datetime, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import Babel, Domain, get_babel, get_locale, get_timezone
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -25,7 +25,29 @@ if TYPE_CHECKING:
     from .users import UserAdapter
 
 TRANSLATIONS = Path(__file__).parent / "translations"
-domain = Domain(translation_directories=[str(TRANSLATIONS)], domain="forum")
+
+
+def _directories() -> list[str]:
+    """The forum's catalogues, then the host's own (``FORUM_TRANSLATION_DIRECTORIES``): Flask-Babel merges them in
+    this order, so the host's words win where both have one."""
+    extra = current_app.config.get("FORUM_TRANSLATION_DIRECTORIES") or () if has_app_context() else ()
+    return [str(TRANSLATIONS), *(str(d) for d in extra)]
+
+
+class ForumDomain(Domain):
+    """The ``forum`` domain, reading the host's extra catalogue directories too, with one cache per app."""
+
+    @property
+    def translation_directories(self) -> list[str]:
+        return _directories()
+
+    def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
+        if not has_app_context():
+            return self.cache  # type: ignore[no-any-return]
+        return current_app.extensions.setdefault("forum_translations", {})  # type: ignore[no-any-return]
+
+
+domain = ForumDomain(domain="forum")
 
 lazy_gettext = domain.lazy_gettext
 
@@ -53,27 +75,38 @@ def plural_words(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-def shipped_locales() -> tuple[str, ...]:
-    """English, and every locale the forum has a compiled catalogue for."""
-    found = sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/forum.mo"))
-    return ("en", *found)
+def shipped_locales(directories: tuple[str, ...] = (str(TRANSLATIONS),)) -> tuple[str, ...]:
+    """English, and every locale these directories hold a compiled ``forum`` catalogue for."""
+    found = {p.parent.parent.name for d in directories for p in Path(d).glob("*/LC_MESSAGES/forum.mo")}
+    return ("en", *sorted(found - {"en"}))
 
 
 SHIPPED = shipped_locales()
 
 
-def best_locale(wanted: Any, offered: tuple[str, ...] = SHIPPED) -> str | None:
+def offered() -> tuple[str, ...]:
+    """The locales this app can show: the forum's, and those the host added (found once per app)."""
+    if not has_app_context() or not current_app.config.get("FORUM_TRANSLATION_DIRECTORIES"):
+        return SHIPPED
+    found = current_app.extensions.get("forum_locales")
+    if found is None:
+        found = current_app.extensions["forum_locales"] = shipped_locales(tuple(_directories()))
+    return found
+
+
+def best_locale(wanted: Any, offered_locales: tuple[str, ...] | None = None) -> str | None:
     """The offered locale that serves ``wanted`` ("de_AT" → "de"), or None when there is none."""
     if not wanted:
         return None
+    offered_locales = offered() if offered_locales is None else offered_locales
     try:
         locale = Locale.parse(str(wanted).replace("-", "_"))
     except (ValueError, TypeError, LookupError):
         return None
     full = str(locale)
-    if full in offered:
+    if full in offered_locales:
         return full
-    return locale.language if locale.language in offered else None
+    return locale.language if locale.language in offered_locales else None
 
 
 def _from_accept_language() -> str | None:

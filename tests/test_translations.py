@@ -371,3 +371,22 @@ def test_a_right_to_left_language_turns_the_page_around(app):
         assert page_direction() == "rtl"
     css = (ROOT / "forum" / "static" / "forum" / "forum.css").read_text()
     assert not re.search(r"(margin|padding|border)-(left|right)|text-align: *(left|right)|[;{ ](left|right): ", css)
+
+
+def test_a_host_adds_a_fourth_language_and_rewords_a_shipped_one_from_its_own_directory(database_url, tmp_path):
+    from babel.messages.catalog import Catalog
+
+    for locale, words in (("it", "Fai una domanda"), ("de", "Neue Frage stellen")):
+        found = Catalog(locale=locale, domain="forum")
+        found.add("Ask a question", words)
+        folder = tmp_path / locale / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        with open(folder / "forum.mo", "wb") as f:
+            write_mo(f, found)
+    app = _host(database_url, FORUM_TRANSLATION_DIRECTORIES=[str(tmp_path)])
+    client = app.test_client()
+    italian = _page(client, "/", **{"Accept-Language": "it-IT"})
+    assert "Fai una domanda" in italian.text and 'id="forum-root" lang="it"' in italian.text
+    german = _page(client, "/", **{"Accept-Language": "de"}).text
+    assert "Neue Frage stellen" in german and "Unbeantwortet" in german  # the host's word, the forum's for the rest
+    _done(app)
