@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from babel import Locale
 from babel.dates import format_datetime, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, Domain, get_babel, get_locale, get_timezone
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -52,14 +52,30 @@ domain = ForumDomain(domain="forum")
 lazy_gettext = domain.lazy_gettext
 
 
+def _catalogue() -> Any:
+    """This request's (or e-mail's) catalogue: found once per locale and request, not once per word."""
+    try:
+        store = g._get_current_object().__dict__
+    except RuntimeError:  # no app at all: the words as written
+        return domain.get_translations()
+    # Flask-Babel keeps the locale in g for the request, and forces another while an e-mail is written.
+    locale = getattr(store.get("_flask_babel"), "babel_locale", None) or get_locale()
+    kept = store.get("forum_catalogue")
+    if kept is None or kept[0] is not locale:
+        kept = store["forum_catalogue"] = (locale, domain.get_translations())
+    return kept[1]
+
+
 def gettext(message: str, **variables: Any) -> str:
     """The forum's words in the language of this page or e-mail."""
-    return str(domain.gettext(message, **variables))
+    found = str(_catalogue().ugettext(message))
+    return found % variables if variables else found
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """The plural the language needs for ``num``; ``%(num)s`` (or any variable given) is filled in."""
-    return str(domain.ngettext(singular, plural, num, **variables))
+    variables.setdefault("num", num)
+    return str(_catalogue().ungettext(singular, plural, num)) % variables
 
 
 _ = gettext
@@ -166,6 +182,7 @@ def install(app: Flask, users: UserAdapter) -> None:
 
     The host's own selectors still decide for the host's pages, and are asked first on the forum's.
     """
+    app.extensions["forum_host_babel"] = "babel" in app.extensions  # the host has catalogues of its own
     if "babel" not in app.extensions:
         Babel(app, default_locale=app.config["FORUM_DEFAULT_LOCALE"], default_timezone="UTC")
     babel = get_babel(app)
@@ -207,8 +224,10 @@ def _host_gettext(message: str) -> str:
 
 
 def _translate(message: str) -> str:
-    found = str(domain.get_translations().ugettext(message))
-    return found if found != message else _host_gettext(message)
+    found = str(_catalogue().ugettext(message))
+    if found != message or not current_app.extensions.get("forum_host_babel"):
+        return found
+    return _host_gettext(message)  # a word of the host's layout, in the host's own catalogue
 
 
 @pass_context
@@ -224,7 +243,7 @@ def template_gettext(context: Context, message: str, **variables: Any) -> str:
 def template_ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
     """Plurals in templates, in the reader's language."""
     variables.setdefault("num", num)
-    found: Any = str(domain.get_translations().ungettext(singular, plural, num))
+    found: Any = str(_catalogue().ungettext(singular, plural, num))
     if context.eval_ctx.autoescape:
         found = Markup(found)
     return found % variables  # type: ignore[no-any-return]
@@ -237,6 +256,14 @@ def template_words() -> dict[str, Any]:
 
 def js_words() -> dict[str, Any]:
     """The few words forum.js writes into pages, in the page's language (plurals as CLDR's "one" and "other")."""
+    kept: dict[str, dict[str, Any]] = current_app.extensions.setdefault("forum_js_words", {})
+    language = current_locale()
+    if language not in kept:
+        kept[language] = _js_words()
+    return kept[language]
+
+
+def _js_words() -> dict[str, Any]:
 
     def plural(words: tuple[str, str]) -> dict[str, str]:
         return {"one": ngettext(*words, 1, count="%(count)s"), "other": ngettext(*words, 5, count="%(count)s")}
