@@ -18,7 +18,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = demo_app(tmp_path_factory, "demo-languages")
     app.config["FORUM_BELL_SECONDS"] = 1  # the bell asks every second, so the test need not wait long
     with serve(app) as base:
+        DEMO_APPS[base] = app
         yield base
+
+
+DEMO_APPS: dict[str, Any] = {}
 
 
 def fits(page: Any) -> None:
@@ -106,3 +110,31 @@ def test_the_portals_language_switch_turns_the_community_french_and_back(demo, b
         page.get_by_role("heading", name="Latest questions").wait_for()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("role", ["member", "agent"])
+def test_no_page_scrolls_sideways_on_a_phone_in_german_where_words_are_long(demo, browser, role):
+    import sqlalchemy as sa
+    from accessibility import site_pages
+
+    from examples.portal.app import Account, db
+
+    app = DEMO_APPS[demo]
+    name = {"member": "ana", "agent": "dana"}[role]
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(Account.account_id).where(Account.username == name))
+    pages = site_pages(app, "/community", role, user_id)
+    context = browser.new_context(locale="de-DE", viewport={"width": 360, "height": 740})
+    wide = []
+    try:
+        page = context.new_page()
+        log_in(page, demo, name)
+        for label, path in pages.items():
+            page.goto(f"{demo}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                wide.append(f"{label}: {overflow}px")
+                shot(page, f"too-wide-de-{label}")
+    finally:
+        context.close()
+    assert wide == []
