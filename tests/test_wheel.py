@@ -1,4 +1,5 @@
-"""The built wheel carries its templates, static files and migrations, and works outside this checkout."""
+"""The built wheel carries its templates, static files, translations and migrations, and works outside this
+checkout."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ SCRIPT = textwrap.dedent(
     client = app.test_client()
     page = client.get("/community/")
     assert page.status_code == 200 and "Latest questions" in page.text, page.text
+    german = client.get("/community/", headers={{"Accept-Language": "de"}})  # the compiled catalogues came along
+    assert "Neueste Fragen" in german.text and 'lang="de"' in german.text, german.text
     assert client.get("/community/static/forum/htmx.min.js").status_code == 200
     assert client.get("/community/static/forum/forum.css").status_code == 200
     print("WHEEL OK")
