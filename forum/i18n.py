@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
@@ -115,9 +115,10 @@ def best_locale(wanted: Any, offered_locales: tuple[str, ...] | None = None) -> 
     if not wanted:
         return None
     offered_locales = offered() if offered_locales is None else offered_locales
+    text = str(wanted)[:40].replace("-", "_")  # a header can say anything; a locale is short
     try:
-        locale = Locale.parse(str(wanted).replace("-", "_"))
-    except (ValueError, TypeError, LookupError):
+        locale = Locale.parse(text)
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
         return None
     full = str(locale)
     if full in offered_locales:
@@ -163,18 +164,30 @@ def pick_locale(host_selector: Callable[[], Any] | None, users: UserAdapter) -> 
     return _from_accept_language() or current_app.config["FORUM_DEFAULT_LOCALE"]
 
 
+def _zone(name: Any) -> Any:
+    """A time zone that exists, or None: a mistyped one in someone's profile must not break their pages."""
+    if not name or not isinstance(name, str):
+        return name or None
+    import pytz
+
+    try:
+        return pytz.timezone(name)
+    except pytz.UnknownTimeZoneError:
+        return None
+
+
 def pick_timezone(host_selector: Callable[[], Any] | None, users: UserAdapter) -> Any:
-    """The host's choice, then the person's own, then ``FORUM_TIMEZONE``."""
-    chosen = _ask(host_selector)
+    """The host's choice, then the person's own, then ``FORUM_TIMEZONE`` (names that are no time zone are skipped)."""
+    chosen = _zone(_ask(host_selector))
     if chosen:
         return chosen
     from flask_login import current_user
 
     if getattr(current_user, "is_authenticated", False):
-        chosen = users.timezone(current_user)
+        chosen = _zone(users.timezone(current_user))
         if chosen:
             return chosen
-    return current_app.config["FORUM_TIMEZONE"]
+    return _zone(current_app.config["FORUM_TIMEZONE"]) or "UTC"
 
 
 def install(app: Flask, users: UserAdapter) -> None:

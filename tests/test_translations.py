@@ -390,3 +390,18 @@ def test_a_host_adds_a_fourth_language_and_rewords_a_shipped_one_from_its_own_di
     german = _page(client, "/", **{"Accept-Language": "de"}).text
     assert "Neue Frage stellen" in german and "Unbeantwortet" in german  # the host's word, the forum's for the rest
     _done(app)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", ";;;,,q=abc", "de;q=NaN, *", "x" * 5000, "zz-ZZ, ..;q=1", "de\u0301", "en;q=0.9, de;q=1.0e500"],
+)
+def test_odd_languages_and_time_zones_never_break_a_page(app, client, people, header):
+    with app.app_context():
+        member = db.session.get(Member, people.asker.key)
+        member.locale, member.timezone = "no_LOCALE_x", "Mars/Olympus_Mons"
+        db.session.commit()
+    login(client, people.asker)
+    response = client.get(f"{PREFIX}/", headers={"Accept-Language": header})
+    assert response.status_code == 200
+    assert 'id="forum-root" lang="' in response.text
