@@ -14,6 +14,9 @@ DEFAULTS: dict[str, Any] = {
     #: Your own catalogue directories, each holding ``<locale>/LC_MESSAGES/forum.mo``: a language found here is
     #: offered like the shipped ones, and your words win over the forum's where both have one.
     "FORUM_TRANSLATION_DIRECTORIES": (),
+    #: Each language search tells apart, and its PostgreSQL text-search configuration: a document is stemmed in the
+    #: language it is written in, and searches look for words as each of these stems them ("simple": no stemming).
+    "FORUM_SEARCH_LANGUAGES": {"en": "english", "de": "german", "fr": "french", "es": "spanish"},
     #: The time zone dates are shown in when neither the host nor the person names one (an IANA name).
     "FORUM_TIMEZONE": "UTC",
     #: The community's name, shown in page titles and headings.

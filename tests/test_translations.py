@@ -405,3 +405,38 @@ def test_odd_languages_and_time_zones_never_break_a_page(app, client, people, he
     response = client.get(f"{PREFIX}/", headers={"Accept-Language": header})
     assert response.status_code == 200
     assert 'id="forum-root" lang="' in response.text
+
+
+# --- search in each document's language ---------------------------------------------------------------------------
+
+
+def test_a_german_question_finds_german_answers_by_word_form_and_french_by_its_own(app, client, people):
+    from helpers import index_search
+
+    german = make_thread(
+        app,
+        people.asker,
+        title="Drucker druckt nur leere Seiten",
+        body="Der Toner ist voll, aber alle Seiten sind leer. Was kann ich tun?",
+        answers=[(people.helper, "Öffne die Klappe und schüttle die Tonerkartusche, dann geht es wieder.")],
+    )
+    french = make_thread(
+        app,
+        people.helper,
+        title="L'imprimante du deuxième étage ne marche plus",
+        body="Je ne peux pas imprimer depuis ce matin, et les autres non plus.",
+    )
+    make_thread(app, people.agent, title="Printing from the tablet", body="The printer is not in the list.")
+    index_search(app)
+    with app.app_context():
+        state = get_state(app)
+        docs = {d.ref_id: d for d in state.db.session.scalars(sa.select(state.models.SearchDoc)) if d.kind == "thread"}
+    assert (docs[german].config, docs[french].config) == ("german", "french")
+    # Word forms that appear nowhere as written: German stems them to what the thread says.
+    for words in ("Druckers", "Tonerkartuschen", "druckten Seite"):
+        page = client.get(f"{PREFIX}/search", query_string={"q": words}, headers={"Accept-Language": "de"})
+        assert "Drucker druckt nur leere Seiten" in page.text, words
+    page = client.get(f"{PREFIX}/search", query_string={"q": "imprimantes"}, headers={"Accept-Language": "fr"})
+    assert "imprimante du deuxième étage" in page.text
+    # English stemming still serves English.
+    assert "Printing from the tablet" in client.get(f"{PREFIX}/search", query_string={"q": "printers"}).text

@@ -60,8 +60,10 @@ SAME_EVERYWHERE = {
     "fsd",
     "Stack",
 }
-#: Python modules whose strings are for developers and admins at a terminal, not for the portal's people.
+#: Python modules whose strings are for developers and admins at a terminal, or are word lists of a language
+#: (the built-in English glossary, the common words that tell a search document's language), not for readers.
 DEVELOPER_MODULES = {
+    "search/languages.py",
     "cli.py",
     "api/document.py",
     "api/schemas.py",

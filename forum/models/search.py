@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .base import Shape, utcnow
@@ -69,6 +70,12 @@ class SearchDoc(Shape):
     #: Solved threads and articles rank above unsolved threads.
     solved: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     category_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    #: The PostgreSQL text-search configuration of the document's language ("german"): its words are stemmed so.
+    config: Mapped[str] = mapped_column(
+        sa.String(40).with_variant(REGCONFIG(), "postgresql"), nullable=False, server_default="english"
+    )
+    #: On SQLite, Snowball stems of a document not in English, which the FTS5 index stems as English.
+    stems: Mapped[str] = mapped_column(sa.Text, nullable=False, server_default="")
 
 
 class SearchChange(Wanted):

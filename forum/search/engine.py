@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from ..models import wanted
-from . import meaning
+from . import languages, meaning
 from .index import FTS_TABLE, TITLE_FTS_TABLE, TITLE_VECTOR_COLUMN, VECTOR_COLUMN
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def _write_docs(connection: sa.Connection, table: sa.Table, wanted: dict[Key, di
     """Make the documents named in ``wanted`` say what it says (None: remove), writing only what differs."""
     if not wanted:
         return
-    columns = ("title", "body", "solved", "category_id", "thread_id")
+    columns = ("title", "body", "solved", "category_id", "thread_id", "config", "stems")
     existing = {
         (row.kind, row.ref_id): row
         for row in connection.execute(
@@ -168,23 +168,37 @@ def thread_document(
     wanted = sa.or_(post.c.is_question, post.c.id == row.accepted_post_id)
     posts = _shown_posts(connection, state, [post.c.thread_id == thread_id, wanted], moderated=moderated)
     ordered = sorted(posts, key=lambda p: not p.is_question)
-    return {
-        "title": row.title,
-        "body": " ".join(plain_text(p.body_html) for p in ordered)[:MAX_BODY],
-        "solved": row.accepted_post_id is not None,
-        "category_id": row.category_id,
-    }
+    return _in_its_language(
+        state,
+        {
+            "title": row.title,
+            "body": " ".join(plain_text(p.body_html) for p in ordered)[:MAX_BODY],
+            "solved": row.accepted_post_id is not None,
+            "category_id": row.category_id,
+        },
+    )
 
 
-def _answer_document(row: Any, post: Any, thread_id: int) -> dict[str, Any]:
+def _in_its_language(state: ForumState, values: dict[str, Any]) -> dict[str, Any]:
+    """A document with the language it is written in: its text-search configuration, and stems for SQLite."""
+    language = languages.detect(state, f"{values['title']} {values['body']}")
+    values["config"] = languages.configuration(state, language)
+    values["stems"] = languages.stems(f"{values['title']} {values['body']}", language)
+    return values
+
+
+def _answer_document(state: ForumState, row: Any, post: Any, thread_id: int) -> dict[str, Any]:
     """One answer as a document: no title of its own (results show the thread's), the thread's marks."""
-    return {
-        "title": "",
-        "body": plain_text(post.body_html)[:MAX_BODY],
-        "solved": row.accepted_post_id is not None,
-        "category_id": row.category_id,
-        "thread_id": thread_id,
-    }
+    return _in_its_language(
+        state,
+        {
+            "title": "",
+            "body": plain_text(post.body_html)[:MAX_BODY],
+            "solved": row.accepted_post_id is not None,
+            "category_id": row.category_id,
+            "thread_id": thread_id,
+        },
+    )
 
 
 def _index_thread(connection: sa.Connection, state: ForumState, thread_id: int) -> None:
@@ -200,7 +214,7 @@ def _index_thread(connection: sa.Connection, state: ForumState, thread_id: int) 
     if row is not None:
         post = state.models.Post.__table__
         answers = _shown_posts(connection, state, [post.c.thread_id == thread_id, ~post.c.is_question])
-        wanted.update({("post", p.id): _answer_document(row, p, thread_id) for p in answers})
+        wanted.update({("post", p.id): _answer_document(state, row, p, thread_id) for p in answers})
     _write_docs(connection, table, wanted)
     _reindex(state, "thread", thread_id, thread_document(connection, state, thread_id))
 
@@ -217,7 +231,7 @@ def _index_post(connection: sa.Connection, state: ForumState, post_id: int) -> N
         return
     row = _thread_row(connection, state, found.thread_id)
     shown = _shown_posts(connection, state, [post.c.id == post_id]) if row is not None else []
-    values = _answer_document(row, shown[0], found.thread_id) if shown else None
+    values = _answer_document(state, row, shown[0], found.thread_id) if shown else None
     _write_docs(connection, state.models.SearchDoc.__table__, {("post", post_id): values})
     if row is not None and row.accepted_post_id == post_id:
         _reindex(state, "thread", found.thread_id, thread_document(connection, state, found.thread_id))
@@ -233,12 +247,15 @@ def article_document(connection: sa.Connection, state: ForumState, article_id: i
     ).first()
     if row is None or row.published_at is None:
         return None
-    return {
-        "title": row.title,
-        "body": plain_text(row.body_html)[:MAX_BODY],
-        "solved": True,
-        "category_id": row.category_id,
-    }
+    return _in_its_language(
+        state,
+        {
+            "title": row.title,
+            "body": plain_text(row.body_html)[:MAX_BODY],
+            "solved": True,
+            "category_id": row.category_id,
+        },
+    )
 
 
 def _reindex(state: ForumState, kind: str, ref_id: int, values: dict[str, Any] | None) -> None:
@@ -312,17 +329,24 @@ def reindex_all(state: ForumState, *, connection: sa.Connection) -> int:
     thread = state.models.Thread.__table__
     count = 0
     moderated = "unlisted_at" in {c["name"] for c in sa.inspect(connection).get_columns(thread.name)}
+    # An upgrade from before documents carried their language writes the columns the table has then.
+    present = {c["name"] for c in sa.inspect(connection).get_columns(table.name)}
+
+    def write(kind: str, ref_id: int, values: dict[str, Any]) -> None:
+        kept = {k: v for k, v in values.items() if k in present}
+        connection.execute(sa.insert(table).values(kind=kind, ref_id=ref_id, **kept))
+
     for (thread_id,) in connection.execute(sa.select(thread.c.id).where(thread.c.deleted_at.is_(None))).all():
         values = thread_document(connection, state, thread_id, moderated=moderated)
         if values is not None:
-            connection.execute(sa.insert(table).values(kind="thread", ref_id=thread_id, **values))
+            write("thread", thread_id, values)
             count += 1
     article = state.models.Article.__table__
     if sa.inspect(connection).has_table(article.name):
         for (article_id,) in connection.execute(sa.select(article.c.id)).all():
             values = article_document(connection, state, article_id)
             if values is not None:
-                connection.execute(sa.insert(table).values(kind="article", ref_id=article_id, **values))
+                write("article", article_id, values)
                 count += 1
     return count
 
@@ -427,11 +451,18 @@ def _boost(doc: sa.Table) -> sa.ColumnElement[float]:
 
 
 def _postgres_candidates(
-    doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, candidates: int
+    state: ForumState, doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, candidates: int
 ) -> sa.Subquery:
-    """tsvector and GIN: the newest matches by id (no ranking yet), then their scores, lower first."""
+    """tsvector and GIN: the newest matches by id (no ranking yet), then their scores, lower first.
+
+    Each document is stemmed in its own language, so the words are looked for as each configured language stems
+    them ("Druckers" is "druck" in German, and stays "druckers" in English).
+    """
     expression = (" & " if match.match_all else " | ").join(w if w in match.exact else f"{w}:*" for w in match.words)
-    tsquery = sa.func.to_tsquery("english", expression)
+    configs = list(dict.fromkeys(languages.languages(state).values())) or ["english"]
+    tsquery: Any = sa.func.to_tsquery(configs[0], expression)
+    for config in configs[1:]:
+        tsquery = tsquery.op("||")(sa.func.to_tsquery(config, expression))
     vector: sa.ColumnClause[Any] = sa.column(TITLE_VECTOR_COLUMN if match.title_only else VECTOR_COLUMN)
     newest = (
         sa.select(doc.c.id)
@@ -445,16 +476,24 @@ def _postgres_candidates(
 
 
 def _sqlite_candidates(
-    doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, candidates: int
+    state: ForumState, doc: sa.Table, match: Match, filters: list[sa.ColumnElement[bool]], *, candidates: int
 ) -> sa.Subquery:
-    """FTS5 and bm25 (lower is better): the newest matches and their scores."""
-    expression = (" " if match.match_all else " OR ").join(
-        f'"{w}"' if w in match.exact else f'"{w}"*' for w in match.words
-    )
+    """FTS5 and bm25 (lower is better): the newest matches and their scores.
+
+    FTS5 stems as English; a word may also match the Snowball stems of documents in the other languages.
+    """
+
+    def term(word: str) -> str:
+        own = f'"{word}"' if word in match.exact else f'"{word}"*'
+        if match.title_only:
+            return own
+        return "(" + " OR ".join([own, *(f'stems : "{s}"' for s in languages.query_stems(state, word))]) + ")"
+
+    expression = (" AND " if match.match_all else " OR ").join(term(w) for w in match.words)
     table = TITLE_FTS_TABLE if match.title_only else FTS_TABLE
     fts = sa.table(table, sa.column("rowid"))
     condition = sa.text(f"{table} MATCH :expression").bindparams(expression=expression)
-    weights = () if match.title_only else (8.0, 1.0)
+    weights = () if match.title_only else (8.0, 1.0, 1.0)
     score = (sa.func.bm25(sa.literal_column(table), *weights) * _boost(doc)).label("score")
     return (
         sa.select(doc.c.id, score)
@@ -512,7 +551,7 @@ def query(
     doc = state.models.SearchDoc.__table__
     connection = state.db.session.connection(bind_arguments=state.replica())
     build = _postgres_candidates if connection.dialect.name == "postgresql" else _sqlite_candidates
-    found = build(doc, match, _filters(state, doc, scope), candidates=candidates)
+    found = build(state, doc, match, _filters(state, doc, scope), candidates=candidates)
     statement = _page(doc, found, answers=scope.answers, limit=limit, offset=offset)
     return [
         Hit(

@@ -24,17 +24,27 @@ SUGGEST_INDEX = "ix_forum_search_doc_suggest"
 NOT_ANSWER = "kind <> 'post'"
 SOLVED_OR_ARTICLE = "(solved OR kind = 'article')"
 
-_SQLITE_CREATE = [
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='forum_search_doc', content_rowid='id', "
-    "tokenize='porter unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER forum_search_doc_ai AFTER INSERT ON forum_search_doc BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    f"CREATE TRIGGER forum_search_doc_ad AFTER DELETE ON forum_search_doc BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
-    f"CREATE TRIGGER forum_search_doc_au AFTER UPDATE ON forum_search_doc BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-]
+
+def _sqlite_create(columns: tuple[str, ...]) -> list[str]:
+    """The FTS5 index over these columns of the documents (``stems`` holds other languages' Snowball stems)."""
+    names = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    return [
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({names}, content='forum_search_doc', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER forum_search_doc_ai AFTER INSERT ON forum_search_doc BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER forum_search_doc_ad AFTER DELETE ON forum_search_doc BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER forum_search_doc_au AFTER UPDATE ON forum_search_doc BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {new}); END",
+        # Fill it from the documents already there (a no-op on an empty table).
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+    ]
+
+
 _SQLITE_TITLE_CREATE = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TITLE_FTS_TABLE} USING fts5(title, content='forum_search_doc', "
     "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
@@ -60,16 +70,22 @@ _SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS forum_search_doc_ai",
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
-_POSTGRES_CREATE = [
-    f"ALTER TABLE forum_search_doc ADD COLUMN {VECTOR_COLUMN} tsvector GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(body, '')), 'B')) STORED",
-    f"CREATE INDEX {VECTOR_INDEX} ON forum_search_doc USING gin ({VECTOR_COLUMN})",
-    # Suggestions match titles only: a small index answers them fast however long the threads are.
-    f"ALTER TABLE forum_search_doc ADD COLUMN {TITLE_VECTOR_COLUMN} tsvector GENERATED ALWAYS AS ("
-    "to_tsvector('english', coalesce(title, ''))) STORED",
-    f"CREATE INDEX {TITLE_VECTOR_INDEX} ON forum_search_doc USING gin ({TITLE_VECTOR_COLUMN})",
-]
+
+
+def _postgres_create(config: str) -> list[str]:
+    """The generated tsvectors, each document stemmed with its own text-search configuration (``config``)."""
+    return [
+        f"ALTER TABLE forum_search_doc ADD COLUMN {VECTOR_COLUMN} tsvector GENERATED ALWAYS AS ("
+        f"setweight(to_tsvector({config}, coalesce(title, '')), 'A') || "
+        f"setweight(to_tsvector({config}, coalesce(body, '')), 'B')) STORED",
+        f"CREATE INDEX {VECTOR_INDEX} ON forum_search_doc USING gin ({VECTOR_COLUMN})",
+        # Suggestions match titles only: a small index answers them fast however long the threads are.
+        f"ALTER TABLE forum_search_doc ADD COLUMN {TITLE_VECTOR_COLUMN} tsvector GENERATED ALWAYS AS ("
+        f"to_tsvector({config}, coalesce(title, ''))) STORED",
+        f"CREATE INDEX {TITLE_VECTOR_INDEX} ON forum_search_doc USING gin ({TITLE_VECTOR_COLUMN})",
+    ]
+
+
 _POSTGRES_THREADS_CREATE = [
     f"CREATE INDEX IF NOT EXISTS {THREAD_VECTOR_INDEX} ON forum_search_doc USING gin ({VECTOR_COLUMN}) "
     f"WHERE {NOT_ANSWER}",
@@ -91,9 +107,22 @@ def _run(connection: sa.Connection, statements: dict[str, list[str]]) -> None:
         connection.execute(sa.text(statement))
 
 
+def _has_language_columns(connection: sa.Connection) -> bool:
+    """Whether the documents carry their language (migration 0022 on): earlier migrations build the index
+    that was current then."""
+    return "config" in {c["name"] for c in sa.inspect(connection).get_columns("forum_search_doc")}
+
+
 def create_index(connection: sa.Connection) -> None:
     """Build the full-text index for this database."""
-    _run(connection, {"postgresql": _POSTGRES_CREATE, "sqlite": _SQLITE_CREATE})
+    by_language = _has_language_columns(connection)
+    _run(
+        connection,
+        {
+            "postgresql": _postgres_create("config" if by_language else "'english'"),
+            "sqlite": _sqlite_create(("title", "body", "stems") if by_language else ("title", "body")),
+        },
+    )
     create_title_index(connection)
     create_thread_indexes(connection)
 
