@@ -57,6 +57,8 @@ class SearchDoc(Shape):
         return (
             sa.UniqueConstraint("kind", "ref_id", name="uq_forum_search_doc_kind_ref"),
             sa.Index("ix_forum_search_doc_thread_id", "thread_id"),
+            # Which languages the documents are in, read at once (searches look only for those).
+            sa.Index("ix_forum_search_doc_config", "config"),
         )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)

@@ -459,7 +459,7 @@ def _postgres_candidates(
     them ("Druckers" is "druck" in German, and stays "druckers" in English).
     """
     expression = (" & " if match.match_all else " | ").join(w if w in match.exact else f"{w}:*" for w in match.words)
-    configs = list(dict.fromkeys(languages.languages(state).values())) or ["english"]
+    configs = languages.configurations_in_use(state) or ["english"]
     tsquery: Any = sa.func.to_tsquery(configs[0], expression)
     for config in configs[1:]:
         tsquery = tsquery.op("||")(sa.func.to_tsquery(config, expression))

@@ -66,10 +66,42 @@ def stems(text: str, language: str) -> str:
     return " ".join(dict.fromkeys(stemmer.stemWords(list(words))))
 
 
+#: Seconds a process trusts its list of the languages the documents are in; a document in a language new to the
+#: index is found by its other words, and by word form once the list is read again.
+IN_USE_SECONDS = 60.0
+
+
+def in_use(state: ForumState) -> list[str]:
+    """The configured languages some document is written in (the default always): one indexed probe each,
+    remembered for ``IN_USE_SECONDS``, so an English-only forum searches exactly as it did before."""
+    import time
+
+    import sqlalchemy as sa
+
+    kept: dict[str, Any] = state.once("search-languages-in-use", dict)
+    now = time.monotonic()
+    if kept.get("until", 0.0) < now:
+        doc = state.models.SearchDoc.__table__
+        connection = state.db.session.connection(bind_arguments=state.replica())
+        default = str(state.setting("FORUM_DEFAULT_LOCALE") or "en")
+        found = []
+        for language, config in languages(state).items():
+            probe = sa.select(doc.c.id).where(doc.c.config == config).limit(1)
+            if language == default or connection.scalar(probe) is not None:
+                found.append(language)
+        kept.update(languages=found or [default], until=now + IN_USE_SECONDS)
+    return list(kept["languages"])
+
+
+def configurations_in_use(state: ForumState) -> list[str]:
+    """The text-search configurations a search asks PostgreSQL for: those of the languages in use."""
+    return list(dict.fromkeys(configuration(state, language) for language in in_use(state)))
+
+
 def query_stems(state: ForumState, word: str) -> list[str]:
-    """A searched word's stem in each configured language but English: it may be in any of them."""
+    """A searched word's stem in each language in use but English: it may be in any of them."""
     found = []
-    for language in languages(state):
+    for language in in_use(state):
         stemmer = _stemmer(language)
         if language != "en" and stemmer is not None:
             found.append(stemmer.stemWord(word.lower()))

@@ -33,6 +33,7 @@ def upgrade() -> None:
             )
         )
         batch.add_column(sa.Column("stems", sa.Text(), nullable=False, server_default=""))
+    op.create_index("ix_forum_search_doc_config", "forum_search_doc", ["config"])
     create_index(connection)
     # Every document is detected and stemmed again by the worker (or `flask forum search rebuild`).
     op.execute(
@@ -50,6 +51,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     connection = op.get_bind()
     drop_index(connection)
+    op.drop_index("ix_forum_search_doc_config", table_name="forum_search_doc")
     with op.batch_alter_table("forum_search_doc") as batch:
         batch.drop_column("stems")
         batch.drop_column("config")
