@@ -8,6 +8,7 @@ selector keep working and the two never collide.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, r
 from flask_babel import Babel, Domain, get_babel, get_locale, get_timezone
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     from .users import UserAdapter
@@ -150,18 +151,35 @@ def _ask(selector: Callable[[], Any] | None) -> Any:
         return None
 
 
-def pick_locale(host_selector: Callable[[], Any] | None, users: UserAdapter) -> str:
-    """The host's choice when it made one the forum can serve, then the person's own, then the browser's."""
-    found = best_locale(_ask(host_selector))
+def _first_usable(
+    host_selector: Callable[[], Any] | None,
+    persons: Callable[[Any], Any],
+    usable: Callable[[Any], Any],
+    otherwise: Callable[[], Any],
+) -> Any:
+    """The host's answer if usable, then the signed-in person's own, then ``otherwise()``."""
+    found = usable(_ask(host_selector))
     if found:
         return found
     from flask_login import current_user
 
     if getattr(current_user, "is_authenticated", False):
-        found = best_locale(users.locale(current_user))
+        found = usable(persons(current_user))
         if found:
             return found
-    return _from_accept_language() or current_app.config["FORUM_DEFAULT_LOCALE"]
+    return otherwise()
+
+
+def pick_locale(host_selector: Callable[[], Any] | None, users: UserAdapter) -> str:
+    """The host's choice when it made one the forum can serve, then the person's own, then the browser's."""
+    return str(
+        _first_usable(
+            host_selector,
+            users.locale,
+            best_locale,
+            lambda: _from_accept_language() or current_app.config["FORUM_DEFAULT_LOCALE"],
+        )
+    )
 
 
 def _zone(name: Any) -> Any:
@@ -178,16 +196,9 @@ def _zone(name: Any) -> Any:
 
 def pick_timezone(host_selector: Callable[[], Any] | None, users: UserAdapter) -> Any:
     """The host's choice, then the person's own, then ``FORUM_TIMEZONE`` (names that are no time zone are skipped)."""
-    chosen = _zone(_ask(host_selector))
-    if chosen:
-        return chosen
-    from flask_login import current_user
-
-    if getattr(current_user, "is_authenticated", False):
-        chosen = _zone(users.timezone(current_user))
-        if chosen:
-            return chosen
-    return _zone(current_app.config["FORUM_TIMEZONE"]) or "UTC"
+    return _first_usable(
+        host_selector, users.timezone, _zone, lambda: _zone(current_app.config["FORUM_TIMEZONE"]) or "UTC"
+    )
 
 
 def install(app: Flask, users: UserAdapter) -> None:
@@ -224,9 +235,14 @@ def page_language() -> str:
     return current_locale().replace("_", "-")
 
 
+def _locale() -> Locale:
+    """The page's (or e-mail's) locale, English outside a request."""
+    return get_locale() or Locale("en")
+
+
 def page_direction() -> str:
     """ "rtl" for a right-to-left language a host added, so the layout (written with logical properties) flips."""
-    return "rtl" if Locale.parse(current_locale()).character_order == "right-to-left" else "ltr"
+    return "rtl" if _locale().character_order == "right-to-left" else "ltr"
 
 
 def _host_gettext(message: str) -> str:
@@ -243,23 +259,23 @@ def _translate(message: str) -> str:
     return _host_gettext(message)  # a word of the host's layout, in the host's own catalogue
 
 
+def _filled(context: Context, words: str, variables: dict[str, Any] | None = None) -> str:
+    """Words with their variables put in, escaped as Jinja escapes its own (the words are trusted, values not)."""
+    found: Any = Markup(words) if context.eval_ctx.autoescape else words
+    return found % variables if variables is not None else found  # type: ignore[no-any-return]
+
+
 @pass_context
 def template_gettext(context: Context, message: str, **variables: Any) -> str:
     """``_()`` and ``{% trans %}`` in templates: the forum's words, then the host's, escaped like Jinja's own."""
-    found: Any = _translate(message)
-    if context.eval_ctx.autoescape:
-        found = Markup(found)
-    return found % variables if variables else found  # type: ignore[no-any-return]
+    return _filled(context, _translate(message), variables or None)
 
 
 @pass_context
 def template_ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
     """Plurals in templates, in the reader's language."""
     variables.setdefault("num", num)
-    found: Any = str(_catalogue().ungettext(singular, plural, num))
-    if context.eval_ctx.autoescape:
-        found = Markup(found)
-    return found % variables  # type: ignore[no-any-return]
+    return _filled(context, str(_catalogue().ungettext(singular, plural, num)), variables)
 
 
 def template_words() -> dict[str, Any]:
@@ -277,7 +293,6 @@ def js_words() -> dict[str, Any]:
 
 
 def _js_words() -> dict[str, Any]:
-
     def plural(words: tuple[str, str]) -> dict[str, str]:
         return {"one": ngettext(*words, 1, count="%(count)s"), "other": ngettext(*words, 5, count="%(count)s")}
 
@@ -304,7 +319,19 @@ def _js_words() -> dict[str, Any]:
 
 def number(value: Any) -> str:
     """A count as the reader writes it: "1,234" in English, "1.234" in German."""
-    return format_decimal(value, locale=get_locale() or "en")
+    return format_decimal(value, locale=_locale())
+
+
+#: Babel's units of time, largest first, in seconds (a month is 30 days, as Babel counts it).
+UNIT_SECONDS = {
+    "year": 31536000,
+    "month": 2592000,
+    "week": 604800,
+    "day": 86400,
+    "hour": 3600,
+    "minute": 60,
+    "second": 1,
+}
 
 
 def ago(when: dt.datetime | None, now: dt.datetime) -> str:
@@ -312,10 +339,10 @@ def ago(when: dt.datetime | None, now: dt.datetime) -> str:
     if when is None:
         return ""
     seconds = int((now - when).total_seconds())
-    for size in (31536000, 2592000, 604800, 86400, 3600, 60):
-        if seconds >= size:
+    for unit, size in UNIT_SECONDS.items():
+        if unit != "second" and seconds >= size:
             passed = dt.timedelta(seconds=(seconds // size) * size)
-            return format_timedelta(-passed, threshold=1, add_direction=True, locale=get_locale() or "en")
+            return format_timedelta(-passed, threshold=1, add_direction=True, locale=_locale())
     return gettext("just now")
 
 
@@ -325,10 +352,9 @@ DATE_SKELETONS = {"date": "yMMMMd", "short_date": "yMMMd", "weekday": "yMMMEd"}
 
 def from_now(count: int, unit: str) -> str:
     """ "in 5 minutes", "in 30 hours": a time still to come, in the reader's language and in the unit given."""
-    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "month": 2592000, "year": 31536000}[unit]
     # The threshold is the count itself, so Babel picks this unit and not a larger one ("in 1 day" for 30 hours).
-    left = dt.timedelta(seconds=count * seconds)
-    return format_timedelta(left, threshold=count, add_direction=True, locale=get_locale() or "en")
+    left = dt.timedelta(seconds=count * UNIT_SECONDS[unit])
+    return format_timedelta(left, threshold=count, add_direction=True, locale=_locale())
 
 
 def moment(value: dt.datetime | dt.date | None, kind: str = "datetime") -> str:
@@ -336,7 +362,7 @@ def moment(value: dt.datetime | dt.date | None, kind: str = "datetime") -> str:
     "weekday" or "time"); times name their zone."""
     if value is None:
         return ""
-    locale = Locale.parse(current_locale())
+    locale = _locale()
     if not isinstance(value, dt.datetime):
         return format_skeleton(DATE_SKELETONS.get(kind, "yMMMMd"), value, locale=locale)
     zone = get_timezone()
@@ -372,11 +398,6 @@ def in_locale(locale: str | None) -> Any:
     return force_locale(best_locale(locale) or current_app.config["FORUM_DEFAULT_LOCALE"])
 
 
-def locale_of(users: UserAdapter, user: Any) -> str:
-    """Which language to write to this person in when they are not the one asking: their own, else the default."""
-    return best_locale(users.locale(user)) or current_app.config["FORUM_DEFAULT_LOCALE"]
-
-
 class Later:
     """Words to be put into a reader's language when they are read, not when they are written.
 
@@ -396,8 +417,6 @@ class Later:
         return gettext(self.message, **values)
 
     def __html__(self) -> str:
-        from markupsafe import escape
-
         return str(escape(str(self)))
 
     def to_data(self) -> dict[str, Any]:
@@ -477,8 +496,6 @@ def _load(value: Any) -> Any:
 
 def stored(words: Any) -> tuple[str, str | None]:
     """The message to keep (as its writer reads it, for anything that reads the column) and its parameters."""
-    import json
-
     if _is_lazy(words):
         words = _load(_store(words))
     if isinstance(words, Later):
@@ -496,8 +513,6 @@ def shown(message: str, params: str | None) -> str:
     """A stored notice in the reader's language, or as it was written when it has no parameters."""
     if not params:
         return message
-    import json
-
     try:
         return str(Later.from_data(json.loads(params)))
     except (ValueError, KeyError, TypeError):  # a catalogue that changed shape: the words as first written

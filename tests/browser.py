@@ -83,6 +83,11 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def no_sideways_scroll(page: Any) -> None:
+    """Nothing pushes the page sideways (on a phone, long words and wide tables must wrap)."""
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
 def shot(page: Any, name: str) -> None:
     """Keep a screenshot for people to look at (screenshots/ is not committed)."""
     SCREENSHOTS.mkdir(exist_ok=True)

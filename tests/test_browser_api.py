@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from accessibility import axe_source, violations
-from browser import demo_app, log_in, serve, shot
+from browser import demo_app, log_in, no_sideways_scroll, serve, shot
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,6 @@ pytestmark = pytest.mark.browser
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve(demo_app(tmp_path_factory, "api")) as base:
         yield base
-
-
-def no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
 def test_a_person_makes_a_token_with_the_keyboard_uses_it_and_revokes_it_on_a_phone(demo, browser):

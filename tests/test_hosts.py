@@ -315,3 +315,32 @@ def test_the_tokens_page_and_cookie_api_calls_work_in_each_kind_of_host(people_f
         assert client.get(f"{root}{PREFIX}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     assert send(f"{page}/{token_id}/revoke", {}).status_code == 303
     assert client.get(f"{root}{PREFIX}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+@pytest.mark.parametrize("host", ["csrfprotect", "csrf-off", "prefix"])
+def test_a_german_reader_answers_and_is_thanked_in_german_in_each_kind_of_host(people_factory, host):
+    """The reader's language through a host with CSRFProtect (a token in the layout), with CSRF off, and under
+    /portal: the page, the form, the thanks after posting, and the links, which keep the host's prefix."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    config = {
+        "csrfprotect": {"csrf_protect": True, "templates": {"host_layout.html": TOKEN_LAYOUT}},
+        "csrf-off": {"WTF_CSRF_ENABLED": False},
+        "prefix": {},
+    }[host]
+    app, client, people = people_factory(**config)
+    thread_id = make_thread(app, people.asker, title="Drucker im 3. Stock druckt nicht")
+    root = "/portal" if host == "prefix" else ""
+    if host == "prefix":
+        app.wsgi_app = DispatcherMiddleware(NotFound(), {"/portal": app.wsgi_app})  # SCRIPT_NAME=/portal
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de-DE,de;q=0.9"
+    client.post(f"{root}/login", data={"key": people.helper.key})
+    page = f"{root}{PREFIX}/t/{thread_id}"
+    shown = client.get(page, follow_redirects=True).text
+    assert "Kannst du helfen?" in shown and f'href="{root}{PREFIX}/ask"' in shown
+    action, data = f"{page}/answer", {"body": "Starte den Drucker neu."}
+    sent = client.post(action, data=data) if host == "csrf-off" else post_form(client, page, action, data)
+    assert sent.status_code in (302, 303) and sent.headers["Location"].startswith(f"{root}{PREFIX}/")
+    after = client.get(sent.headers["Location"], follow_redirects=True).text
+    assert "Danke! Deine Antwort ist gepostet." in after and "1 Antwort" in after

@@ -20,12 +20,12 @@ from helpers import PREFIX, forum_user, login, make_thread
 from hostapp import Member, create_app, db
 from servers import free_port
 from test_desk_servers import Inbox, smtp_server
+from test_notifications import mail_pass
 from words import unmarked
 
 from forum import get_state
 from forum.i18n import SHIPPED, in_locale, ngettext
 from forum.threads import posting
-from forum.worker import run_once
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "forum" / "translations"
@@ -288,13 +288,6 @@ def test_a_notice_written_by_a_german_speaker_reaches_a_french_reader_in_french(
             )
 
 
-def _mail_pass(app):
-    with app.app_context():
-        result = run_once(get_state(app), "test", parts=("mail",))
-        db.session.remove()
-        return result
-
-
 def test_emails_and_digests_go_out_in_the_recipients_language_not_the_senders(people_factory):
     port = free_port()
     app, _client, people = people_factory(
@@ -318,7 +311,7 @@ def test_emails_and_digests_go_out_in_the_recipients_language_not_the_senders(pe
     inbox = Inbox()
     controller = smtp_server(port, inbox)
     try:
-        result = _mail_pass(app)
+        result = mail_pass(app)
         assert (result["mail_sent"], result["digests"]) == (1, 1)
     finally:
         controller.stop()

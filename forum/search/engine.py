@@ -181,9 +181,10 @@ def thread_document(
 
 def _in_its_language(state: ForumState, values: dict[str, Any]) -> dict[str, Any]:
     """A document with the language it is written in: its text-search configuration, and stems for SQLite."""
-    language = languages.detect(state, f"{values['title']} {values['body']}")
+    text = f"{values['title']} {values['body']}"
+    language = languages.detect(state, text)
     values["config"] = languages.configuration(state, language)
-    values["stems"] = languages.stems(f"{values['title']} {values['body']}", language)
+    values["stems"] = languages.stems(text, language)
     return values
 
 

@@ -8,10 +8,12 @@ FTS5 index stems English, and this module adds Snowball stems for the documents 
 from __future__ import annotations
 
 import re
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import snowballstemmer
+import sqlalchemy as sa
 
 if TYPE_CHECKING:
     from ..state import ForumState
@@ -74,10 +76,6 @@ IN_USE_SECONDS = 60.0
 def in_use(state: ForumState) -> list[str]:
     """The configured languages some document is written in (the default always): one indexed probe each,
     remembered for ``IN_USE_SECONDS``, so an English-only forum searches exactly as it did before."""
-    import time
-
-    import sqlalchemy as sa
-
     kept: dict[str, Any] = state.once("search-languages-in-use", dict)
     now = time.monotonic()
     if kept.get("until", 0.0) < now:
