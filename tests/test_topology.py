@@ -330,9 +330,15 @@ def test_with_redis_a_change_through_one_web_process_shows_at_once_on_the_others
         first = httpx.get(guest)
         assert "Often." in first.text and first.headers["Cache-Control"] == "public, max-age=0, s-maxage=300"
         assert httpx.get(guest).text == first.text  # kept by the reader process
+        german = {"Accept-Language": "de"}
+        kept_german = httpx.get(guest, headers=german)  # each language kept apart, never the other's page
+        assert "Zum Antworten anmelden" in kept_german.text and kept_german.headers["Vary"].count("Accept-Language")
+        assert httpx.get(guest, headers=german).text == kept_german.text and httpx.get(guest).text == first.text
         answering = sign_in(writer, helper.key)
         assert answering.post(f"{PREFIX}/t/{thread_id}/answer", data={"body": "Forget the network."}).status_code == 302
         assert "Forget the network." in httpx.get(guest).text  # at once, though the reader kept the page
+        now_german = httpx.get(guest, headers=german).text
+        assert "Forget the network." in now_german and "1 Antwort<" in now_german  # and in German too
 
 
 def test_with_redis_a_renamed_category_shows_at_once_on_the_other_processs_front_page(pg_url):
