@@ -87,6 +87,7 @@ class ForumState:
     _pages: TimedCache[CachedPage] | None = None
     _thread_parts: TimedCache[Any] | None = None
     _thread_rows: TimedCache[Any] | None = None
+    _people: TimedCache[Any] | None = None
     #: Values read from the database and kept a few seconds (see :meth:`fresh`): until when, the change number.
     _fresh: dict[Any, tuple[float, int, Any]] = field(default_factory=dict)
     _changes: ChangeCounter | None = None
@@ -159,6 +160,11 @@ class ForumState:
         """Rendered rows of thread lists (the same for every reader) kept by this process, or ``None``."""
         self._thread_rows = self._kept(self._thread_rows, ROWS_PER_PAGE)
         return self._thread_rows
+
+    def people(self) -> TimedCache[Any] | None:
+        """People as like buttons name them (name, picture, level), kept by this process like the thread parts."""
+        self._people = self._kept(self._people, ROWS_PER_PAGE)
+        return self._people
 
     def _kept(self, cache: TimedCache[Any] | None, scale: int) -> TimedCache[Any] | None:
         """A cache as ``FORUM_THREAD_CACHE_SECONDS`` and ``_SIZE`` say now (tests change them on a running app)."""

@@ -78,11 +78,12 @@ def make_thread(
             posting.add_answer(state, forum_user(app, person), thread, text)
         thread_id = thread.id
     index_search(app)  # as the worker would in the seconds after
+    follow_up(app)  # the badges and levels the question and answers earned, as the worker would
     return thread_id  # type: ignore[no-any-return]
 
 
 def follow_up(app: Flask) -> int:
-    """One worker pass over what likes leave for later (badges, levels, "liked" notices); how many it applied."""
+    """One worker pass over what changes leave for later (badges, levels, "liked" notices); how many it applied."""
     from forum import get_state
     from forum.gamification.followups import apply_pending
 

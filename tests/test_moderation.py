@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, index_search, login, make_thread, post_form
+from helpers import PREFIX, follow_up, index_search, login, make_thread, post_form
 
 from forum import get_state
 
@@ -240,6 +240,9 @@ def test_five_agreed_flags_earn_the_deputy_badge(app, client, people):
         _flag(client, thread_id, answer_id, reason="rude")
         login(client, people.agent)
         _decide(client, answer_id, "hide", "Not kind.")
+    with app.app_context():
+        assert "deputy" not in badges.earned(get_state(app), flagger.key)  # badges come from the worker
+    follow_up(app)
     with app.app_context():
         assert "deputy" in badges.earned(get_state(app), flagger.key)
     assert "Hidden by the IT team." in app.test_client().get(f"{PREFIX}/t/{thread_id}").text

@@ -100,13 +100,9 @@ def answer(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _like_state(post_id: int, wanted: bool) -> dict[str, Any]:
-    post = posting.get_post(state(), post_id, viewer())
-    if wanted:
-        reactions.like(state(), me(), post)
-    else:
-        reactions.unlike(state(), me(), post)
-    state().db.session.refresh(post)
-    return {"liked": wanted, "like_count": post.like_count}
+    post = posting.get_post(state(), post_id, viewer(), with_thread=True)
+    done = (reactions.like if wanted else reactions.unlike)(state(), me(), post)
+    return {"liked": wanted, "like_count": done.like_count}
 
 
 @operation("PUT", "/posts/<forum_id:post_id>/like", tag="Threads", response=schemas.LikeOut)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..models import Like, Post, Share, Thread, get_row, utcnow
-from . import badges, levels
+from . import followups
 from .ledger import Award, award, open_awards, point_rules, reverse
 from .rules import is_quick_first_answer, liked_points
 
@@ -34,20 +34,18 @@ def _thread(state: ForumState, thread_id: int) -> Thread:
 
 
 def _settle(state: ForumState, changes: dict[Any, set[str]]) -> None:
-    """Commit the points, then check the badges and levels of everyone touched."""
-    state.db.session.commit()
-    for user_id, triggers in changes.items():
-        if triggers:
-            badges.evaluate(state, user_id, triggers)
-        levels.refresh(state, user_id)
+    """Commit the points, and in the same transaction what the worker checks next: the badges (for these events)
+    and levels of everyone touched (``followups``), so no request waits for them."""
+    if changes:
+        followups.settle_later(state, changes)
     state.db.session.commit()
 
 
-def like_award(state: ForumState, post: Post, like: Like) -> Award | None:
+def like_award(state: ForumState, post: Post, like: Like, thread: Thread | None = None) -> Award | None:
     """A like is worth points to the post's author, never to themselves."""
     if like.user_id == post.author_id:
         return None
-    thread = _thread(state, post.thread_id)
+    thread = thread or _thread(state, post.thread_id)
     reason = "question_liked" if post.is_question else "answer_liked"
     return Award(
         user_id=post.author_id,
@@ -61,16 +59,21 @@ def like_award(state: ForumState, post: Post, like: Like) -> Award | None:
     )
 
 
-def on_liked(state: ForumState, post: Post, like: Like) -> None:
+def on_liked(state: ForumState, post: Post, like: Like, thread: Thread | None = None) -> None:
     """The points, in the like's own transaction; badges and levels follow from the worker (``followups``)."""
-    item = like_award(state, post, like)
+    item = like_award(state, post, like, thread)
     if item is not None:
         award(state, item)
 
 
-def on_unliked(state: ForumState, post: Post, user_id: Any) -> None:
-    """The points go, in the unlike's own transaction; the level check follows from the worker."""
-    for event in open_awards(state, post_id=post.id, reasons=("answer_liked", "question_liked"), actor_id=user_id):
+def on_unliked(state: ForumState, post: Post, user_id: Any, liked_at: dt.datetime | None = None) -> None:
+    """The points go, in the unlike's own transaction; the level check follows from the worker.
+
+    ``liked_at`` (when the like was given) narrows the search to what was awarded since, however often the
+    person liked and unliked before."""
+    likes = ("answer_liked", "question_liked")
+    author = post.author_id
+    for event in open_awards(state, post_id=post.id, reasons=likes, actor_id=user_id, user_id=author, since=liked_at):
         reverse(state, event)
 
 

@@ -37,7 +37,7 @@ def _settle_rows(people: dict[Any, set[str]], now: dt.datetime) -> list[dict[str
 
 def settle_later(state: ForumState, people: dict[Any, set[str]]) -> None:
     """Queue a check of these people's badges (for these events) and level; the caller commits."""
-    state.db.session.execute(sa.insert(state.models.Followup).values(_settle_rows(people, utcnow())))
+    state.db.session.execute(sa.insert(state.models.Followup.__table__), _settle_rows(people, utcnow()))
 
 
 def after_like(state: ForumState, post: Any, actor_id: Any) -> None:
@@ -52,7 +52,7 @@ def after_like(state: ForumState, post: Any, actor_id: Any) -> None:
         "created_at": now,
     }
     settle = _settle_rows({post.author_id: {"like"}, actor_id: {"like_given"}}, now)
-    state.db.session.execute(sa.insert(state.models.Followup).values([notice, *settle]))
+    state.db.session.execute(sa.insert(state.models.Followup.__table__), [notice, *settle])
 
 
 def _liked(state: ForumState, post_id: int, actor_id: Any) -> None:

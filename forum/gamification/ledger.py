@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from ..models import utcnow
 from ..models.upsert import insert_new, upsert
@@ -83,40 +82,67 @@ class Award:
     category_id: int | None = None
 
 
+def _held(state: ForumState, item: Award, now: dt.datetime) -> tuple[int, int] | None:
+    """Lock the member row of the person ``item`` awards (awards to one person count their day one at a time) and
+    read, in the same statement, what capped reasons gave them today and how many of their likes today came from
+    ``item``'s giver; None when they have no member row yet."""
+    capped = item.reason in CAPPED_REASONS
+
+    def build() -> sa.Select[Any]:
+        Member, Event = state.models.Member, state.models.PointEvent
+        person: sa.BindParameter[Any] = sa.bindparam("person")
+        columns: list[Any] = [Member.user_id]
+        if capped:
+            today = sa.and_(
+                Event.user_id == person, Event.created_at >= sa.bindparam("today"), Event.reason.in_(CAPPED_REASONS)
+            )
+            same_giver = sa.and_(
+                Event.actor_id == sa.bindparam("giver"), Event.reason.in_(LIKE_REASONS), Event.amount > 0
+            )
+            columns += [
+                sa.select(sa.func.coalesce(sa.func.sum(Event.amount), 0)).where(today).scalar_subquery(),
+                sa.select(sa.func.count()).where(today, same_giver).scalar_subquery(),
+            ]
+        return sa.select(*columns).where(Member.user_id == person).with_for_update(of=Member.__table__)
+
+    giver = item.actor_id if item.reason in LIKE_REASONS else None
+    parameters = (
+        {"person": item.user_id, "today": _today_start(now), "giver": giver} if capped else {"person": item.user_id}
+    )
+    row = state.db.session.execute(state.once(("held", capped), build), parameters).first()
+    if row is None:
+        return None
+    return (int(row[1] or 0), int(row[2] or 0)) if capped else (0, 0)
+
+
+def hold(state: ForumState, user_id: Any) -> None:
+    """Lock the person's member row (made on first need), so awards to them count their day one at a time."""
+    Member = state.models.Member
+    locked = sa.select(Member.user_id).where(Member.user_id == user_id).with_for_update()
+    if state.db.session.scalar(locked) is None:
+        member_row(state, user_id, lock=True)
+
+
 def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> Any:
     """Write one award (after the daily cap and the serial-liking guard), once per cause; the caller commits."""
     now = now or utcnow()
-    Event, session = state.models.PointEvent, state.db.session
     if item.amount == 0:
         return None  # a rule the admin set to 0 writes nothing; a cause already written is skipped by _append
-    member_row(state, item.user_id, lock=True)
-    today = _today_start(now)
-    capped_today: int | None = 0
-    from_giver: int | None = 0
-    if item.reason in CAPPED_REASONS:
-        capped_today = session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Event.amount), 0)).where(
-                Event.user_id == item.user_id, Event.created_at >= today, Event.reason.in_(CAPPED_REASONS)
-            )
-        )
-        if item.reason in LIKE_REASONS and item.actor_id is not None:
-            from_giver = session.scalar(
-                sa.select(sa.func.count()).where(
-                    Event.user_id == item.user_id,
-                    Event.actor_id == item.actor_id,
-                    Event.created_at >= today,
-                    Event.reason.in_(LIKE_REASONS),
-                    Event.amount > 0,
-                )
-            )
+    counted = _held(state, item, now)
+    if counted is None:  # their first points: make the row, then lock and count
+        member_row(state, item.user_id)
+        counted = _held(state, item, now) or (0, 0)
+    capped_today, from_giver = counted
     amount = capped_amount(
         point_rules(state),
         item.amount,
         reason=item.reason,
-        earned_today_capped=int(capped_today or 0),
-        likes_from_giver_today=int(from_giver or 0),
+        earned_today_capped=capped_today,
+        likes_from_giver_today=from_giver,
     )
-    event = Event(
+    if amount == 0:  # past today's cap: nothing to write, and nothing for an unlike to take back
+        return None
+    event = state.models.PointEvent(
         user_id=item.user_id,
         amount=amount,
         reason=item.reason,
@@ -177,7 +203,7 @@ def reverse(state: ForumState, event: Any, *, now: dt.datetime | None = None) ->
     now = now or utcnow()
     Event = state.models.PointEvent
     undo_cause = f"{event.cause}:undo"  # written once: _append skips a cause already there
-    member_row(state, event.user_id, lock=True)
+    hold(state, event.user_id)
     undo = Event(
         user_id=event.user_id,
         amount=-event.amount,
@@ -192,18 +218,42 @@ def reverse(state: ForumState, event: Any, *, now: dt.datetime | None = None) ->
     return _append(state, undo)
 
 
-def open_awards(state: ForumState, *, post_id: int, reasons: tuple[str, ...], actor_id: Any = None) -> list[Any]:
-    """Awards for a post that have not been taken back yet (optionally only those caused by ``actor_id``)."""
-    Event = state.models.PointEvent
-    undo = aliased(Event)
-    query = (
-        sa.select(Event)
-        .outerjoin(undo, undo.cause == Event.cause + ":undo")
-        .where(Event.post_id == post_id, Event.reason.in_(reasons), undo.id.is_(None), ~Event.cause.like("%:undo"))
-    )
-    if actor_id is not None:
-        query = query.where(Event.actor_id == actor_id)
-    return list(state.db.session.scalars(query.order_by(Event.id)))
+def open_awards(
+    state: ForumState,
+    *,
+    post_id: int,
+    reasons: tuple[str, ...],
+    actor_id: Any = None,
+    user_id: Any = None,
+    since: dt.datetime | None = None,
+) -> list[Any]:
+    """Awards for a post that have not been taken back yet; optionally only those caused by ``actor_id``, given
+    to ``user_id``, or written ``since`` a time (with both people, an index finds them at once). Plain rows, to
+    read (``reverse`` takes one)."""
+    given = {"actor": actor_id, "person": user_id, "since": since}
+    used = tuple(name for name, value in given.items() if value is not None)
+
+    def build() -> sa.Select[Any]:
+        events = state.models.PointEvent.__table__
+        Event, undo = events.c, events.alias("undo")
+        column = {"actor": Event.actor_id, "person": Event.user_id}
+        query = (
+            sa.select(events)
+            .outerjoin(undo, undo.c.cause == Event.cause + ":undo")
+            .where(
+                Event.post_id == sa.bindparam("post"),
+                Event.reason.in_(sa.bindparam("reasons", expanding=True)),
+                undo.c.id.is_(None),
+                ~Event.cause.like("%:undo"),
+            )
+        )
+        for name in used:
+            wanted: sa.BindParameter[Any] = sa.bindparam(name)
+            query = query.where(Event.created_at >= wanted if name == "since" else column[name] == wanted)
+        return query.order_by(Event.id)
+
+    parameters = {"post": post_id, "reasons": list(reasons), **{name: given[name] for name in used}}
+    return list(state.db.session.execute(state.once(("open awards", used), build), parameters))
 
 
 def total(state: ForumState, user_id: Any, *, period: str = "a", starts: dt.date | None = None) -> int:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from .. import i18n
 from ..errors import ForumError, NotAllowed
@@ -24,14 +25,21 @@ MAX_DAYS = 365
 
 
 def silenced(state: ForumState, user_id: Any, *, now: dt.datetime | None = None) -> tuple[dt.datetime, str] | None:
-    """Until when, and why, this person is silenced; ``None`` when they are not."""
-    Member = state.models.Member
-    row = state.db.session.execute(
-        sa.select(Member.silenced_until, Member.silence_reason).where(Member.user_id == user_id)
-    ).first()
-    if row is None or row.silenced_until is None or row.silenced_until <= (now or utcnow()):
+    """Until when, and why, this person is silenced; ``None`` when they are not.
+
+    For the person signed in, the request already read it with their level (``members.signed_in``)."""
+    known = g.get("forum_silence") if has_request_context() else None
+    if known is not None and known[0] == user_id:
+        until, reason = known[1], known[2]
+    else:
+        Member = state.models.Member
+        row = state.db.session.execute(
+            sa.select(Member.silenced_until, Member.silence_reason).where(Member.user_id == user_id)
+        ).first()
+        until, reason = (row.silenced_until, row.silence_reason) if row is not None else (None, None)
+    if until is None or until <= (now or utcnow()):
         return None
-    return row.silenced_until, row.silence_reason
+    return until, reason
 
 
 def check(state: ForumState, person: ForumUser) -> None:

@@ -134,12 +134,15 @@ def fill_csrf(html: str, token: str) -> Markup:
 
 def touch(state: ForumState, thread_ids: Iterable[int]) -> None:
     """Raise these threads' versions, beside a bulk statement the ORM does not see (before it, for the lock order)."""
-    ids = {i for i in thread_ids if i is not None}
+    ids = sorted({i for i in thread_ids if i is not None})
     if ids:
-        Thread = state.models.Thread
-        state.db.session.execute(
-            sa.update(Thread.__table__).where(Thread.id.in_(ids)).values(version=Thread.version + 1)
-        )
+
+        def build() -> sa.Update:
+            threads = state.models.Thread.__table__
+            wanted = threads.c.id.in_(sa.bindparam("ids", expanding=True))
+            return sa.update(threads).where(wanted).values(version=threads.c.version + 1)
+
+        state.db.session.execute(state.once("touch", build), {"ids": ids})
 
 
 def _changed(models: Models, session: Any) -> tuple[set[int], set[int]]:

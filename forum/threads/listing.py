@@ -187,13 +187,11 @@ def post_reactions(
     )
 
 
-def like_reactions(state: ForumState, post: Any, *, liked: bool) -> PostReactions:
+def like_reactions(state: ForumState, done: reactions.Liked, *, liked: bool) -> PostReactions:
     """What one like button shows right after its viewer liked or unliked the post: its first likers, named."""
-    likers = reactions.first_likers(state, [post.id])
+    mine = {done.id} if liked else set()
     return PostReactions(
-        liked={post.id} if liked else set(),
-        likers=likers,
-        users=members.people(state, likers.get(post.id, [])),
+        liked=mine, likers={done.id: done.likers}, users=members.people(state, done.likers, kept_for_a_while=True)
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.dml import ReturningDelete
 
 from .. import signals
 from ..errors import NotAllowed, NotFound
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
     from ..users import ForumUser
 
 
-def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> None:
+def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> Thread:
+    """The post's thread, once the post may be liked by this person."""
     if post.is_deleted:
         raise NotFound(_("That post was removed, so it cannot be liked."))
     thread = state.db.session.get(state.models.Thread, post.thread_id)
@@ -31,6 +34,7 @@ def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> None:
     Like = state.models.Like
     check_daily_allowance(state, actor, Like.user_id, Like.created_at, "like")
     limits.allow(state, actor, "like")
+    return thread
 
 
 def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: Any, verb: str) -> None:
@@ -44,7 +48,11 @@ def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: A
 
     limit = level_rules(state).newcomer_daily_likes
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    given = state.db.session.scalar(sa.select(sa.func.count()).where(who == actor.id, when >= today))
+    counting = state.once(
+        ("given today", verb),
+        lambda: sa.select(sa.func.count()).where(who == sa.bindparam("person"), when >= sa.bindparam("today")),
+    )
+    given = state.db.session.scalar(counting, {"person": actor.id, "today": today})
     if (given or 0) >= limit:
         raise NotAllowed(
             (
@@ -57,48 +65,93 @@ def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: A
         )
 
 
-def like(state: ForumState, actor: ForumUser, post: Post) -> bool:
-    """Like a post once; returns False if this person had already liked it.
+@dataclass(frozen=True)
+class Liked:
+    """A like button's post after a like or an unlike: whether anything changed, its count and first likers then
+    (read in the change's own transaction, so showing the button needs no second one)."""
+
+    id: int
+    is_question: bool
+    like_count: int
+    changed: bool
+    likers: list[Any]
+
+    def __bool__(self) -> bool:
+        return self.changed
+
+
+def _count(state: ForumState, post: Post, step: int) -> int:
+    """Move the post's like count by ``step`` and return it, in one statement."""
+
+    def build() -> sa.Update:
+        posts = state.models.Post.__table__
+        more = posts.c.like_count + sa.bindparam("step")
+        return (
+            sa.update(posts)
+            .where(posts.c.id == sa.bindparam("post"))
+            .values(like_count=more)
+            .returning(posts.c.like_count)
+        )
+
+    count = state.db.session.scalar(state.once("like_count", build), {"post": post.id, "step": step})
+    return int(count or 0)
+
+
+def _unchanged(state: ForumState, post: Post) -> Liked:
+    state.db.session.rollback()
+    posts = state.models.Post.__table__
+    count = state.db.session.scalar(sa.select(posts.c.like_count).where(posts.c.id == post.id))
+    return _result(state, post, int(count or 0), changed=False)
+
+
+def _result(state: ForumState, post: Post, count: int, *, changed: bool) -> Liked:
+    likers = first_likers(state, [post.id]).get(post.id, [])
+    return Liked(post.id, post.is_question, count, changed, likers)
+
+
+def like(state: ForumState, actor: ForumUser, post: Post) -> Liked:
+    """Like a post once; false (``changed``) if this person had already liked it.
 
     One small transaction: the like, the post's count, the thread's version, the author's points, and what the
     worker does next (badges, levels, the "liked" notice, in ``gamification.followups``).
     """
-    _check_likeable(state, actor, post)
+    thread = _check_likeable(state, actor, post)
     m, session = state.models, state.db.session
     row = m.Like(post_id=post.id, user_id=actor.id, created_at=utcnow())
     thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it
-    row.id = session.scalar(
-        insert_new(state, m.Like.__table__, ["post_id", "user_id"])
-        .values(post_id=row.post_id, user_id=row.user_id, created_at=row.created_at)
-        .returning(m.Like.id)
+    adding = state.once(
+        "like", lambda: insert_new(state, m.Like.__table__, ["post_id", "user_id"]).returning(m.Like.id)
     )
+    row.id = session.scalar(adding, {"post_id": row.post_id, "user_id": row.user_id, "created_at": row.created_at})
     if row.id is None:
-        session.rollback()
-        return False
-    session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count + 1))
-    awards.on_liked(state, post, row)
+        return _unchanged(state, post)
+    done = _result(state, post, _count(state, post, 1), changed=True)
+    awards.on_liked(state, post, row, thread)
     followups.after_like(state, post, actor.id)
     session.commit()
     signals.send(signals.post_liked, post=post, user=actor, like=row)
-    return True
+    return done
 
 
-def unlike(state: ForumState, actor: ForumUser, post: Post) -> bool:
-    """Take a like back, and its points, in one transaction; returns False if there was none."""
+def unlike(state: ForumState, actor: ForumUser, post: Post) -> Liked:
+    """Take a like back, and its points, in one transaction; false (``changed``) if there was none."""
     m, session = state.models, state.db.session
     thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it
-    gone = session.execute(
-        sa.delete(m.Like).where(m.Like.post_id == post.id, m.Like.user_id == actor.id).returning(m.Like.id)
-    ).first()
+
+    def build() -> ReturningDelete[Any]:
+        likes = m.Like.__table__
+        mine = sa.and_(likes.c.post_id == sa.bindparam("post"), likes.c.user_id == sa.bindparam("user"))
+        return sa.delete(likes).where(mine).returning(likes.c.created_at)
+
+    gone = session.execute(state.once("unlike", build), {"post": post.id, "user": actor.id}).first()
     if gone is None:
-        session.rollback()
-        return False
-    session.execute(sa.update(m.Post).where(m.Post.id == post.id).values(like_count=m.Post.like_count - 1))
-    awards.on_unliked(state, post, actor.id)
+        return _unchanged(state, post)
+    done = _result(state, post, _count(state, post, -1), changed=True)
+    awards.on_unliked(state, post, actor.id, gone.created_at)
     followups.settle_later(state, {post.author_id: set()})  # fewer points may mean a lower level
     session.commit()
     signals.send(signals.post_unliked, post=post, user=actor)
-    return True
+    return done
 
 
 def set_favourite(state: ForumState, actor: ForumUser, thread: Thread, wanted: bool) -> bool:
@@ -157,19 +210,26 @@ def first_likers(state: ForumState, post_ids: list[int], limit: int = 10) -> dic
     """The first few people who liked each post, in one query, for "who liked this"."""
     if not post_ids:
         return {}
-    Like = state.models.Like
-    ranked = (
-        sa.select(
-            Like.post_id,
-            Like.user_id,
-            sa.func.row_number().over(partition_by=Like.post_id, order_by=(Like.created_at, Like.id)).label("n"),
+
+    def build() -> sa.Select[Any]:
+        Like = state.models.Like
+        ranked = (
+            sa.select(
+                Like.post_id,
+                Like.user_id,
+                sa.func.row_number().over(partition_by=Like.post_id, order_by=(Like.created_at, Like.id)).label("n"),
+            )
+            .where(Like.post_id.in_(sa.bindparam("posts", expanding=True)))
+            .subquery()
         )
-        .where(Like.post_id.in_(post_ids))
-        .subquery()
-    )
+        return (
+            sa.select(ranked.c.post_id, ranked.c.user_id)
+            .where(ranked.c.n <= sa.bindparam("most"))
+            .order_by(ranked.c.post_id, ranked.c.n)
+        )
+
     found: dict[int, list[Any]] = {}
-    for post_id, user_id in state.db.session.execute(
-        sa.select(ranked.c.post_id, ranked.c.user_id).where(ranked.c.n <= limit).order_by(ranked.c.post_id, ranked.c.n)
-    ):
+    rows = state.db.session.execute(state.once("first_likers", build), {"posts": post_ids, "most": limit})
+    for post_id, user_id in rows:
         found.setdefault(post_id, []).append(user_id)
     return found

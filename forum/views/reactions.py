@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import flash, redirect, request, url_for
 
@@ -14,12 +14,9 @@ from .common import htmx, links, me, page_arg, render, require_token, state, thr
 from .forms import ActionForm
 from .navigation import login_required
 
-if TYPE_CHECKING:
-    from ..models import Post
 
-
-def _like_partial(post: Post, status: int = 200, message: str | None = None, *, liked: bool | None = None) -> Any:
-    """The like button again; after a like or an unlike (``liked``) only its likers need reading."""
+def _like_partial(post: Any, status: int = 200, message: str | None = None, *, liked: bool | None = None) -> Any:
+    """The like button again: after a like or an unlike (``liked``), from what the change read."""
     if liked is None:
         found = listing.post_reactions(state(), [post], viewer())
     else:
@@ -34,21 +31,17 @@ def _like_partial(post: Post, status: int = 200, message: str | None = None, *, 
 @login_required
 def like_or_unlike(post_id: int, wanted: bool) -> Any:
     """Like a post, or take the like back."""
-    post = posting.get_post(state(), post_id, viewer())
+    post = posting.get_post(state(), post_id, viewer(), with_thread=True)
     require_token()
     try:
-        if wanted:
-            reactions.like(state(), me(), post)
-        else:
-            reactions.unlike(state(), me(), post)
+        done = (reactions.like if wanted else reactions.unlike)(state(), me(), post)
     except ForumError as error:
         if htmx:
             return _like_partial(post, error.status, error.message)
         raise
-    state().db.session.refresh(post)
     if htmx:
-        return _like_partial(post, liked=wanted)
-    return redirect(links().post(post.id))
+        return _like_partial(done, liked=wanted)
+    return redirect(links().post(done.id))
 
 
 @blueprint.post("/t/<forum_id:thread_id>/favourite", defaults={"wanted": True}, endpoint="favourite")
