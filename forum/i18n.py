@@ -53,17 +53,19 @@ domain = ForumDomain(domain="forum")
 lazy_gettext = domain.lazy_gettext
 
 
-def _catalogue() -> Any:
-    """This request's (or e-mail's) catalogue: found once per locale and request, not once per word."""
+def _catalogue(key: str = "forum_catalogue", find: Callable[[], Any] | None = None) -> Any:
+    """This request's (or e-mail's) catalogue, the forum's (or, with ``find``, the host's): found once per locale
+    and request, not once per word."""
+    find = find or domain.get_translations
     try:
         store = g._get_current_object().__dict__
     except RuntimeError:  # no app at all: the words as written
-        return domain.get_translations()
+        return find()
     # Flask-Babel keeps the locale in g for the request, and forces another while an e-mail is written.
     locale = getattr(store.get("_flask_babel"), "babel_locale", None) or get_locale()
-    kept = store.get("forum_catalogue")
+    kept = store.get(key)
     if kept is None or kept[0] is not locale:
-        kept = store["forum_catalogue"] = (locale, domain.get_translations())
+        kept = store[key] = (locale, find())
     return kept[1]
 
 
@@ -249,7 +251,7 @@ def _host_gettext(message: str) -> str:
     """The host's translation, for words of the host's layout drawn inside a forum page."""
     from flask_babel import get_translations
 
-    return str(get_translations().ugettext(message))
+    return str(_catalogue("forum_host_catalogue", get_translations).ugettext(message))
 
 
 def _translate(message: str) -> str:

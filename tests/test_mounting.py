@@ -212,3 +212,24 @@ def test_the_demo_keeps_an_outdated_database_aside_and_starts_a_fresh_one(tmp_pa
     assert len(kept) == 1 and not path.exists()
     with sqlite3.connect(kept[0]) as old:
         assert old.execute("SELECT count(*) FROM forum_thread").fetchone() == (0,)  # nothing thrown away
+
+
+def test_the_demo_keeps_guest_pages_for_the_next_guest_and_its_language_switch_still_works(tmp_path):
+    from examples.portal.app import create_app
+    from examples.portal.app import db as portal_db
+
+    app = create_app(f"sqlite:///{tmp_path / 'demo.db'}")
+    with app.app_context():
+        portal_db.create_all()
+    guest = app.test_client()
+    for path in ("/community/", "/community/"):  # the second comes from the kept page
+        page = guest.get(path)
+        assert page.status_code == 200 and "Set-Cookie" not in page.headers  # no token, no session of its own
+        assert page.headers["Cache-Control"] == "public, max-age=0, s-maxage=10"
+    assert 'action="/language"' in page.text and "csrf_token" not in page.text
+    switched = guest.get("/language?language=de&next=/community/")
+    assert switched.status_code == 302 and switched.headers["Location"].endswith("/community/")
+    german = guest.get("/community/")
+    assert '<html lang="de"' in german.text and "public" not in german.headers.get("Cache-Control", "")
+    with app.app_context():
+        portal_db.engine.dispose()

@@ -115,14 +115,14 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
             return redirect(safe_next(request.args.get("next"), url_for("index")))
         return render_template("portal_login.html", accounts=_accounts())
 
-    @app.post("/language")
+    @app.get("/language")
     def language() -> Any:
-        chosen = request.form.get("language", "")
+        chosen = request.args.get("language", "")
         if chosen in LANGUAGES:
             session["language"] = chosen
         else:
             session.pop("language", None)
-        return redirect(safe_next(request.form.get("next"), url_for("index")))
+        return redirect(safe_next(request.args.get("next"), url_for("index")))
 
     @app.post("/logout")
     def logout() -> Any:
