@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_limiter import Limiter
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from plugin_api import make_manager
 
@@ -127,16 +128,8 @@ class Forum:
         return build_models(self.db, self.user_model)
 
 
-def _rate_limiter(app: Flask) -> Limiter:
-    """Flask-Limiter with no limits of its own on routes: the forum counts actions through its storage, in memory
-    per process, or in Redis (``FORUM_REDIS_URL``) so every process and host shares the counts."""
+def _rate_limiter(app: Flask) -> MovingWindowRateLimiter:
+    """The forum's rate limits, counted in memory per process, or in Redis (``FORUM_REDIS_URL``) so every process and
+    host shares the counts. The ``limits`` library alone: nothing is added to the host's requests."""
     url = app.config.get("FORUM_REDIS_URL")
-    prefix = app.config.get("FORUM_REDIS_PREFIX", "forum:")
-    return Limiter(
-        key_func=lambda: "forum",
-        app=app,
-        storage_uri=url or "memory://",
-        strategy="moving-window",
-        key_prefix=f"{prefix}limits",  # for Flask-Limiter's own keys; the forum's carry the same prefix
-        headers_enabled=False,
-    )
+    return MovingWindowRateLimiter(storage_from_string(url or "memory://"))

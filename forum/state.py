@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import pluggy
-    from flask_limiter import Limiter
     from flask_sqlalchemy import SQLAlchemy
+    from limits.strategies import MovingWindowRateLimiter
 
     from .extension import Forum
     from .models import Models
@@ -93,13 +93,14 @@ class ForumState:
     _changes: ChangeCounter | None = None
     _meaning: Model | None = None
     _vectors: VectorIndex | None = None
-    #: Flask-Limiter, for its storage: the forum's rate limits count through it (see forum.moderation.limits).
-    limiter: Limiter | None = None
+    #: The moving-window strategy over the limits' storage: the forum's rate limits count through it (see
+    #: forum.moderation.limits).
+    limiter: MovingWindowRateLimiter | None = None
     #: Values worked out once per app: statements run on every page, fixed addresses (see :meth:`once`).
     _once: dict[Any, Any] = field(default_factory=dict)
 
-    def rate_limiter(self) -> Limiter:
-        """The app's Flask-Limiter (made by ``init_app``)."""
+    def rate_limiter(self) -> MovingWindowRateLimiter:
+        """The rate limits' strategy and storage (made by ``init_app``)."""
         if self.limiter is None:
             raise RuntimeError("The forum's rate limiter is made by Forum.init_app(app).")
         return self.limiter

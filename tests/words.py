@@ -131,7 +131,7 @@ def _prose(text: str) -> bool:
     if text.startswith(("/", "#", ".", "<", "http", "{…}/", "{…}:")) or "://" in text:
         return False
     plain = [t for t in text.replace(",", " ").split() if t.isalpha() and t.islower() and len(t) > 1]
-    if re.search(r"\d+ per \w+", text):  # a rate limit ("3 per hour"), read by Flask-Limiter
+    if re.search(r"\d+ per \w+", text):  # a rate limit ("3 per hour"), read by the limits library
         return False
     return (len(text.split()) >= 2 and text[:1].isupper()) or bool(re.search(r"[a-z][.!?]$", text)) or len(plain) >= 3
 

@@ -1,4 +1,4 @@
-"""Rate limits per action and level, through Flask-Limiter's storage (in memory, or Redis shared by every process).
+"""Rate limits per action and level, through the ``limits`` library (in memory, or Redis shared by every process).
 
 Plain functions: ``allow(state, person, "answer")`` raises :class:`RateLimited` with words people understand, or
 counts the action. Silenced members are stopped here too, before any limit is counted.
@@ -136,7 +136,7 @@ def allow(state: ForumState, person: ForumUser, action: str, *, cost: int = 1) -
     if person.is_agent or cost <= 0 or not state.setting("FORUM_RATE_LIMITS"):
         return
     items = parse_many(limits_for(state, action, person.level))
-    strategy = state.rate_limiter().limiter
+    strategy = state.rate_limiter()
     keys = (f"{state.config.get('FORUM_REDIS_PREFIX', 'forum:')}limits", action, str(person.id))
     try:
         for item in items:
