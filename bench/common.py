@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -101,6 +102,19 @@ def wrk(
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
     return Load(rps, p50, p99)
+
+
+def signed_in_cookie(app: object, account_id: int) -> str:
+    """The demo portal's session cookie of one signed-in person, as their browser holds it after the first page:
+    with Flask-Login's mark of the client (loopback, no User-Agent, as wrk and http.client send) and a CSRF token,
+    so the session is not rewritten on every response."""
+    from flask_login.utils import _create_identifier
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):  # type: ignore[attr-defined]
+        mark = _create_identifier()
+    session = {"_user_id": str(account_id), "_fresh": True, "_id": mark, "csrf_token": secrets.token_hex(20)}
+    value = app.session_interface.get_signing_serializer(app).dumps(session)  # type: ignore[attr-defined]
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"  # type: ignore[attr-defined]
 
 
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -25,7 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import Load, database, gunicorn, wrk  # noqa: E402
+from bench.common import Load, database, gunicorn, signed_in_cookie, wrk  # noqa: E402
 
 THREADS = 10_000
 ANSWERS = 100_000
@@ -140,11 +140,7 @@ def session_cookie(url: str) -> str:
     """The demo portal's session cookie of a signed-in person, as their browser would send it."""
     from examples.portal.app import create_app
 
-    app = create_app(url)
-    value = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
-        {"_user_id": str(SIGNED_IN_ACCOUNT), "_fresh": True}
-    )
-    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+    return signed_in_cookie(create_app(url), SIGNED_IN_ACCOUNT)
 
 
 #: How the forum is set up for each run: the thread parts kept between requests or not, and the guest cache.

@@ -30,16 +30,10 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import database, gunicorn  # noqa: E402
+from bench.common import database, gunicorn, signed_in_cookie  # noqa: E402
 from bench.pages import BIG_THREAD_ANSWERS, seed  # noqa: E402
 
 SETTINGS = {"WTF_CSRF_ENABLED": False, "FORUM_RATE_LIMITS": False}
-
-
-def cookie_for(app, account_id: int) -> str:  # type: ignore[no-untyped-def]
-    """The demo portal's session cookie of one signed-in person."""
-    value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": str(account_id), "_fresh": True})
-    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -64,7 +58,7 @@ def in_process(url: str, answer: int, count: int) -> dict[str, tuple[float, floa
 
     app = create_app(url, **SETTINGS)
     client = app.test_client()
-    name, _, value = cookie_for(app, 7).partition("=")
+    name, _, value = signed_in_cookie(app, 7).partition("=")
     client.set_cookie(name, value)
     times: dict[str, list[float]] = {"like": [], "unlike": []}
     for round_ in range(count + 10):
@@ -163,7 +157,7 @@ def main() -> None:
         # People 101… wrote none of the busy thread's answers (authors are 1 + (t + a + 1) % 200 for thread 1).
         members = [
             (
-                cookie_for(app, 120 + i),
+                signed_in_cookie(app, 120 + i),
                 [("POST", f"/community/p/{answers[i % len(answers)]}/{action}") for action in ("like", "unlike")],
             )
             for i in range(args.members)

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from browser import serve
-from helpers import PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import PREFIX, csrf_token, follow_up, forum_user, login, make_thread, post_form
 from hostapp import db
 from servers import free_port
 from standardwebhooks.webhooks import Webhook
@@ -80,6 +80,7 @@ def test_admins_register_an_address_and_every_event_arrives_signed_once(database
             thread = db.session.get(state.models.Thread, thread_id)
             answer_id = db.session.scalar(sa.select(state.models.Post.id).where(~state.models.Post.is_question))
             solutions.accept(state, forum_user(app, people.asker), thread, answer_id)
+        follow_up(app)  # the badges the accepted answer earned, as the worker would
         delivered = deliver(app)
         assert delivered == len(box.received) and set(types(box)) == {
             "thread.created",
