@@ -4,6 +4,7 @@ and a portal mounted under a path prefix (``SCRIPT_NAME=/portal``)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from helpers import PREFIX, csrf_token, index_search, login, make_thread, post_form
@@ -281,9 +282,9 @@ def test_under_a_path_prefix_this_rounds_addresses_carry_it(app, people):
         assert shown.status_code == 200 and f'href="{PREFIX}/' not in shown.text, path
 
 
-@pytest.mark.parametrize("host", ["csrfprotect", "csrf-off", "prefix"])
-def test_the_tokens_page_and_cookie_api_calls_work_in_each_kind_of_host(people_factory, host):
-    """Make a token and revoke one with CSRFProtect (a token in the layout), with CSRF off, and under /portal."""
+def _host_of_kind(people_factory: Any, host: str) -> tuple[Any, Any, Any, str, Any]:
+    """A host with CSRFProtect (a token in its layout), one with CSRF off, or one under SCRIPT_NAME=/portal: the app,
+    its client, its people, the prefix, and ``send(page, action, data)``, which posts a form as that host's page does."""
     from werkzeug.exceptions import NotFound
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
@@ -296,13 +297,20 @@ def test_the_tokens_page_and_cookie_api_calls_work_in_each_kind_of_host(people_f
     root = "/portal" if host == "prefix" else ""
     if host == "prefix":
         app.wsgi_app = DispatcherMiddleware(NotFound(), {"/portal": app.wsgi_app})  # SCRIPT_NAME=/portal
-    client.post(f"{root}/login", data={"key": people.asker.key})
-    page = f"{root}{PREFIX}/tokens"
 
-    def send(action: str, data: dict) -> object:
+    def send(page: str, action: str, data: dict) -> Any:
         return client.post(action, data=data) if host == "csrf-off" else post_form(client, page, action, data)
 
-    made = send(page, {"name": "Phone", "scopes": ["read"], "days": "30"})
+    return app, client, people, root, send
+
+
+@pytest.mark.parametrize("host", ["csrfprotect", "csrf-off", "prefix"])
+def test_the_tokens_page_and_cookie_api_calls_work_in_each_kind_of_host(people_factory, host):
+    """Make a token and revoke one with CSRFProtect (a token in the layout), with CSRF off, and under /portal."""
+    app, client, people, root, send = _host_of_kind(people_factory, host)
+    client.post(f"{root}/login", data={"key": people.asker.key})
+    page = f"{root}{PREFIX}/tokens"
+    made = send(page, page, {"name": "Phone", "scopes": ["read"], "days": "30"})
     assert made.status_code == 303 and made.headers["Location"].startswith(page)
     shown = client.get(page).text
     secret = re.search(r'id="new-token"[^>]*value="(fsd_[^"]+)"', shown).group(1)
@@ -313,7 +321,7 @@ def test_the_tokens_page_and_cookie_api_calls_work_in_each_kind_of_host(people_f
     if host == "csrfprotect":  # without the page's token: refused, and the token still works
         assert client.post(f"{page}/{token_id}/revoke").status_code == 400
         assert client.get(f"{root}{PREFIX}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
-    assert send(f"{page}/{token_id}/revoke", {}).status_code == 303
+    assert send(page, f"{page}/{token_id}/revoke", {}).status_code == 303
     assert client.get(f"{root}{PREFIX}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
@@ -321,26 +329,14 @@ def test_the_tokens_page_and_cookie_api_calls_work_in_each_kind_of_host(people_f
 def test_a_german_reader_answers_and_is_thanked_in_german_in_each_kind_of_host(people_factory, host):
     """The reader's language through a host with CSRFProtect (a token in the layout), with CSRF off, and under
     /portal: the page, the form, the thanks after posting, and the links, which keep the host's prefix."""
-    from werkzeug.exceptions import NotFound
-    from werkzeug.middleware.dispatcher import DispatcherMiddleware
-
-    config = {
-        "csrfprotect": {"csrf_protect": True, "templates": {"host_layout.html": TOKEN_LAYOUT}},
-        "csrf-off": {"WTF_CSRF_ENABLED": False},
-        "prefix": {},
-    }[host]
-    app, client, people = people_factory(**config)
+    app, client, people, root, send = _host_of_kind(people_factory, host)
     thread_id = make_thread(app, people.asker, title="Drucker im 3. Stock druckt nicht")
-    root = "/portal" if host == "prefix" else ""
-    if host == "prefix":
-        app.wsgi_app = DispatcherMiddleware(NotFound(), {"/portal": app.wsgi_app})  # SCRIPT_NAME=/portal
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de-DE,de;q=0.9"
     client.post(f"{root}/login", data={"key": people.helper.key})
     page = f"{root}{PREFIX}/t/{thread_id}"
     shown = client.get(page, follow_redirects=True).text
     assert "Kannst du helfen?" in shown and f'href="{root}{PREFIX}/ask"' in shown
-    action, data = f"{page}/answer", {"body": "Starte den Drucker neu."}
-    sent = client.post(action, data=data) if host == "csrf-off" else post_form(client, page, action, data)
+    sent = send(page, f"{page}/answer", {"body": "Starte den Drucker neu."})
     assert sent.status_code in (302, 303) and sent.headers["Location"].startswith(f"{root}{PREFIX}/")
     after = client.get(sent.headers["Location"], follow_redirects=True).text
     assert "Danke! Deine Antwort ist gepostet." in after and "1 Antwort" in after
