@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ..models import Like, Post, Share, Thread, get_row, utcnow
 from . import followups
-from .ledger import Award, award, open_awards, point_rules, reverse
+from .ledger import LIKE_REASONS, Award, award, open_awards, point_rules, reverse
 from .rules import is_quick_first_answer, liked_points
 
 if TYPE_CHECKING:
@@ -71,9 +71,10 @@ def on_unliked(state: ForumState, post: Post, user_id: Any, liked_at: dt.datetim
 
     ``liked_at`` (when the like was given) narrows the search to what was awarded since, however often the
     person liked and unliked before."""
-    likes = ("answer_liked", "question_liked")
     author = post.author_id
-    for event in open_awards(state, post_id=post.id, reasons=likes, actor_id=user_id, user_id=author, since=liked_at):
+    for event in open_awards(
+        state, post_id=post.id, reasons=LIKE_REASONS, actor_id=user_id, user_id=author, since=liked_at
+    ):
         reverse(state, event)
 
 

@@ -82,11 +82,11 @@ class Award:
     category_id: int | None = None
 
 
-def _held(state: ForumState, item: Award, now: dt.datetime) -> tuple[int, int] | None:
-    """Lock the member row of the person ``item`` awards (awards to one person count their day one at a time) and
-    read, in the same statement, what capped reasons gave them today and how many of their likes today came from
-    ``item``'s giver; None when they have no member row yet."""
-    capped = item.reason in CAPPED_REASONS
+def _held(state: ForumState, user_id: Any, counting: Award | None, now: dt.datetime) -> tuple[int, int] | None:
+    """Lock the person's member row and, for an award of a capped reason (``counting``), read in the same statement
+    what capped reasons gave them today and how many of their likes today came from its giver; None when they have
+    no member row yet."""
+    capped = counting is not None and counting.reason in CAPPED_REASONS
 
     def build() -> sa.Select[Any]:
         Member, Event = state.models.Member, state.models.PointEvent
@@ -105,22 +105,27 @@ def _held(state: ForumState, item: Award, now: dt.datetime) -> tuple[int, int] |
             ]
         return sa.select(*columns).where(Member.user_id == person).with_for_update(of=Member.__table__)
 
-    giver = item.actor_id if item.reason in LIKE_REASONS else None
-    parameters = (
-        {"person": item.user_id, "today": _today_start(now), "giver": giver} if capped else {"person": item.user_id}
-    )
+    parameters: dict[str, Any] = {"person": user_id}
+    if capped and counting is not None:
+        giver = counting.actor_id if counting.reason in LIKE_REASONS else None
+        parameters.update(today=_today_start(now), giver=giver)
     row = state.db.session.execute(state.once(("held", capped), build), parameters).first()
     if row is None:
         return None
     return (int(row[1] or 0), int(row[2] or 0)) if capped else (0, 0)
 
 
-def hold(state: ForumState, user_id: Any) -> None:
-    """Lock the person's member row (made on first need), so awards to them count their day one at a time."""
-    Member = state.models.Member
-    locked = sa.select(Member.user_id).where(Member.user_id == user_id).with_for_update()
-    if state.db.session.scalar(locked) is None:
-        member_row(state, user_id, lock=True)
+def hold(
+    state: ForumState, user_id: Any, *, counting: Award | None = None, now: dt.datetime | None = None
+) -> tuple[int, int]:
+    """Lock the person's member row (made on first need), so awards to them count their day one at a time; with
+    ``counting``, also what capped reasons gave them today and the likes from its giver (see ``_held``)."""
+    now = now or utcnow()
+    found = _held(state, user_id, counting, now)
+    if found is None:  # their first points: make the row, then lock (and count)
+        member_row(state, user_id)
+        found = _held(state, user_id, counting, now) or (0, 0)
+    return found
 
 
 def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> Any:
@@ -128,11 +133,7 @@ def award(state: ForumState, item: Award, *, now: dt.datetime | None = None) -> 
     now = now or utcnow()
     if item.amount == 0:
         return None  # a rule the admin set to 0 writes nothing; a cause already written is skipped by _append
-    counted = _held(state, item, now)
-    if counted is None:  # their first points: make the row, then lock and count
-        member_row(state, item.user_id)
-        counted = _held(state, item, now) or (0, 0)
-    capped_today, from_giver = counted
+    capped_today, from_giver = hold(state, item.user_id, counting=item, now=now)
     amount = capped_amount(
         point_rules(state),
         item.amount,
