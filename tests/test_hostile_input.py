@@ -80,6 +80,20 @@ def test_words_and_huge_numbers_where_ids_go_are_not_found(app, client, people):
         assert "We could not find" in response.text
 
 
+def test_likes_of_words_huge_numbers_and_nul_bytes_where_ids_go_are_not_found_and_count_nothing(app, client, people):
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the dock.")])
+    login(client, people.agent)
+    page = f"{PREFIX}/t/{thread_id}"
+    for odd in ["abc", "-1", "2147483648", "99999999999999999999", "%00", "2%00"]:
+        for action in ("like", "unlike"):
+            response = post_form(client, page, f"{PREFIX}/p/{odd}/{action}", {})
+            if "%00" in odd:  # a NUL byte in the address: the plain message, before any view
+                assert response.status_code == 400 and "invisible character" in response.text, (odd, action)
+            else:
+                assert response.status_code == 404 and "We could not find" in response.text, (odd, action)
+    assert "1 like" not in client.get(page).text
+
+
 def test_a_nul_byte_gets_a_plain_message_and_changes_nothing(app, client, people):
     thread_id = make_thread(app, people.asker)
     login(client, people.helper)

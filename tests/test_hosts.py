@@ -340,3 +340,23 @@ def test_a_german_reader_answers_and_is_thanked_in_german_in_each_kind_of_host(p
     assert sent.status_code in (302, 303) and sent.headers["Location"].startswith(f"{root}{PREFIX}/")
     after = client.get(sent.headers["Location"], follow_redirects=True).text
     assert "Danke! Deine Antwort ist gepostet." in after and "1 Antwort" in after
+
+
+@pytest.mark.parametrize("host", ["csrfprotect", "csrf-off", "prefix"])
+def test_a_like_and_its_unlike_work_in_each_kind_of_host(people_factory, host):
+    """The like button through a host with CSRFProtect, with CSRF off, and under /portal: the like counts once,
+    the button turns into "unlike" under the host's prefix, and the unlike takes it back."""
+    app, client, people, root, send = _host_of_kind(people_factory, host)
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the dock.")])
+    client.post(f"{root}/login", data={"key": people.asker.key})
+    page = f"{root}{PREFIX}/t/{thread_id}"
+    if host == "csrfprotect":  # without the page's token: refused, and nothing counted
+        assert client.post(f"{root}{PREFIX}/p/2/like").status_code == 400
+        assert "1 like" not in client.get(page).text
+    liked = send(page, f"{root}{PREFIX}/p/2/like", {})
+    assert liked.status_code == 302 and liked.headers["Location"].startswith(f"{root}{PREFIX}/")
+    shown = client.get(page).text
+    assert "1 like" in shown and f'action="{root}{PREFIX}/p/2/unlike"' in shown
+    assert send(page, f"{root}{PREFIX}/p/2/unlike", {}).status_code == 302
+    shown = client.get(page).text
+    assert "1 like" not in shown and f'action="{root}{PREFIX}/p/2/like"' in shown
