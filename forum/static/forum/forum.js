@@ -28,7 +28,12 @@
     var done = function () { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-done") || word("copied", "Link copied. Paste it anywhere to share it.")); };
     var fallback = function () { field.select(); try { document.execCommand("copy"); done(); } catch (e) { say(button.getAttribute("data-copied"), button.getAttribute("data-copy-failed") || word("copy_failed", "Select the link and copy it.")); } };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(done, fallback);
+      /* A browser may leave the promise waiting (no focus, a permission it never asks for): after a moment, copy
+         the old way instead, so the person is never left without an answer. */
+      var settled = false;
+      var once = function (then) { return function () { if (!settled) { settled = true; then(); } }; };
+      window.setTimeout(once(fallback), 1500);
+      navigator.clipboard.writeText(field.value).then(once(done), once(fallback));
     } else {
       fallback();
     }
