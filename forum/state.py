@@ -88,6 +88,8 @@ class ForumState:
     _thread_parts: TimedCache[Any] | None = None
     _thread_rows: TimedCache[Any] | None = None
     _people: TimedCache[Any] | None = None
+    _list_parts: TimedCache[Any] | None = None
+    _bars: TimedCache[Any] | None = None
     #: Values read from the database and kept a few seconds (see :meth:`fresh`): until when, the change number.
     _fresh: dict[Any, tuple[float, int, Any]] = field(default_factory=dict)
     _changes: ChangeCounter | None = None
@@ -161,6 +163,16 @@ class ForumState:
         """Rendered rows of thread lists (the same for every reader) kept by this process, or ``None``."""
         self._thread_rows = self._kept(self._thread_rows, ROWS_PER_PAGE)
         return self._thread_rows
+
+    def list_parts(self) -> TimedCache[Any] | None:
+        """Rendered middles of list pages (alike for every reader of a language) kept by this process, or ``None``."""
+        self._list_parts = self._kept(self._list_parts, 1)
+        return self._list_parts
+
+    def bars(self) -> TimedCache[Any] | None:
+        """Rendered menu bars (one per signed-in person and language, as they last saw it), or ``None``."""
+        self._bars = self._kept(self._bars, ROWS_PER_PAGE)
+        return self._bars
 
     def people(self) -> TimedCache[Any] | None:
         """People as like buttons name them (name, picture, level), kept by this process like the thread parts."""

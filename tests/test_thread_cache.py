@@ -238,3 +238,79 @@ def test_a_thread_list_keeps_its_rows_for_every_reader_and_shows_each_change_at_
         assert not shows(seen()), f"before {name}"
         _change(app, do)
         assert shows(seen()), f"after {name}"
+
+
+def test_the_front_pages_lists_are_kept_per_language_and_show_a_change_from_another_process_at_once(people_factory):
+    """The middle of the front page (lists, filters, categories, top helpers) is the same for every reader of a
+    language, so it is kept; its key holds each listed thread's version, read fresh on every visit."""
+    from hostapp import create_app
+
+    app, client, people = people_factory(FORUM_THREAD_CACHE_SECONDS=60)
+    other = create_app(app.config["SQLALCHEMY_DATABASE_URI"])  # its own kept parts, as another process has
+    thread_id = make_thread(app, people.asker, title="Teams camera is black")
+    home = f"{PREFIX}/"
+    login(client, people.helper)
+    app.config["FORUM_THREAD_CACHE_SECONDS"] = 0
+    fresh = client.get(home).text
+    app.config["FORUM_THREAD_CACHE_SECONDS"] = 60
+    client.get(home)
+    with count_queries(app) as statements:
+        kept = client.get(home).text
+    assert _same_page(kept) == _same_page(fresh) and "Teams camera is black" in kept
+    assert len(statements) <= 3, statements  # the reader, their marks and the list's ids and versions
+    german = app.test_client()
+    login(german, people.agent)
+    german_page = german.get(home, headers={"Accept-Language": "de"}).text
+    assert "Neueste Fragen" in german_page and "Latest questions" not in german_page
+    assert "Latest questions" in client.get(home).text  # each language kept apart
+
+    with other.app_context():  # an answer and a new question, through the other process
+        state = get_state(other)
+        posting.add_answer(
+            state, forum_user(other, people.agent), db.session.get(state.models.Thread, thread_id), "Unplug it."
+        )
+    row = re.search(rf'id="thread-{thread_id}">.*?</li>', client.get(home).text, re.S)
+    assert row and "<strong>1</strong>answer" in row.group(0)
+    make_thread(other, people.asker, title="Printer prints blank pages")
+    assert "Printer prints blank pages" in client.get(home).text
+
+    with app.app_context():  # points earned here show in the week's top helpers at once
+        state = get_state(app)
+        thread = db.session.get(state.models.Thread, thread_id)
+        answer = posting.add_answer(state, forum_user(app, people.helper), thread, "Update the camera driver.")
+        solutions.accept(state, forum_user(app, people.asker), thread, answer.id)
+    helpers = re.search(r'<div class="panel top-helpers">.*?</div>', client.get(home).text, re.S)
+    assert helpers and "Hugo Helper" in helpers.group(0)
+
+
+def test_the_kept_menu_bar_shows_new_notices_a_new_role_the_search_and_where_logging_in_comes_back(app, client, people):
+    thread_id = make_thread(app, people.helper, title="Laptop will not charge")
+    login(client, people.helper)
+    bar = re.compile(r'<div class="forum-bar">.*?</div>\s*<div id="live-banners"', re.S)
+
+    def seen(path: str, reader: Any = client) -> str:
+        found = bar.search(reader.get(f"{PREFIX}{path}").text)
+        assert found, "the page has the forum's bar"
+        return found.group(0)
+
+    def unread() -> int:
+        found = re.search(r'<span class="count-badge">(\d+)<', seen("/"))
+        return int(found.group(1)) if found else 0
+
+    assert seen("/") == seen("/")
+    before = unread()
+    with app.app_context():  # an answer to their question is a notice: the bar counts it on the next page
+        state = get_state(app)
+        posting.add_answer(state, forum_user(app, people.asker), db.session.get(state.models.Thread, thread_id), "Hi")
+    assert unread() == before + 1
+    assert "Review queue" not in seen("/")
+    with app.app_context():  # made a desk agent: their menu grows at once
+        db.session.get(type(people.helper), people.helper.key).is_staff = True
+        db.session.commit()
+    assert "Review queue" in seen("/") and "Too technical" in seen("/")
+    assert 'value="vpn"' in seen("/search?q=vpn") and 'value="wifi"' in seen("/search?q=wifi")
+    guest = app.test_client()
+    assert "next=%2Fhelp%2Fcommunity%2Ft%2F" in seen(f"/t/{thread_id}", guest)
+    assert "next=%2Fhelp%2Fcommunity%2F%22" not in seen("/", guest) and "next=%2Fhelp%2Fcommunity%2F" in seen(
+        "/", guest
+    )

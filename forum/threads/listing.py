@@ -20,7 +20,7 @@ from . import posting, reactions, sharing
 from .cache import Named
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from ..models import Category, Post, Thread
     from ..state import ForumState
@@ -93,29 +93,6 @@ def _page(
     where = state.replica() if replica else {}
     rows = list(state.db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page), bind_arguments=where))
     return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page, total=total)
-
-
-def _pins_first(
-    state: ForumState,
-    query: sa.Select[Any],
-    pinned: sa.ColumnElement[bool],
-    order: tuple[Any, ...],
-    key: Callable[[Any], Any],
-    page: int,
-    per_page: int,
-) -> Page:
-    """The few pinned threads, then the rest in the index's order, so that no page sorts every thread."""
-    where = state.replica()
-    session = state.db.session
-    # Sorted here: asked to sort them, SQLite would walk the order's index past every thread to find the pins.
-    pins = sorted(session.scalars(query.where(pinned), bind_arguments=where), key=key, reverse=True)
-    start = (page - 1) * per_page
-    rows = pins[start : start + per_page + 1]
-    wanted = per_page + 1 - len(rows)
-    if wanted:
-        rest = query.where(sa.not_(pinned)).order_by(*order).limit(wanted).offset(max(0, start - len(pins)))
-        rows += session.scalars(rest, bind_arguments=where)
-    return Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
 @dataclass
@@ -254,6 +231,30 @@ def tag_names(state: ForumState, thread_ids: Sequence[int], *, replica: bool = F
     return dict(found)
 
 
+def _filters(
+    state: ForumState, cols: Any, *, tab: str, solved: str, category_id: Any, tag: Any, author_id: Any
+) -> list[sa.ColumnElement[bool]]:
+    """What keeps a thread in a list: listed, not deleted, and the tab, state, category, keyword or author asked for.
+
+    ``cols`` is the model (for ORM queries) or its table's columns (for plain rows); values may be bound parameters.
+    """
+    where = [cols.deleted_at.is_(None), cols.unlisted_at.is_(None)]
+    if tab == "unanswered":
+        where.append(cols.answer_count == 0)
+    if solved == "solved":
+        where.append(cols.accepted_post_id.is_not(None))
+    elif solved == "unsolved":
+        where.append(cols.accepted_post_id.is_(None))
+    if category_id is not None:
+        where.append(cols.category_id == category_id)
+    if tag is not None:
+        Tag, link = state.models.Tag, state.models.thread_tag
+        where.append(cols.id.in_(sa.select(link.c.thread_id).join(Tag, Tag.id == link.c.tag_id).where(Tag.name == tag)))
+    if author_id is not None:
+        where.append(cols.author_id == author_id)
+    return where
+
+
 def thread_query(
     state: ForumState,
     *,
@@ -265,29 +266,87 @@ def thread_query(
 ) -> sa.Select[Any]:
     """The threads a list shows: listed, not deleted, filtered by tab, state, category, keyword or author."""
     Thread = state.models.Thread
-    query = sa.select(Thread).where(Thread.deleted_at.is_(None), Thread.unlisted_at.is_(None))
-    if tab == "unanswered":
-        query = query.where(Thread.answer_count == 0)
-    if solved == "solved":
-        query = query.where(Thread.accepted_post_id.is_not(None))
-    elif solved == "unsolved":
-        query = query.where(Thread.accepted_post_id.is_(None))
-    if category is not None:
-        query = query.where(Thread.category_id == category.id)
-    if tag:
-        Tag, link = state.models.Tag, state.models.thread_tag
-        query = query.where(
-            Thread.id.in_(sa.select(link.c.thread_id).join(Tag, Tag.id == link.c.tag_id).where(Tag.name == tag))
-        )
-    if author_id is not None:
-        query = query.where(Thread.author_id == author_id)
-    return query
+    where = _filters(
+        state,
+        Thread,
+        tab=tab,
+        solved=solved,
+        category_id=category.id if category is not None else None,
+        tag=tag or None,
+        author_id=author_id,
+    )
+    return sa.select(Thread).where(*where)
 
 
 def thread_order(state: ForumState, sort: str) -> tuple[Any, Any]:
     """Newest activity (or newest question) first; the id breaks ties, so the order is total."""
     Thread = state.models.Thread
     return (Thread.created_at if sort == "newest" else Thread.last_activity_at), Thread.id
+
+
+#: What a list row shows (see ``partials/_thread_row.html``); read as plain rows, which cost far less than
+#: whole threads, since most rows are then found already rendered.
+ROW_COLUMNS = (
+    "id",
+    "version",
+    "title",
+    "category_id",
+    "author_id",
+    "answer_count",
+    "accepted_post_id",
+    "created_at",
+    "last_activity_at",
+)
+
+
+@dataclass(frozen=True)
+class _ListShape:
+    """Which filters a thread list has, so that its statements are built once and then run with parameters."""
+
+    tab: str
+    solved: str
+    sort: str
+    category: bool
+    tag: bool
+    author: bool
+    first_page: bool
+
+    @property
+    def pins_lead(self) -> bool:
+        """Pins lead the front page (pinned everywhere) and their category, not a keyword's or a person's list."""
+        return not (self.author or self.tag)
+
+
+def _list_statements(state: ForumState, shape: _ListShape) -> tuple[Any, ...]:
+    """The statements of a list of this shape: ``(pins and the first page in one,)``, ``(pins, the rest)`` for
+    later pages, or ``(the page,)`` for a list without pins. Parameters: category, tag, author, now, limit, offset."""
+    c = state.models.Thread.__table__.c
+    where = _filters(
+        state,
+        c,
+        tab=shape.tab,
+        solved=shape.solved,
+        category_id=sa.bindparam("category") if shape.category else None,
+        tag=sa.bindparam("tag") if shape.tag else None,
+        author_id=sa.bindparam("author") if shape.author else None,
+    )
+    query = sa.select(*(c[name] for name in ROW_COLUMNS)).where(*where)
+    order = ((c.created_at if shape.sort == "newest" else c.last_activity_at).desc(), c.id.desc())
+    limit, offset = sa.bindparam("limit", type_=sa.Integer), sa.bindparam("offset", type_=sa.Integer)
+    if not shape.pins_lead:
+        return (query.order_by(*order).limit(limit).offset(offset),)
+    pinned = sa.and_(c.pinned_until.is_not(None), c.pinned_until > sa.bindparam("now", type_=sa.DateTime))
+    if not shape.category:
+        pinned = sa.and_(pinned, c.pinned_everywhere)
+    rest = query.where(sa.not_(pinned)).order_by(*order).limit(limit)
+    if shape.first_page:  # the page nearly everyone reads: one statement
+        return (
+            sa.union_all(
+                query.where(pinned).add_columns(sa.literal(1).label("pin")),
+                sa.select(rest.add_columns(sa.literal(0).label("pin")).subquery()),
+            ),
+        )
+    return query.where(pinned), rest.offset(offset)
 
 
 def threads(
@@ -302,19 +361,38 @@ def threads(
     solved: str = "all",
     sort: str = "activity",
 ) -> ThreadList:
-    """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author."""
-    Thread = state.models.Thread
-    query = thread_query(state, tab=tab, category=category, tag=tag, author_id=author_id, solved=solved)
-    columns = thread_order(state, sort)
-    order = tuple(column.desc() for column in columns)
-    per_page = state.setting("FORUM_THREADS_PER_PAGE")
-    if author_id is None and not tag:  # pins lead the front page (pinned everywhere) and their category
-        pinned = sa.and_(Thread.pinned_until.is_not(None), Thread.pinned_until > utcnow())
-        if category is None:
-            pinned = sa.and_(pinned, Thread.pinned_everywhere)
-        result = _pins_first(state, query, pinned, order, attrgetter(*(c.key for c in columns)), page, per_page)
+    """Threads, newest activity (or newest question) first, filtered by tab, state, category, keyword or author.
+
+    The few pinned threads come first, then the rest in the index's order, so that no page sorts every thread.
+    """
+    shape = _ListShape(tab, solved, sort, category is not None, bool(tag), author_id is not None, page == 1)
+    statements = state.once(("thread list", shape), lambda: _list_statements(state, shape))
+    per_page = int(state.setting("FORUM_THREADS_PER_PAGE"))
+    start = (page - 1) * per_page
+    params = {
+        "category": category.id if category is not None else None,
+        "tag": tag,
+        "author": author_id,
+        "now": utcnow(),
+        "limit": per_page + 1,
+        "offset": start,
+    }
+    session, where = state.db.session, state.replica()
+    newest = attrgetter("created_at" if sort == "newest" else "last_activity_at", "id")
+    rows: list[Any]
+    if not shape.pins_lead:
+        rows = list(session.execute(statements[0], params, bind_arguments=where))
+    elif shape.first_page:
+        found = session.execute(statements[0], params, bind_arguments=where).all()
+        # Sorted here: asked to sort them, SQLite would walk the order's index past every thread to find the pins.
+        rows = [*sorted((r for r in found if r.pin), key=newest, reverse=True), *(r for r in found if not r.pin)]
     else:
-        result = _page(state, query.order_by(*order), page, per_page, replica=True)
+        pins = sorted(session.execute(statements[0], params, bind_arguments=where).all(), key=newest, reverse=True)
+        rows = pins[start : start + per_page + 1]
+        if len(rows) <= per_page:
+            later = {**params, "limit": per_page + 1 - len(rows), "offset": max(0, start - len(pins))}
+            rows += session.execute(statements[1], later, bind_arguments=where).all()
+    result = Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
     shown = [t.category_id for t in result.items]
     if categories is None or any(wanted not in categories for wanted in shown):
         categories = categories_by_id(state, covering=shown)

@@ -408,6 +408,46 @@ def thread_rows(threads: Any) -> list[Markup]:
     return rows
 
 
+class KeptPart:
+    """A part of a page that every reader of a language sees alike, rendered only when its key is new.
+
+    The key holds everything the part shows that can change (for a list: each thread's id and version, the
+    categories); a part is kept no longer than ``FORUM_THREAD_CACHE_SECONDS``, as list rows are.
+    """
+
+    def __init__(self, key: tuple[Any, ...], template: str, kept: str = "list_parts", **context: Any) -> None:
+        self.key, self.template, self.kept, self.context = key, template, kept, context
+
+    def __html__(self) -> str:
+        cache = getattr(get_state(), self.kept)()
+        key = (self.template, request.script_root, i18n.current_locale(), *self.key)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = Markup(render_template(self.template, **self.context))
+            if cache is not None:
+                cache.put(key, found)
+        return str(found)
+
+
+def forum_bar() -> KeptPart:
+    """The menu bar, kept for each person (or for guests) with everything it shows that can change in its key."""
+    person = viewer()
+    config = current_app.config
+    searched = request.args.get("q", "") if request.endpoint == "forum.search_page" else ""
+    if person is None:
+        who: tuple[Any, ...] = (request.url if config["FORUM_BAR_LOGIN_LINK"] else None,)  # logging in comes back
+    else:
+        who = (person.id, person.is_agent, person.is_admin, person.level, unread_count())
+    settings = (config["FORUM_TITLE"], config["FORUM_BASE_TEMPLATE"], config["FORUM_BELL_SECONDS"])
+    return KeptPart((*who, searched, *settings), "forum/partials/_bar.html", kept="bars")
+
+
+def list_key(threads: Any) -> tuple[Any, ...]:
+    """What a thread list shows that can change: its page, its threads' versions, whether more follow."""
+    page = threads.page
+    return page.page, page.has_next, tuple((t.id, t.version) for t in page.items)
+
+
 @blueprint.app_context_processor
 def forum_context() -> dict[str, Any]:
     """What every forum template can use."""
@@ -422,6 +462,7 @@ def forum_context() -> dict[str, Any]:
         "post_url": post_url,
         "links": links(),
         "thread_rows": thread_rows,
+        "forum_bar": forum_bar,
         "forum_unread": unread_count,
         "forum_login_url": forum_login_url,
         "forum_url": fixed_url,

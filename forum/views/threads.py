@@ -20,10 +20,12 @@ from ..threads.reader_marks import ReaderMarks, thread_with_marks
 from .blueprint import blueprint
 from .common import (
     CSRF_MESSAGE,
+    KeptPart,
     csrf_failed,
     csrf_value,
     form_error,
     htmx,
+    list_key,
     me,
     page_arg,
     post_url,
@@ -80,9 +82,14 @@ def home() -> Any:
     )
     seconds = float(state().setting("FORUM_THREAD_CACHE_SECONDS"))
     helpers = state().fresh("home-helpers", lambda: leaderboard.top(state(), "week", limit=5), seconds)
-    return render(
-        "forum/home.html", threads=result, categories=list(result.categories.values()), helpers=helpers, **options
+    context = {"threads": result, "categories": list(result.categories.values()), "helpers": helpers, **options}
+    key = (
+        *(options[name] for name in ("tab", "solved", "sort")),
+        *list_key(result),
+        tuple(context["categories"]),
+        tuple((row.user.id, row.user.name, row.points) for row in helpers),
     )
+    return render("forum/home.html", lists=KeptPart(key, "forum/partials/_home_lists.html", **context), **context)
 
 
 @blueprint.get("/c/<slug>")
