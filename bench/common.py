@@ -82,6 +82,7 @@ def wrk(
     threads: int = 2,
     cookie: str = "",
     header: str = "",
+    warm: bool = True,
 ) -> Load:
     """Load one URL with wrk (Debian's package) and read requests/s and latency percentiles; ``header`` is one
     more request header, such as ``Authorization: Bearer …``."""
@@ -89,7 +90,8 @@ def wrk(
         sys.exit("wrk is not installed: apt-get install wrk")
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     headers += ["-H", header] if header else []
-    subprocess.run(["wrk", "-t1", "-c2", "-d2s", *headers, url], check=True, capture_output=True)  # warm up
+    if warm:
+        subprocess.run(["wrk", "-t1", "-c2", "-d2s", *headers, url], check=True, capture_output=True)
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
         check=True,
@@ -102,6 +104,29 @@ def wrk(
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
     return Load(rps, p50, p99)
+
+
+@dataclass
+class Paired:
+    """A page measured in rounds, each right after the baseline, so that the machine's drift cancels out."""
+
+    page: Load  # the round with the median requests/s
+    baseline: Load
+    ratio: float  # the median of each round's page / baseline requests/s
+
+
+def paired(baseline_url: str, url: str, *, rounds: int = 3, seconds: int = 4, **load: str) -> Paired:
+    """Alternate wrk on the baseline and on ``url``, ``rounds`` times; ``load`` is wrk's cookie or header."""
+    pages, baselines = [], []
+    for n in range(rounds):
+        baselines.append(wrk(baseline_url, seconds=seconds, warm=False))
+        pages.append(wrk(url, seconds=seconds, warm=n == 0, **load))  # type: ignore[arg-type]
+    ratios = sorted(page.rps / base.rps for page, base in zip(pages, baselines, strict=True))
+
+    def middle(loads: list[Load]) -> Load:
+        return sorted(loads, key=lambda found: found.rps)[len(loads) // 2]
+
+    return Paired(middle(pages), middle(baselines), ratios[len(ratios) // 2])
 
 
 def signed_in_cookie(app: object, account_id: int) -> str:

@@ -10,7 +10,10 @@ the figure to watch), plus the SQL queries each page runs and the writes a guest
 The same thread read through the JSON API (all 50 answers, for a guest and with a personal access token)
 is measured beside the page, in the default set-up.
 
-    .venv/bin/python bench/pages.py [--database sqlite|postgresql] [--seconds 8]
+    .venv/bin/python bench/pages.py [--database sqlite|postgresql] [--seconds 4] [--rounds 3]
+
+Each page is measured in rounds, each right after hello world, and the ratio printed is the median of the rounds'
+ratios: this machine's speed drifts by a third between minutes, and pairing cancels most of that out.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import Load, database, gunicorn, signed_in_cookie, wrk  # noqa: E402
+from bench.common import Load, database, gunicorn, paired, signed_in_cookie  # noqa: E402
 
 THREADS = 10_000
 ANSWERS = 100_000
@@ -200,7 +203,9 @@ def query_counts(url: str, path: str, setup: dict[str, str], cookie: str, header
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=4, help="seconds of load per page and per baseline, each round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of baseline-then-page for each page")
+    parser.add_argument("--setup", action="append", choices=list(SETUPS), help="only this set-up (may repeat)")
     args = parser.parse_args()
 
     with database(args.database) as url:
@@ -215,39 +220,46 @@ def main() -> None:
         token = api_token(url)
         readers = {"guest": "", "signed in": cookie}
         env = {"PORTAL_DATABASE_URL": url, "PORTAL_FORUM_POSTS_PER_PAGE": str(BIG_THREAD_ANSWERS)}
-        with gunicorn("bench.hello:app") as base:
-            hello = wrk(base + "/", seconds=args.seconds)
-        with gunicorn("bench.fifty_rows:app", env=env) as base:
-            fifty = wrk(base + "/", seconds=args.seconds)
-        rows = []
-        for setup_name, setup in SETUPS.items():
-            with gunicorn("examples.portal.wsgi:app", env={**env, **setup}) as base:
-                for page_name, path in paths.items():
-                    for reader, reader_cookie in readers.items():
-                        if setup_name == "guest page cache" and reader_cookie:
-                            continue  # signed-in people never get the guest cache
-                        load = wrk(base + path, seconds=args.seconds, cookie=reader_cookie)
-                        queries = query_counts(url, path, setup, reader_cookie)
-                        rows.append((f"{page_name}, {reader}, {setup_name}", load, queries))
-                if setup_name == "kept thread parts":  # the default set-up: the API's read of the same thread
-                    api = f"/community/api/v1/threads/1?limit={BIG_THREAD_ANSWERS}"
-                    for reader, header in (("guest", ""), ("token", f"Authorization: Bearer {token}")):
-                        load = wrk(base + api, seconds=args.seconds, header=header)
-                        queries = query_counts(url, api, setup, "", header)
-                        rows.append((f"API thread, {BIG_THREAD_ANSWERS} answers, {reader}", load, queries))
-        print(f"\ngunicorn, 2 sync workers; wrk -t2 -c4 -d{args.seconds}s; database: {args.database}")
+        with gunicorn("bench.hello:app") as hello_base:  # served beside each page, measured in turn with it
+            hello = hello_base + "/"
+            with gunicorn("bench.fifty_rows:app", env=env) as base:
+                fifty = paired(hello, base + "/", rounds=args.rounds, seconds=args.seconds)
+            rows = []
+            for setup_name, setup in SETUPS.items():
+                if args.setup and setup_name not in args.setup:
+                    continue
+                with gunicorn("examples.portal.wsgi:app", env={**env, **setup}) as base:
+                    for page_name, path in paths.items():
+                        for reader, reader_cookie in readers.items():
+                            if setup_name == "guest page cache" and reader_cookie:
+                                continue  # signed-in people never get the guest cache
+                            load = paired(
+                                hello, base + path, rounds=args.rounds, seconds=args.seconds, cookie=reader_cookie
+                            )
+                            queries = query_counts(url, path, setup, reader_cookie)
+                            rows.append((f"{page_name}, {reader}, {setup_name}", load, queries))
+                    if setup_name == "kept thread parts":  # the default set-up: the API's read of the same thread
+                        api = f"/community/api/v1/threads/1?limit={BIG_THREAD_ANSWERS}"
+                        for reader, header in (("guest", ""), ("token", f"Authorization: Bearer {token}")):
+                            load = paired(hello, base + api, rounds=args.rounds, seconds=args.seconds, header=header)
+                            queries = query_counts(url, api, setup, "", header)
+                            rows.append((f"API thread, {BIG_THREAD_ANSWERS} answers, {reader}", load, queries))
+        print(
+            f"\ngunicorn, 2 sync workers; wrk -t2 -c4, {args.rounds} rounds of {args.seconds} s, each right after "
+            f"{args.seconds} s of hello world; database: {args.database}"
+        )
         print(f"{'page':54} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'queries':>8} {'writes':>7}")
 
-        def line(name: str, load: Load, queries: str, writes: str) -> None:
+        def line(name: str, load: Load, ratio: float, queries: str, writes: str) -> None:
             print(
-                f"{name:54} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} "
-                f"{load.rps / hello.rps:8.3f} {queries:>8} {writes:>7}"
+                f"{name:54} {load.rps:8.0f} {load.p50_ms:8.2f} {load.p99_ms:8.2f} {ratio:8.3f} {queries:>8} {writes:>7}"
             )
 
-        line("hello world (the baseline)", hello, "-", "-")
-        line("bare Flask page listing 50 rows (for scale)", fifty, "1", "0")
-        for name, load, (queries, writes) in rows:
-            line(name, load, str(queries), str(writes))
+        line("hello world (the baseline, beside the 50-row page)", fifty.baseline, 1.0, "-", "-")
+        line("bare Flask page listing 50 rows (for scale)", fifty.page, fifty.ratio, "1", "0")
+        for name, measured, (queries, writes) in rows:
+            line(name, measured.page, measured.ratio, str(queries), str(writes))
+        print("x hello: the median, over the rounds, of the page's requests/s over hello world's just before it")
 
 
 if __name__ == "__main__":
