@@ -16,6 +16,7 @@ import random
 import statistics
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -228,9 +229,9 @@ def measure(args: argparse.Namespace, posts: int) -> dict[str, tuple[float, floa
     from examples.portal.app import create_app
 
     threads = max(1, posts // 10)
-    with database(args.database, sqlite_file=args.sqlite_file) as url:
+    with nullcontext(args.url) if args.url else database(args.database, sqlite_file=args.sqlite_file) as url:
         started = time.perf_counter()
-        if not (args.sqlite_file and Path(args.sqlite_file).exists()):
+        if not (args.url or (args.sqlite_file and Path(args.sqlite_file).exists())):
             seed(url, threads, posts)
         print(
             f"seeded {threads:,} threads and {posts:,} posts on {args.database} "
@@ -274,6 +275,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000,3000000", help="posts in each database, comma-separated")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--sqlite-file", help="keep the seeded SQLite database here and reuse it (one size only)")
+    parser.add_argument("--url", help="measure this database, seeded earlier by this script at the one size given")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     results = {}

@@ -17,7 +17,6 @@ from markupsafe import Markup
 from ..i18n import _, ngettext
 from . import engine
 from .engine import Hit, Match, Scope
-from .meaning import among
 
 if TYPE_CHECKING:
     import numpy as np
@@ -103,21 +102,30 @@ def _documents(state: ForumState, keys: list[Key]) -> dict[Key, tuple[Hit, int, 
     """The documents still solved and listed among ``keys``, with what people made of each as a suggestion."""
     if not keys:
         return {}
-    doc, Vector = state.models.SearchDoc.__table__, state.models.SearchVector.__table__
-    rows = state.db.session.execute(
-        sa.select(
-            doc.c.kind,
-            doc.c.ref_id,
-            doc.c.title,
-            doc.c.solved,
-            doc.c.category_id,
-            sa.func.coalesce(Vector.c.helped, 0),
-            sa.func.coalesce(Vector.c.skipped, 0),
+
+    def build() -> sa.Select[Any]:
+        """Built once, with the threads' and the articles' ids as parameters (building it costs more than a run)."""
+        doc, Vector = state.models.SearchDoc.__table__, state.models.SearchVector.__table__
+        wanted = [
+            sa.and_(doc.c.kind == kind, doc.c.ref_id.in_(sa.bindparam(kind, expanding=True)))
+            for kind in ("thread", "article")
+        ]
+        return (
+            sa.select(
+                doc.c.kind,
+                doc.c.ref_id,
+                doc.c.title,
+                doc.c.solved,
+                doc.c.category_id,
+                sa.func.coalesce(Vector.c.helped, 0),
+                sa.func.coalesce(Vector.c.skipped, 0),
+            )
+            .select_from(doc.outerjoin(Vector, sa.and_(Vector.c.kind == doc.c.kind, Vector.c.ref_id == doc.c.ref_id)))
+            .where(sa.or_(*wanted), sa.or_(doc.c.solved, doc.c.kind == "article"))
         )
-        .select_from(doc.outerjoin(Vector, sa.and_(Vector.c.kind == doc.c.kind, Vector.c.ref_id == doc.c.ref_id)))
-        .where(among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article")),
-        bind_arguments=state.replica(),
-    )
+
+    ids = {kind: [ref for k, ref in keys if k == kind] for kind in ("thread", "article")}
+    rows = state.db.session.execute(state.once("suggested documents", build), ids, bind_arguments=state.replica())
     return {
         (kind, ref): (Hit(kind, ref, title, Markup(""), bool(solved), category), helped, skipped)
         for kind, ref, title, solved, category, helped, skipped in rows
