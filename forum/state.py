@@ -85,11 +85,8 @@ class ForumState:
     _pool: ThreadPoolExecutor | None = None
     _desk: DeskStatus | None = None
     _pages: TimedCache[CachedPage] | None = None
-    _thread_parts: TimedCache[Any] | None = None
-    _thread_rows: TimedCache[Any] | None = None
-    _people: TimedCache[Any] | None = None
-    _list_parts: TimedCache[Any] | None = None
-    _bars: TimedCache[Any] | None = None
+    #: The kept renderings and people, by name (see :meth:`_kept`).
+    _kept_caches: dict[str, TimedCache[Any]] = field(default_factory=dict)
     #: Values read from the database and kept a few seconds (see :meth:`fresh`): until when, the change number.
     _fresh: dict[Any, tuple[float, int, Any]] = field(default_factory=dict)
     _changes: ChangeCounter | None = None
@@ -156,36 +153,34 @@ class ForumState:
 
     def thread_parts(self) -> TimedCache[Any] | None:
         """Rendered parts of thread pages kept by this process, or ``None`` when switched off."""
-        self._thread_parts = self._kept(self._thread_parts, 1)
-        return self._thread_parts
+        return self._kept("thread_parts", 1)
 
     def thread_rows(self) -> TimedCache[Any] | None:
         """Rendered rows of thread lists (the same for every reader) kept by this process, or ``None``."""
-        self._thread_rows = self._kept(self._thread_rows, ROWS_PER_PAGE)
-        return self._thread_rows
+        return self._kept("thread_rows", ROWS_PER_PAGE)
 
     def list_parts(self) -> TimedCache[Any] | None:
         """Rendered middles of list pages (alike for every reader of a language) kept by this process, or ``None``."""
-        self._list_parts = self._kept(self._list_parts, 1)
-        return self._list_parts
+        return self._kept("list_parts", 1)
 
     def bars(self) -> TimedCache[Any] | None:
         """Rendered menu bars (one per signed-in person and language, as they last saw it), or ``None``."""
-        self._bars = self._kept(self._bars, ROWS_PER_PAGE)
-        return self._bars
+        return self._kept("bars", ROWS_PER_PAGE)
 
     def people(self) -> TimedCache[Any] | None:
         """People as like buttons name them (name, picture, level), kept by this process like the thread parts."""
-        self._people = self._kept(self._people, ROWS_PER_PAGE)
-        return self._people
+        return self._kept("people", ROWS_PER_PAGE)
 
-    def _kept(self, cache: TimedCache[Any] | None, scale: int) -> TimedCache[Any] | None:
+    def _kept(self, name: str, scale: int) -> TimedCache[Any] | None:
         """A cache as ``FORUM_THREAD_CACHE_SECONDS`` and ``_SIZE`` say now (tests change them on a running app)."""
         seconds = float(self.config["FORUM_THREAD_CACHE_SECONDS"])
         if not seconds:
             return None
+        cache = self._kept_caches.get(name)
         if cache is None or cache.seconds != seconds:
-            cache = TimedCache(seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]) * scale)
+            cache = self._kept_caches[name] = TimedCache(
+                seconds, size=int(self.config["FORUM_THREAD_CACHE_SIZE"]) * scale
+            )
         return cache
 
     def once(self, key: Any, build: Callable[[], Any]) -> Any:

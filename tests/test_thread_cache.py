@@ -29,6 +29,17 @@ def _answers(app: Any, thread_id: int) -> list[int]:
         return list(db.session.scalars(sa.select(Post.id).where(Post.thread_id == thread_id).order_by(Post.id)))
 
 
+def _fresh_and_kept(app: Any, client: Any, url: str) -> tuple[str, str, list[str]]:
+    """The page rendered fresh, then as kept (second view with keeping on), and the kept view's SQL statements."""
+    app.config["FORUM_THREAD_CACHE_SECONDS"] = 0
+    fresh = client.get(url).text
+    app.config["FORUM_THREAD_CACHE_SECONDS"] = 60
+    client.get(url)
+    with count_queries(app) as statements:
+        kept = client.get(url).text
+    return fresh, kept, statements
+
+
 def test_a_kept_page_is_exactly_the_page_rendered_fresh_for_every_kind_of_reader(app, people):
     thread_id = make_thread(
         app,
@@ -45,12 +56,7 @@ def test_a_kept_page_is_exactly_the_page_rendered_fresh_for_every_kind_of_reader
         client = app.test_client()
         if reader is not None:
             login(client, reader)
-        app.config["FORUM_THREAD_CACHE_SECONDS"] = 0
-        fresh = client.get(url).text
-        app.config["FORUM_THREAD_CACHE_SECONDS"] = 60
-        client.get(url)
-        with count_queries(app) as statements:
-            kept = client.get(url).text
+        fresh, kept, statements = _fresh_and_kept(app, client, url)
         with count_queries(app) as fresh_statements:
             app.config["FORUM_THREAD_CACHE_SECONDS"] = 0
             client.get(url)
@@ -250,12 +256,7 @@ def test_the_front_pages_lists_are_kept_per_language_and_show_a_change_from_anot
     thread_id = make_thread(app, people.asker, title="Teams camera is black")
     home = f"{PREFIX}/"
     login(client, people.helper)
-    app.config["FORUM_THREAD_CACHE_SECONDS"] = 0
-    fresh = client.get(home).text
-    app.config["FORUM_THREAD_CACHE_SECONDS"] = 60
-    client.get(home)
-    with count_queries(app) as statements:
-        kept = client.get(home).text
+    fresh, kept, statements = _fresh_and_kept(app, client, home)
     assert _same_page(kept) == _same_page(fresh) and "Teams camera is black" in kept
     assert len(statements) <= 3, statements  # the reader, their marks and the list's ids and versions
     german = app.test_client()

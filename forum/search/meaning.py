@@ -20,6 +20,8 @@ from ..i18n import lazy_gettext as _l
 from ..models import wanted
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import numpy as np
 
     from ..state import ForumState
@@ -86,12 +88,27 @@ def decode(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
 
 
-def among(table: sa.Table, keys: list[Key]) -> sa.ColumnElement[bool]:
-    """``(kind, ref_id) IN keys``, written so both databases use the index on (kind, ref_id)."""
-    refs: dict[str, list[int]] = {}
+#: The kinds of document that have vectors and can be suggested.
+SUGGESTED_KINDS = ("thread", "article")
+
+
+def among(table: sa.Table) -> sa.ColumnElement[bool]:
+    """``(kind, ref_id) IN keys``, written so both databases use the index on (kind, ref_id), with each kind's
+    ids as a parameter named for it (see :func:`by_kind`), so a statement using it can be built once."""
+    return sa.or_(
+        *(
+            sa.and_(table.c.kind == kind, table.c.ref_id.in_(sa.bindparam(kind, expanding=True)))
+            for kind in SUGGESTED_KINDS
+        )
+    )
+
+
+def by_kind(keys: Iterable[Key]) -> dict[str, list[int]]:
+    """The parameters of :func:`among`: each kind's ids among ``keys``."""
+    refs: dict[str, list[int]] = {kind: [] for kind in SUGGESTED_KINDS}
     for kind, ref in keys:
-        refs.setdefault(kind, []).append(ref)
-    return sa.or_(sa.false(), *(sa.and_(table.c.kind == kind, table.c.ref_id.in_(ids)) for kind, ids in refs.items()))
+        refs[kind].append(ref)
+    return refs
 
 
 # Asking for vectors (inside the request's transaction) ------------------------------------------
@@ -114,8 +131,9 @@ def _texts(connection: sa.Connection, state: ForumState, keys: list[Key]) -> dic
     doc = state.models.SearchDoc.__table__
     rows = connection.execute(
         sa.select(doc.c.kind, doc.c.ref_id, doc.c.title, sa.func.substr(doc.c.body, 1, MAX_TEXT)).where(
-            among(doc, keys), sa.or_(doc.c.solved, doc.c.kind == "article")
-        )
+            among(doc), sa.or_(doc.c.solved, doc.c.kind == "article")
+        ),
+        by_kind(keys),
     )
     return {(kind, ref): f"{title}. {body}" for kind, ref, title, body in rows}
 

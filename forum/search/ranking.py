@@ -17,6 +17,7 @@ from markupsafe import Markup
 from ..i18n import _, ngettext
 from . import engine
 from .engine import Hit, Match, Scope
+from .meaning import among, by_kind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,10 +107,6 @@ def _documents(state: ForumState, keys: list[Key]) -> dict[Key, tuple[Hit, int, 
     def build() -> sa.Select[Any]:
         """Built once, with the threads' and the articles' ids as parameters (building it costs more than a run)."""
         doc, Vector = state.models.SearchDoc.__table__, state.models.SearchVector.__table__
-        wanted = [
-            sa.and_(doc.c.kind == kind, doc.c.ref_id.in_(sa.bindparam(kind, expanding=True)))
-            for kind in ("thread", "article")
-        ]
         return (
             sa.select(
                 doc.c.kind,
@@ -121,11 +118,12 @@ def _documents(state: ForumState, keys: list[Key]) -> dict[Key, tuple[Hit, int, 
                 sa.func.coalesce(Vector.c.skipped, 0),
             )
             .select_from(doc.outerjoin(Vector, sa.and_(Vector.c.kind == doc.c.kind, Vector.c.ref_id == doc.c.ref_id)))
-            .where(sa.or_(*wanted), sa.or_(doc.c.solved, doc.c.kind == "article"))
+            .where(among(doc), sa.or_(doc.c.solved, doc.c.kind == "article"))
         )
 
-    ids = {kind: [ref for k, ref in keys if k == kind] for kind in ("thread", "article")}
-    rows = state.db.session.execute(state.once("suggested documents", build), ids, bind_arguments=state.replica())
+    rows = state.db.session.execute(
+        state.once("suggested documents", build), by_kind(keys), bind_arguments=state.replica()
+    )
     return {
         (kind, ref): (Hit(kind, ref, title, Markup(""), bool(solved), category), helped, skipped)
         for kind, ref, title, solved, category, helped, skipped in rows

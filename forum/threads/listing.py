@@ -278,10 +278,13 @@ def thread_query(
     return sa.select(Thread).where(*where)
 
 
-def thread_order(state: ForumState, sort: str) -> tuple[Any, Any]:
-    """Newest activity (or newest question) first; the id breaks ties, so the order is total."""
-    Thread = state.models.Thread
-    return (Thread.created_at if sort == "newest" else Thread.last_activity_at), Thread.id
+def thread_order(state: ForumState, sort: str, cols: Any = None) -> tuple[Any, Any]:
+    """Newest activity (or newest question) first; the id breaks ties, so the order is total.
+
+    ``cols`` as for :func:`_filters`: the model (the default) or its table's columns.
+    """
+    cols = state.models.Thread if cols is None else cols
+    return (cols.created_at if sort == "newest" else cols.last_activity_at), cols.id
 
 
 #: What a list row shows (see ``partials/_thread_row.html``); read as plain rows, which cost far less than
@@ -331,7 +334,7 @@ def _list_statements(state: ForumState, shape: _ListShape) -> tuple[Any, ...]:
         author_id=sa.bindparam("author") if shape.author else None,
     )
     query = sa.select(*(c[name] for name in ROW_COLUMNS)).where(*where)
-    order = ((c.created_at if shape.sort == "newest" else c.last_activity_at).desc(), c.id.desc())
+    order = tuple(column.desc() for column in thread_order(state, shape.sort, c))
     limit, offset = sa.bindparam("limit", type_=sa.Integer), sa.bindparam("offset", type_=sa.Integer)
     if not shape.pins_lead:
         return (query.order_by(*order).limit(limit).offset(offset),)
@@ -378,20 +381,20 @@ def threads(
         "offset": start,
     }
     session, where = state.db.session, state.replica()
-    newest = attrgetter("created_at" if sort == "newest" else "last_activity_at", "id")
+    newest = attrgetter(*(column.key for column in thread_order(state, sort)))
     rows: list[Any]
     if not shape.pins_lead:
         rows = list(session.execute(statements[0], params, bind_arguments=where))
     elif shape.first_page:
-        found = session.execute(statements[0], params, bind_arguments=where).all()
+        found = list(session.execute(statements[0], params, bind_arguments=where))
         # Sorted here: asked to sort them, SQLite would walk the order's index past every thread to find the pins.
         rows = [*sorted((r for r in found if r.pin), key=newest, reverse=True), *(r for r in found if not r.pin)]
     else:
-        pins = sorted(session.execute(statements[0], params, bind_arguments=where).all(), key=newest, reverse=True)
+        pins = sorted(session.execute(statements[0], params, bind_arguments=where), key=newest, reverse=True)
         rows = pins[start : start + per_page + 1]
         if len(rows) <= per_page:
             later = {**params, "limit": per_page + 1 - len(rows), "offset": max(0, start - len(pins))}
-            rows += session.execute(statements[1], later, bind_arguments=where).all()
+            rows += session.execute(statements[1], later, bind_arguments=where)
     result = Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
     shown = [t.category_id for t in result.items]
     if categories is None or any(wanted not in categories for wanted in shown):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from flask_wtf import FlaskForm
 
+    from ..page_cache import TimedCache
     from ..users import ForumUser
 
 #: Reads htmx's request headers; it holds no app, so one object serves every app.
@@ -415,11 +416,17 @@ class KeptPart:
     categories); a part is kept no longer than ``FORUM_THREAD_CACHE_SECONDS``, as list rows are.
     """
 
-    def __init__(self, key: tuple[Any, ...], template: str, kept: str = "list_parts", **context: Any) -> None:
+    def __init__(
+        self,
+        key: tuple[Any, ...],
+        template: str,
+        kept: Callable[[ForumState], TimedCache[Any] | None] = ForumState.list_parts,
+        **context: Any,
+    ) -> None:
         self.key, self.template, self.kept, self.context = key, template, kept, context
 
     def __html__(self) -> str:
-        cache = getattr(get_state(), self.kept)()
+        cache = self.kept(get_state())
         key = (self.template, request.script_root, i18n.current_locale(), *self.key)
         found = cache.get(key) if cache is not None else None
         if found is None:
@@ -439,7 +446,7 @@ def forum_bar() -> KeptPart:
     else:
         who = (person.id, person.is_agent, person.is_admin, person.level, unread_count())
     settings = (config["FORUM_TITLE"], config["FORUM_BASE_TEMPLATE"], config["FORUM_BELL_SECONDS"])
-    return KeptPart((*who, searched, *settings), "forum/partials/_bar.html", kept="bars")
+    return KeptPart((*who, searched, *settings), "forum/partials/_bar.html", kept=ForumState.bars)
 
 
 def list_key(threads: Any) -> tuple[Any, ...]:
