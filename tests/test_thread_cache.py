@@ -315,3 +315,20 @@ def test_the_kept_menu_bar_shows_new_notices_a_new_role_the_search_and_where_log
     assert "next=%2Fhelp%2Fcommunity%2F%22" not in seen("/", guest) and "next=%2Fhelp%2Fcommunity%2F" in seen(
         "/", guest
     )
+
+
+def test_kept_parts_follow_the_prefix_the_same_app_is_served_under(app, client, people):
+    """One app reached at two addresses (a proxy adding SCRIPT_NAME=/portal, and directly) never hands one
+    address's kept front page, list rows, bar or thread parts to the other."""
+    thread_id = make_thread(app, people.asker, title="Scanner sends blank pages", answers=[(people.agent, "Hi")])
+    login(client, people.helper)
+    direct = client.get(f"{PREFIX}/").text
+    behind = client.get(f"{PREFIX}/", base_url="http://localhost/portal").text
+    assert f'href="{PREFIX}/c/' in direct and f'href="/portal{PREFIX}/' not in direct
+    assert f'href="/portal{PREFIX}/c/' in behind  # the kept middle: categories and rows
+    assert f'class="forum-name" href="/portal{PREFIX}/"' in behind  # the kept bar
+    assert f'href="{PREFIX}/c/' not in behind.replace(f"/portal{PREFIX}", "")
+    url = f"{PREFIX}/t/{thread_id}"
+    client.get(url)  # kept for the direct address
+    answers = client.get(url, base_url="http://localhost/portal").text
+    assert f'href="/portal{PREFIX}/p/' in answers and f'"{PREFIX}/p/' not in answers.replace(f"/portal{PREFIX}", "")

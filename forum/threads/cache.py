@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask import request
 from flask_sqlalchemy.session import Session as FlaskSession
 from markupsafe import Markup
 
@@ -89,8 +90,10 @@ class ThreadParts:
 
 
 def key(thread: Thread, page: int, per_page: int, viewer: ForumUser | None) -> tuple[Any, ...]:
-    """Moderators also see removed posts, so they get their own parts; each language and time zone its own."""
+    """Moderators also see removed posts, so they get their own parts; each language and time zone its own, and
+    each address the forum is reached at (its links carry the prefix, ``SCRIPT_NAME``)."""
     return (
+        request.script_root,
         thread.id,
         thread.version,
         page,

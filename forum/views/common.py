@@ -388,9 +388,9 @@ def thread_rows(threads: Any) -> list[Markup]:
     """A thread list's rows, each rendered once per version of its thread and kept for every reader."""
     cache = get_state().thread_rows()
     template = current_app.jinja_env.get_template("forum/partials/_thread_row.html")
-    rows, language, words = [], i18n.current_locale(), i18n.template_words()
+    rows, language, words, prefix = [], i18n.current_locale(), i18n.template_words(), request.script_root
     for thread in threads.page.items:
-        key = (thread.id, thread.version, language)
+        key = (thread.id, thread.version, language, prefix)  # its links carry the prefix
         row = cache.get(key) if cache is not None else None
         if row is None:
             row = Markup(
