@@ -68,23 +68,28 @@ def people(state: ForumState, ids: Iterable[Any], *, kept_for_a_while: bool = Fa
     return found
 
 
-def signed_in(state: ForumState, person: ForumUser) -> tuple[ForumUser, int]:
+def reader_columns(state: ForumState, user_id: Any) -> tuple[Any, ...]:
+    """What every signed-in request reads of its reader (level, daily visit, silence, unread notices), so a page's own
+    query can carry them with an outer join of the member table on ``user_id`` and save a round trip."""
+    Member = state.models.Member
+    unread = notifications.unread(state, user_id).scalar_subquery().label("unread")
+    return Member.level, Member.last_visit, Member.silenced_until, Member.silence_reason, unread
+
+
+def signed_in(state: ForumState, person: ForumUser, row: Any = None) -> tuple[ForumUser, int]:
     """The signed-in person with their level, and how many notifications they have not opened, in one query.
 
     The same query reads whether they are silenced, for the request's own checks (``silence.silenced``). The
-    first request of a day also counts the visit.
+    first request of a day also counts the visit. ``row`` holds ``reader_columns`` as a page's query read them.
     """
 
     def build() -> sa.Select[Any]:
-        Member = state.models.Member
         user_id: sa.BindParameter[Any] = sa.bindparam("user_id")
-        unread = notifications.unread(state, user_id).scalar_subquery().label("unread")
-        return sa.select(Member.level, Member.last_visit, Member.silenced_until, Member.silence_reason, unread).where(
-            Member.user_id == user_id
-        )
+        return sa.select(*reader_columns(state, user_id)).where(state.models.Member.user_id == user_id)
 
     query, parameters = state.once("signed_in", build), {"user_id": person.id}
-    row = state.db.session.execute(query, parameters).first()
+    if row is None:
+        row = state.db.session.execute(query, parameters).first()
     if row is None or row.last_visit != utcnow().date():
         from .gamification.levels import record_visit
 

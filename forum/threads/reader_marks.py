@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .. import members
 from ..notifications import following
 from . import posting, reactions
 
@@ -24,14 +26,18 @@ class ReaderMarks:
     rated: frozenset[tuple[int, str]] = frozenset()
     favourite: bool = False
     follow_level: str = "normal"
+    #: The reader's own row (``members.reader_columns``), read in the same query, for ``members.signed_in``.
+    reader: Any = None
 
 
 def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | None) -> tuple[Any, ReaderMarks]:
-    """The thread the viewer may see and their marks on it, in the thread page's one query of its own."""
+    """The thread the viewer may see, their marks on it and their own row, in the thread page's one query of its own."""
     if viewer is None:
         return posting.get_thread(state, thread_id, None), ReaderMarks()
     parameters = {"user_id": viewer.id, "thread_id": thread_id}
     row = state.db.session.execute(state.once("thread_with_marks", lambda: _query(state)), parameters).first()
+    if row is not None and row.level is not None:  # a Champion may see removed questions: by their level as read
+        viewer = dataclasses.replace(viewer, level=int(row.level))
     thread = posting.visible(row[0] if row is not None else None, viewer)
     assert row is not None  # visible() said "not found" otherwise
     return thread, ReaderMarks(
@@ -39,6 +45,7 @@ def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | Non
         rated=frozenset((int(i), v) for i, _, v in (p.partition(":") for p in (row.rated or "").split(",") if p)),
         favourite=bool(row.favourite),
         follow_level=row.follow or "normal",
+        reader=row,
     )
 
 
@@ -48,16 +55,23 @@ def _query(state: ForumState) -> sa.Select[Any]:
     user_id: sa.BindParameter[Any] = sa.bindparam("user_id")
     thread_id: sa.BindParameter[Any] = sa.bindparam("thread_id")
     liked = reactions.liked_in_thread(state, user_id, thread_id).subquery()
-    Vote, Post = state.models.ClarityVote, state.models.Post
+    Vote, Post, Member = state.models.ClarityVote, state.models.Post, state.models.Member
     rated = (
         sa.select(sa.func.aggregate_strings(sa.cast(Vote.post_id, sa.String) + ":" + Vote.verdict, ","))
         .join(Post, Post.id == Vote.post_id)
         .where(Vote.user_id == user_id, Post.thread_id == thread_id)
     )
-    return sa.select(
-        Thread,
-        sa.select(sa.func.aggregate_strings(sa.cast(liked.c.post_id, sa.String), ",")).scalar_subquery().label("liked"),
-        rated.scalar_subquery().label("rated"),
-        reactions.saved(state, user_id, thread_id).label("favourite"),
-        following.chosen_level(state, user_id, "thread", thread_id).scalar_subquery().label("follow"),
-    ).where(Thread.id == thread_id)
+    return (
+        sa.select(
+            Thread,
+            sa.select(sa.func.aggregate_strings(sa.cast(liked.c.post_id, sa.String), ","))
+            .scalar_subquery()
+            .label("liked"),
+            rated.scalar_subquery().label("rated"),
+            reactions.saved(state, user_id, thread_id).label("favourite"),
+            following.chosen_level(state, user_id, "thread", thread_id).scalar_subquery().label("follow"),
+            *members.reader_columns(state, user_id),
+        )
+        .outerjoin(Member, Member.user_id == user_id)
+        .where(Thread.id == thread_id)
+    )

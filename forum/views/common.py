@@ -44,14 +44,23 @@ def state() -> ForumState:
     return get_state()
 
 
-def viewer() -> ForumUser | None:
-    """The signed-in person as the forum sees them, or ``None`` for a guest."""
+def host_person() -> ForumUser | None:
+    """The signed-in person as the host knows them, before the forum reads its own row (their level, their unread
+    notices): for a page whose one query reads that row too and hands it to ``viewer``."""
+    if "forum_viewer" in g:
+        return g.forum_viewer  # type: ignore[no-any-return]
+    user = current_user
+    if user is not None and getattr(user, "is_authenticated", False):
+        return state().users.to_forum_user(user)
+    return None
+
+
+def viewer(row: Any = None) -> ForumUser | None:
+    """The signed-in person as the forum sees them, or ``None`` for a guest; ``row``, the first time in a request,
+    is their own row (``members.reader_columns``) as a page's query read it."""
     if "forum_viewer" not in g:
-        user = current_user
-        if user is not None and getattr(user, "is_authenticated", False):
-            g.forum_viewer, g.forum_unread = members.signed_in(state(), state().users.to_forum_user(user))
-        else:
-            g.forum_viewer, g.forum_unread = None, 0
+        person = host_person()
+        g.forum_viewer, g.forum_unread = members.signed_in(state(), person, row) if person is not None else (None, 0)
     return g.forum_viewer  # type: ignore[no-any-return]
 
 

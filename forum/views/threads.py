@@ -24,6 +24,7 @@ from .common import (
     csrf_failed,
     csrf_value,
     form_error,
+    host_person,
     htmx,
     list_key,
     me,
@@ -121,12 +122,14 @@ def tag(name: str) -> Any:
 @blueprint.get("/t/<forum_id:thread_id>/<slug>")
 def thread(thread_id: int, slug: str | None) -> Any:
     """A question with its answers."""
-    found, marks = thread_with_marks(state(), thread_id, viewer())
-    return _thread_page(found, marks, AnswerForm() if viewer() else None)
+    found, marks = thread_with_marks(state(), thread_id, host_person())
+    viewer(marks.reader)
+    return _thread_page(found, marks)
 
 
-def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None, status: int = 200) -> Any:
-    """The thread page: its kept parts, and around them what depends on who is looking."""
+def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None = None, status: int = 200) -> Any:
+    """The thread page: its kept parts, and around them what depends on who is looking; ``form``, an answer form
+    sent back with its text and what to fix (without one, a signed-in reader gets the kept empty form)."""
     person = viewer()
     action = ActionForm() if person else None
     parts, question, answers = _thread_parts(found, marks, action)
@@ -137,7 +140,7 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None, status
         parts=parts,
         question=question,
         answers=answers,
-        answer_form=_kept_answer_form(parts, found, form, action),
+        answer_form=_kept_answer_form(parts, found, action) if form is None else None,
         favourite=marks.favourite,
         desk=panel.desk_panel(state(), found, person, handed_yet=parts.handed),
         follow_level=marks.follow_level,
@@ -173,15 +176,13 @@ def _thread_parts(
     return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
 
 
-def _kept_answer_form(
-    parts: thread_cache.ThreadParts, found: Any, form: AnswerForm | None, action: ActionForm | None
-) -> Markup | None:
-    """The empty answer form, kept with the thread's parts; one holding someone's text or errors is rendered as is."""
-    if form is None or action is None or form.is_submitted():
+def _kept_answer_form(parts: thread_cache.ThreadParts, found: Any, action: ActionForm | None) -> Markup | None:
+    """The empty answer form for a signed-in reader, kept with the thread's parts (built only when not kept yet)."""
+    if action is None:
         return None
     token = csrf_value(action)
     if parts.answer_form is None:
-        html = render_template("forum/partials/_answer_form.html", thread=found, form=form)
+        html = render_template("forum/partials/_answer_form.html", thread=found, form=AnswerForm())
         parts.answer_form = thread_cache.slot_csrf(html, token)
     return thread_cache.fill_csrf(parts.answer_form, token)
 
