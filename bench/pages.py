@@ -8,7 +8,8 @@ Prints requests/s and p50/p99 latency for the community home page and for a thre
 50 answers, each beside a bare Flask "hello world" served the same way in the same run (the ratio is
 the figure to watch), plus the SQL queries each page runs and the writes a guest's visit causes.
 The same thread read through the JSON API (all 50 answers, for a guest and with a personal access token)
-is measured beside the page, in the default set-up.
+is measured beside the page, in the default set-up, and so is the portal's own front page (its layout, with no
+forum part): what the host costs by itself, for a guest and for a signed-in person, for scale.
 
     .venv/bin/python bench/pages.py [--database sqlite|postgresql] [--seconds 4] [--rounds 3]
 
@@ -238,7 +239,13 @@ def main() -> None:
                             )
                             queries = query_counts(url, path, setup, reader_cookie)
                             rows.append((f"{page_name}, {reader}, {setup_name}", load, queries))
-                    if setup_name == "kept thread parts":  # the default set-up: the API's read of the same thread
+                    if setup_name == "kept thread parts":  # the default set-up: the host's own page, the API
+                        for reader, reader_cookie in readers.items():  # what the host alone costs, for scale
+                            load = paired(
+                                hello, base + "/", rounds=args.rounds, seconds=args.seconds, cookie=reader_cookie
+                            )
+                            queries = query_counts(url, "/", setup, reader_cookie)
+                            rows.append((f"the portal's own page (no forum), {reader}", load, queries))
                         api = f"/community/api/v1/threads/1?limit={BIG_THREAD_ANSWERS}"
                         for reader, header in (("guest", ""), ("token", f"Authorization: Bearer {token}")):
                             load = paired(hello, base + api, rounds=args.rounds, seconds=args.seconds, header=header)

@@ -1,15 +1,16 @@
-"""Writes: liking and unliking answers, by one member and by 40 members at once on one busy thread.
+"""Writes: liking and unliking answers, and saving and unsaving the thread, by one member and by 40 members at
+once on one busy thread.
 
 Seeds the pages benchmark's data (10,000 threads, 100,000 answers, 200 people), then measures:
 
-- server time alone: one member likes and unlikes an answer again and again, handled in-process
-  (no network), beside a "hello world" handled the same way;
+- server time alone: one member likes and unlikes an answer, and saves the thread to their favourites and
+  takes it off, again and again, handled in-process (no network), beside a "hello world" handled the same way;
 - through gunicorn (4 sync workers): 1 member, then 40 members at once, each liking and unliking an
-  answer of the same 50-answer thread as fast as the answers come back, beside "hello world" served and
-  loaded the same way. Prints p50/p95 latency and writes per second (a like or an unlike each).
+  answer of the same 50-answer thread (then saving and unsaving that thread) as fast as the answers come back,
+  beside "hello world" served and loaded the same way. Prints p50/p95 latency and writes per second.
 
-Afterwards it checks that every answer's like count equals its likes, and that the points ledger
-balances.
+Afterwards it checks that every answer's like count equals its likes, that nobody has the thread saved twice,
+and that the points ledger balances.
 Rate limits are off for the run (FORUM_RATE_LIMITS=False): this measures the write, not the limiter.
 
     .venv/bin/python bench/writes.py [--database postgresql|sqlite] [--seconds 8] [--workers 4]
@@ -52,7 +53,7 @@ def answers_of_busy_thread(url: str) -> list[int]:
 
 
 def in_process(url: str, answer: int, count: int) -> dict[str, tuple[float, float]]:
-    """Server time alone: one member's like and unlike, and hello world, handled in-process."""
+    """Server time alone: one member's like and unlike, save and unsave, and hello world, handled in-process."""
     from bench.hello import app as hello
     from examples.portal.app import create_app, db
 
@@ -60,11 +61,17 @@ def in_process(url: str, answer: int, count: int) -> dict[str, tuple[float, floa
     client = app.test_client()
     name, _, value = signed_in_cookie(app, 7).partition("=")
     client.set_cookie(name, value)
-    times: dict[str, list[float]] = {"like": [], "unlike": []}
+    paths = {
+        "like": f"/community/p/{answer}/like",
+        "unlike": f"/community/p/{answer}/unlike",
+        "save to favourites": "/community/t/1/favourite",
+        "take off favourites": "/community/t/1/unfavourite",
+    }
+    times: dict[str, list[float]] = {action: [] for action in paths}
     for round_ in range(count + 10):
-        for action in ("like", "unlike"):
+        for action, path in paths.items():
             start = time.perf_counter()
-            response = client.post(f"/community/p/{answer}/{action}", headers={"HX-Request": "true"})
+            response = client.post(path, headers={"HX-Request": "true"})
             if round_ >= 10:  # the first rounds warm the process up
                 times[action].append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (action, response.status_code, response.text[:300])
@@ -121,8 +128,9 @@ def load(base: str, paths_by_member: list[tuple[str, list[tuple[str, str]]]], se
     return p50, p95, len(every) / elapsed
 
 
-def exact(url: str) -> tuple[bool, bool]:
-    """Every like count equals its likes; the points ledger balances (``flask forum points verify``)."""
+def exact(url: str) -> tuple[bool, bool, bool]:
+    """Every like count equals its likes; nobody saved a thread twice; the points ledger balances
+    (``flask forum points verify``)."""
     from examples.portal.app import create_app, db
 
     app = create_app(url)
@@ -133,9 +141,15 @@ def exact(url: str) -> tuple[bool, bool]:
                 "(SELECT count(*) FROM forum_like l WHERE l.post_id = p.id)"
             )
         )
+        twice = db.session.scalar(
+            sa.text(
+                "SELECT count(*) FROM (SELECT thread_id, user_id FROM forum_favourite "
+                "GROUP BY thread_id, user_id HAVING count(*) > 1) AS saved_twice"
+            )
+        )
         result = app.test_cli_runner().invoke(args=["forum", "points", "verify"])
         db.engine.dispose()
-    return wrong == 0, result.exit_code == 0
+    return wrong == 0, twice == 0, result.exit_code == 0
 
 
 def main() -> None:
@@ -155,12 +169,14 @@ def main() -> None:
         alone = in_process(url, answers[0], args.requests)
         app = create_app(url)
         # People 101… wrote none of the busy thread's answers (authors are 1 + (t + a + 1) % 200 for thread 1).
+        cookies = [signed_in_cookie(app, 120 + i) for i in range(args.members)]
         members = [
-            (
-                signed_in_cookie(app, 120 + i),
-                [("POST", f"/community/p/{answers[i % len(answers)]}/{action}") for action in ("like", "unlike")],
-            )
-            for i in range(args.members)
+            (cookie, [("POST", f"/community/p/{answers[i % len(answers)]}/{action}") for action in ("like", "unlike")])
+            for i, cookie in enumerate(cookies)
+        ]
+        savers = [
+            (cookie, [("POST", f"/community/t/1/{action}") for action in ("favourite", "unfavourite")])
+            for cookie in cookies
         ]
         env = {"PORTAL_DATABASE_URL": url, **{f"PORTAL_{k}": str(v).lower() for k, v in SETTINGS.items()}}
         one, many = "1 at a time", f"{args.members} at once"
@@ -173,7 +189,9 @@ def main() -> None:
             load(base, members[:4], 2)  # warm up
             served[one]["like/unlike, 1 member"] = load(base, members[:1], args.seconds)
             served[many][f"like/unlike, {args.members} members on one thread"] = load(base, members, args.seconds)
-        counts_exact, ledger_exact = exact(url)
+            served[one]["save/unsave, 1 member"] = load(base, savers[:1], args.seconds)
+            served[many][f"save/unsave, {args.members} members, one thread"] = load(base, savers, args.seconds)
+        counts_exact, saved_once, ledger_exact = exact(url)
 
     print(f"\nserver time alone, in-process; database: {args.database}")
     print(f"{'request':28} {'p50 ms':>8} {'p95 ms':>8} {'p50 x hello':>12}")
@@ -186,6 +204,7 @@ def main() -> None:
         for name, (p50, p95, rate) in rows.items():
             print(f"{name:44} {p50:8.2f} {p95:8.2f} {rate:8.0f} {rate / hello_rate:8.3f}")
     print(f"\nlike counts equal their likes: {'yes' if counts_exact else 'NO'}")
+    print(f"nobody has a thread saved twice: {'yes' if saved_once else 'NO'}")
     print(f"points ledger balances (flask forum points verify): {'yes' if ledger_exact else 'NO'}")
 
 

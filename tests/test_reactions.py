@@ -7,7 +7,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from helpers import IMAGE, PAGE_OPEN, PREFIX, csrf_token, forum_user, login, make_thread, post_form
+from helpers import IMAGE, PAGE_OPEN, PREFIX, count_queries, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 
 from forum import get_state
@@ -95,6 +95,21 @@ def test_removed_posts_and_guests_cannot_like(app, client, people):
     response = client.post(f"{PREFIX}/p/1/like", data={})
     assert response.status_code == 302 and response.location.startswith("/login")
     assert rows(app, "Like") == 0
+
+
+def test_saving_a_favourite_is_one_write_and_the_button_comes_back_without_reading_again(app, client, people):
+    thread_id = make_thread(app, people.helper, title="Teams camera is black")
+    login(client, people.asker)
+    token = csrf_token(client, f"{PREFIX}/t/{thread_id}")
+    for action, pressed in (("favourite", "true"), ("favourite", "true"), ("unfavourite", "false")):
+        with count_queries(app) as statements:
+            response = client.post(f"{PREFIX}/t/{thread_id}/{action}", data={"csrf_token": token}, headers=HX)
+        assert f'aria-pressed="{pressed}"' in response.text, action
+        writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "SAVEPOINT"))]
+        assert len(writes) == 1, statements  # one statement saves or unsaves, a second save finds it saved
+        after = statements[statements.index(writes[0]) + 1 :]
+        assert not [s for s in after if "forum_" in s], after  # the forum reads nothing again after the change
+        assert rows(app, "Favourite") == (1 if pressed == "true" else 0)
 
 
 def test_favourites_are_saved_once_and_listed_newest_first_with_solved_state(app, client, people):

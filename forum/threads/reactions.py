@@ -12,7 +12,7 @@ from .. import signals
 from ..errors import NotAllowed, NotFound
 from ..gamification import awards, followups
 from ..i18n import _
-from ..models import Post, Thread, affected, utcnow
+from ..models import Post, Thread, utcnow
 from ..models.upsert import insert_new
 from ..moderation import limits
 from . import cache as thread_cache
@@ -155,26 +155,26 @@ def unlike(state: ForumState, actor: ForumUser, post: Post) -> Liked:
 
 
 def set_favourite(state: ForumState, actor: ForumUser, thread: Thread, wanted: bool) -> bool:
-    """Bookmark a thread or remove the bookmark; returns whether anything changed."""
+    """Bookmark a thread or remove the bookmark, in one statement and its commit; returns whether anything changed."""
     if thread.is_deleted and wanted:
         raise NotFound(_("That question was removed, so it cannot be saved."))
-    m, session = state.models, state.db.session
-    if not wanted:
-        gone = affected(
-            session.execute(
-                sa.delete(m.Favourite).where(m.Favourite.thread_id == thread.id, m.Favourite.user_id == actor.id)
-            )
-        )
-        session.commit()
-        return bool(gone)
-    try:
-        with session.begin_nested():
-            session.add(m.Favourite(thread_id=thread.id, user_id=actor.id))
-    except sa.exc.IntegrityError:
-        session.rollback()
-        return False
-    session.commit()
-    return True
+    favourites = state.models.Favourite.__table__
+    mine = {"thread_id": thread.id, "user_id": actor.id}
+
+    def remove() -> ReturningDelete[Any]:
+        match = (favourites.c[key] == sa.bindparam(key) for key in mine)
+        return sa.delete(favourites).where(*match).returning(favourites.c.id)
+
+    if wanted:  # a second "save" (another tab, a double click) finds the row there and changes nothing
+
+        def add() -> Any:
+            return insert_new(state, favourites, ["thread_id", "user_id"]).returning(favourites.c.id)
+
+        done = state.db.session.scalar(state.once("favourite", add), {**mine, "created_at": utcnow()})
+    else:
+        done = state.db.session.scalar(state.once("unfavourite", remove), mine)
+    state.db.session.commit()
+    return done is not None
 
 
 def saved(state: ForumState, user_id: Any, thread_id: Any) -> sa.Exists:

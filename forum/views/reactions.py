@@ -51,13 +51,18 @@ def favourite_or_not(thread_id: int, wanted: bool) -> Any:
     """Save a thread to "My favourites", or take it off."""
     thread = posting.get_thread(state(), thread_id, viewer())
     require_token()
+    address = thread_url(thread)  # read before the commit, which would make the thread be read again
     reactions.set_favourite(state(), me(), thread, wanted)
     if htmx:
         return render(
-            "forum/partials/_favourite_button.html", thread=thread, favourite=wanted, action=ActionForm(), changed=True
+            "forum/partials/_favourite_button.html",
+            thread_id=thread_id,
+            favourite=wanted,
+            action=ActionForm(),
+            changed=True,
         )
     flash(_("Saved to your favourites.") if wanted else _("Removed from your favourites."), "success")
-    return redirect(thread_url(thread))
+    return redirect(address)
 
 
 @blueprint.get("/favourites")

@@ -73,6 +73,7 @@ def home() -> Any:
     """The community's front page: latest or unanswered threads, and the categories."""
     options = _list_options()
     every_category = listing.categories_by_id(state())
+    person = host_person()
     result = listing.threads(
         state(),
         page=page_arg(),
@@ -80,7 +81,9 @@ def home() -> Any:
         solved=options["solved"],
         sort=options["sort"],
         categories=every_category,
+        reader_id=person.id if person is not None else None,
     )
+    viewer(result.reader)
     seconds = float(state().setting("FORUM_THREAD_CACHE_SECONDS"))
     helpers = state().fresh("home-helpers", lambda: leaderboard.top(state(), "week", limit=5), seconds)
     context = {"threads": result, "categories": list(result.categories.values()), "helpers": helpers, **options}
