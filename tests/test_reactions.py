@@ -51,6 +51,19 @@ def test_liking_and_unliking_an_answer_with_htmx(app, client, people):
     assert rows(app, "Like", post_id=2) == 0 and like_count(app, 2) == 0
 
 
+def test_a_like_reads_the_post_its_thread_and_the_liker_in_one_statement_before_it_writes(app, client, people):
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the router")])
+    login(client, people.agent)  # an agent: no newcomer's daily allowance to count first
+    token = csrf_token(client, f"{PREFIX}/t/{thread_id}")
+    for action, pressed in (("like", "true"), ("unlike", "false")):
+        with count_queries(app) as statements:
+            response = client.post(f"{PREFIX}/p/2/{action}", data={"csrf_token": token}, headers=HX)
+        assert f'aria-pressed="{pressed}"' in response.text, action
+        first_write = next(i for i, s in enumerate(statements) if s.lstrip().upper().startswith(("UPDATE", "INSERT")))
+        reads = [s for s in statements[:first_write] if "forum_" in s]
+        assert len(reads) == 1 and "forum_member" in reads[0] and "forum_thread" in reads[0], reads
+
+
 def test_liking_without_javascript_goes_back_to_the_post(app, client, people):
     thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the router")])
     login(client, people.agent)

@@ -15,7 +15,7 @@ from ..i18n import _
 from ..notifications import following
 from ..threads import listing, posting, reactions, solutions
 from ..threads.reader_marks import thread_with_marks
-from ..views.common import me, state, viewer
+from ..views.common import me, post_to_change, state, viewer
 from . import cursors, schemas, shapes
 from .operations import operation
 
@@ -100,7 +100,7 @@ def answer(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _like_state(post_id: int, wanted: bool) -> dict[str, Any]:
-    post = posting.get_post(state(), post_id, viewer(), with_thread=True)
+    post = post_to_change(post_id)
     done = (reactions.like if wanted else reactions.unlike)(state(), me(), post)
     return {"liked": wanted, "like_count": done.like_count}
 

@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import has_request_context, request
-from sqlalchemy.orm import joinedload
 
 from .. import i18n, signals
 from ..errors import ForumError, NotAllowed, NotFound
@@ -266,12 +265,13 @@ def question_of(state: ForumState, thread: Thread) -> Post | None:
     return state.db.session.scalar(sa.select(posts).where(posts.thread_id == thread.id, posts.is_question))
 
 
-def get_post(state: ForumState, post_id: Any, viewer: ForumUser | None, *, with_thread: bool = False) -> Any:
-    """A post the viewer may see; deleted ones only for moderators. ``with_thread`` reads its thread in the same
-    query, for a change that needs both (a like)."""
-    Post = state.models.Post
-    options = (joinedload(Post.thread, innerjoin=True),) if with_thread else ()
-    post = state.db.session.get(Post, post_id, options=options)
+def get_post(state: ForumState, post_id: Any, viewer: ForumUser | None) -> Any:
+    """A post the viewer may see; deleted ones only for moderators."""
+    return visible_post(state.db.session.get(state.models.Post, post_id), viewer)
+
+
+def visible_post(post: Post | None, viewer: ForumUser | None) -> Any:
+    """The post (or ``None``, not found) if the viewer may see it: deleted ones only for moderators."""
     if post is None or (post.is_deleted and not (viewer and viewer.is_moderator)):
         raise NotFound(_("We could not find that post. It may have been removed."))
     return post

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from .. import members
 from ..notifications import following
@@ -75,3 +76,23 @@ def _query(state: ForumState) -> sa.Select[Any]:
         .outerjoin(Member, Member.user_id == user_id)
         .where(Thread.id == thread_id)
     )
+
+
+def post_and_reader(state: ForumState, post_id: Any, user_id: Any) -> tuple[Any, Any]:
+    """A post with its thread, and the reader's own row (``members.reader_columns``, for ``members.signed_in``), in
+    one statement built once: what a like reads before it writes, in one round trip. ``(None, None)``: no such post."""
+
+    def build() -> sa.Select[Any]:
+        Post, Member = state.models.Post, state.models.Member
+        reader: sa.BindParameter[Any] = sa.bindparam("user_id")
+        return (
+            sa.select(Post, *members.reader_columns(state, reader))
+            .join(Post.thread)
+            .options(contains_eager(Post.thread))
+            .outerjoin(Member, Member.user_id == reader)
+            .where(Post.id == sa.bindparam("post_id"))
+        )
+
+    parameters = {"post_id": post_id, "user_id": user_id}
+    row = state.db.session.execute(state.once("post_and_reader", build), parameters).first()
+    return (row[0], row) if row is not None else (None, None)

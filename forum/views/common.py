@@ -21,7 +21,9 @@ from ..models import Post, Thread, utcnow
 from ..notifications.announcements import KIND_WORDS
 from ..notifications.following import LEVEL_WORDS
 from ..state import ForumState, get_state
+from ..threads import posting
 from ..threads.categories import slugify
+from ..threads.reader_marks import post_and_reader
 from .blueprint import InvisibleCharacter, blueprint
 
 T = TypeVar("T")
@@ -62,6 +64,15 @@ def viewer(row: Any = None) -> ForumUser | None:
         person = host_person()
         g.forum_viewer, g.forum_unread = members.signed_in(state(), person, row) if person is not None else (None, 0)
     return g.forum_viewer  # type: ignore[no-any-return]
+
+
+def post_to_change(post_id: int) -> Any:
+    """The post a signed-in person acts on (a like), with its thread, read with their own row in one query."""
+    person = host_person()
+    if person is None:
+        return posting.get_post(state(), post_id, viewer())
+    post, row = post_and_reader(state(), post_id, person.id)
+    return posting.visible_post(post, viewer(row))
 
 
 def only(allowed: Callable[[ForumUser], bool], message: str) -> ForumUser:

@@ -10,7 +10,7 @@ from ..errors import ForumError
 from ..i18n import _
 from ..threads import listing, posting, reactions, sharing, solutions
 from .blueprint import blueprint
-from .common import htmx, links, me, page_arg, render, require_token, state, thread_url, viewer
+from .common import htmx, links, me, page_arg, post_to_change, render, require_token, state, thread_url, viewer
 from .forms import ActionForm
 from .navigation import login_required
 
@@ -31,7 +31,7 @@ def _like_partial(post: Any, status: int = 200, message: str | None = None, *, l
 @login_required
 def like_or_unlike(post_id: int, wanted: bool) -> Any:
     """Like a post, or take the like back."""
-    post = posting.get_post(state(), post_id, viewer(), with_thread=True)
+    post = post_to_change(post_id)
     require_token()
     try:
         done = (reactions.like if wanted else reactions.unlike)(state(), me(), post)
