@@ -88,7 +88,7 @@ class Forum:
             plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
-        from . import events, i18n
+        from . import events, i18n, transactions
         from .api import auth, community, document, problems, threads  # noqa: F401  (importing registers them)
         from .api.operations import api
         from .cli import forum_cli
@@ -104,6 +104,7 @@ class Forum:
         app.extensions["forum"].limiter = _rate_limiter(app)
         thread_cache.watch()
         guest_cache.watch(app)
+        transactions.watch()
         escalation.connect(app)
         events.connect(app)
         notice_rules.connect(app)

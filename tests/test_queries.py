@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
+from flask import request
 from helpers import PREFIX, count_queries, login, make_thread
-from hostapp import create_app
+from hostapp import Member, create_app, db
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -99,3 +102,52 @@ def test_guests_share_a_page_for_a_few_seconds_and_signed_in_people_never_do(peo
         client, f"{PREFIX}/t/{thread_id}", f"{PREFIX}/t/{thread_id}/answer", {"body": "A change in this process."}
     )
     assert "Posted by someone in another process" in guest.get(f"{PREFIX}/").text  # a change here clears it
+
+
+def test_a_forum_page_that_only_read_commits_so_postgresql_keeps_its_statements_prepared(app, client, people):
+    """psycopg forgets its prepared statements at every ROLLBACK: a page that wrote nothing ends with COMMIT."""
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
+    login(client, people.helper)
+    with app.app_context():
+        engine = db.engine
+    endings: list[str] = []
+    listeners = {"commit": lambda conn: endings.append("COMMIT"), "rollback": lambda conn: endings.append("ROLLBACK")}
+    for name, listener in listeners.items():
+        sa.event.listen(engine, name, listener)
+    try:
+        for _ in range(8):
+            assert client.get(f"{PREFIX}/t/{thread_id}").status_code == 200
+    finally:
+        for name, listener in listeners.items():
+            sa.event.remove(engine, name, listener)
+    assert endings[-6:] == ["COMMIT"] * 6, endings
+    if engine.dialect.name == "postgresql":  # the same connection, back in the pool
+        with app.app_context():
+            prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
+        assert any("forum_thread" in statement for statement in prepared), prepared
+
+
+@pytest.mark.parametrize("change", ["pending", "flushed", "update", "raw sql"])
+def test_a_hosts_uncommitted_change_during_a_forum_page_is_still_thrown_away(app, client, people, change):
+    thread_id = make_thread(app, people.asker)
+    armed: list[bool] = []
+
+    @app.before_request
+    def scribble() -> None:  # a host hook that changes something and never commits, expecting it to be undone
+        if request.endpoint != "forum.thread" or not armed:
+            return
+        if change in ("pending", "flushed"):
+            db.session.get(Member, people.helper.key).full_name = "Changed by a hook"
+            if change == "flushed":
+                db.session.flush()
+        elif change == "update":
+            db.session.execute(sa.update(Member).where(Member.key == people.helper.key).values(full_name="Changed"))
+        else:
+            db.session.execute(sa.text("UPDATE portal_people SET full_name = 'Changed'"))
+
+    login(client, people.helper)
+    assert client.get(f"{PREFIX}/t/{thread_id}").status_code == 200  # the day's first visit is written first
+    armed.append(True)
+    assert client.get(f"{PREFIX}/t/{thread_id}").status_code == 200
+    with app.app_context():
+        assert db.session.get(Member, people.helper.key).full_name == "Hugo Helper"

@@ -12,7 +12,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
-from .. import i18n
+from .. import i18n, transactions
 from ..i18n import lazy_gettext as _l
 from ..models.base import as_id
 
@@ -47,6 +47,7 @@ def _add_converter(setup: BlueprintSetupState) -> None:
 
 
 blueprint.record_once(_add_converter)  # first, so the routes below can use it
+blueprint.after_request(transactions.commit_if_read_only)  # first, so that it runs after every other one
 
 
 class InvisibleCharacter(BadRequest):
