@@ -88,12 +88,13 @@ class Forum:
             plugins=make_manager(app.config["FORUM_PLUGINS"]),
         )
 
-        from . import events, i18n, transactions
+        from . import events, i18n
         from .api import auth, community, document, problems, threads  # noqa: F401  (importing registers them)
         from .api.operations import api
         from .cli import forum_cli
         from .desk import escalation
         from .gamification import connect
+        from .models import transactions
         from .notifications import rules as notice_rules
         from .threads import cache as thread_cache
         from .views import blueprint, guest_cache

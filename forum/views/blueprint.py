@@ -12,8 +12,9 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
-from .. import i18n, transactions
+from .. import i18n
 from ..i18n import lazy_gettext as _l
+from ..models import transactions
 from ..models.base import as_id
 
 blueprint = Blueprint(
