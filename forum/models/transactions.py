@@ -8,11 +8,16 @@ spends twice as long being parsed and planned as being run).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_sqlalchemy.session import Session as FlaskSession
+
+from ..state import get_state
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 #: ``session.info`` key: this transaction wrote, or may have (a statement that is not a SELECT).
 WROTE = "forum_wrote"
@@ -33,16 +38,23 @@ def _ended(session: Any, *_: Any) -> None:
     session.info.pop(WROTE, None)
 
 
-def watch() -> None:
-    """Note which transactions write (listeners: once a process)."""
-    for name, listener in (
-        ("before_flush", _before_flush),
-        ("do_orm_execute", _orm_execute),
-        ("after_commit", _ended),
-        ("after_rollback", _ended),
-    ):
+def on_every_session(listeners: Iterable[tuple[str, Callable[..., Any]]]) -> None:
+    """Listen to these events of every Flask-SQLAlchemy session, once a process however many apps are set up."""
+    for name, listener in listeners:
         if not sa.event.contains(FlaskSession, name, listener):
             sa.event.listen(FlaskSession, name, listener)
+
+
+def watch() -> None:
+    """Note which transactions write."""
+    on_every_session(
+        (
+            ("before_flush", _before_flush),
+            ("do_orm_execute", _orm_execute),
+            ("after_commit", _ended),
+            ("after_rollback", _ended),
+        )
+    )
 
 
 def commit_if_read_only(response: Response) -> Response:
@@ -53,10 +65,7 @@ def commit_if_read_only(response: Response) -> Response:
     """
     if request.method not in ("GET", "HEAD"):
         return response
-    forum = current_app.extensions.get("forum")
-    if forum is None:
-        return response
-    session = forum.db.session()  # this request's own session, from the scoped registry
+    session = get_state().db.session()  # this request's own session, from the scoped registry
     if not session.in_transaction() or session.info.get(WROTE) or session.new or session.dirty or session.deleted:
         return response
     try:

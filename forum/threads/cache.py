@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import request
-from flask_sqlalchemy.session import Session as FlaskSession
 from markupsafe import Markup
 
 from .. import i18n
 from ..models import Models, Thread, models_for
+from ..models.transactions import on_every_session
 
 if TYPE_CHECKING:  # listing and sharing use this module's touch()
     from collections.abc import Iterable
@@ -188,5 +188,4 @@ def _before_flush(session: Any, *_: Any) -> None:
 
 def watch() -> None:
     """Raise the version of every thread a flush of any forum's session changes (once per process)."""
-    if not sa.event.contains(FlaskSession, "before_flush", _before_flush):
-        sa.event.listen(FlaskSession, "before_flush", _before_flush)
+    on_every_session((("before_flush", _before_flush),))

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_app_context, request, request_finished, session
 from flask_login import current_user
-from flask_sqlalchemy.session import Session as FlaskSession
 
 from .. import i18n
+from ..models.transactions import on_every_session
 from ..page_cache import PERSONAL, CachedPage
 from ..state import get_state
 from .blueprint import blueprint
@@ -131,11 +130,11 @@ def _after_rollback(session_: Any, *_: Any) -> None:
 def watch(app: Flask) -> None:
     """Keep ``app``'s finished guest pages; forget them when what guests see changes (listeners: once a process)."""
     request_finished.connect(keep_guest_page, app, weak=False)
-    for name, listener in (
-        ("before_flush", _before_flush),
-        ("do_orm_execute", _orm_execute),
-        ("after_commit", _after_commit),
-        ("after_soft_rollback", _after_rollback),
-    ):
-        if not sa.event.contains(FlaskSession, name, listener):
-            sa.event.listen(FlaskSession, name, listener)
+    on_every_session(
+        (
+            ("before_flush", _before_flush),
+            ("do_orm_execute", _orm_execute),
+            ("after_commit", _after_commit),
+            ("after_soft_rollback", _after_rollback),
+        )
+    )
