@@ -360,3 +360,30 @@ def test_a_like_and_its_unlike_work_in_each_kind_of_host(people_factory, host):
     assert send(page, f"{root}{PREFIX}/p/2/unlike", {}).status_code == 302
     shown = client.get(page).text
     assert "1 like" not in shown and f'action="{root}{PREFIX}/p/2/like"' in shown
+
+
+@pytest.mark.parametrize("host", ["csrfprotect", "csrf-off", "prefix"])
+def test_saving_a_favourite_and_the_signed_in_front_page_work_in_each_kind_of_host(people_factory, host):
+    """The save button through a host with CSRFProtect, with CSRF off, and under /portal: without htmx the thread
+    comes back under the host's prefix, with htmx the new button posts there; the front page, which reads the
+    reader's own row in its list's statement, shows them signed in."""
+    app, client, people, root, send = _host_of_kind(people_factory, host)
+    thread_id = make_thread(app, people.asker, title="Dock shows no screen")
+    client.post(f"{root}/login", data={"key": people.helper.key})
+    page = f"{root}{PREFIX}/t/{thread_id}"
+    if host == "csrfprotect":  # without the page's token: refused, and nothing saved
+        assert client.post(f"{page}/favourite").status_code == 400
+        assert f'action="{page}/unfavourite"' not in client.get(page).text
+    saved = send(page, f"{page}/favourite", {})
+    assert saved.status_code == 302 and saved.headers["Location"].startswith(page)
+    assert f'action="{page}/unfavourite"' in client.get(page).text
+    assert "Dock shows no screen" in client.get(f"{root}{PREFIX}/favourites").text
+    hx = {"HX-Request": "true"}
+    taken = (
+        client.post(f"{page}/unfavourite", headers=hx)
+        if host == "csrf-off"
+        else post_form(client, page, f"{page}/unfavourite", {}, headers=hx)
+    )
+    assert taken.status_code == 200 and f'hx-post="{page}/favourite"' in taken.text
+    home = client.get(f"{root}{PREFIX}/").text
+    assert 'id="notifications-link"' in home and "Dock shows no screen" in home
