@@ -34,7 +34,8 @@ class ReaderMarks:
 def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | None) -> tuple[Any, ReaderMarks]:
     """The thread the viewer may see, their marks on it and their own row, in the thread page's one query of its own."""
     if viewer is None:
-        return posting.get_thread(state, thread_id, None), ReaderMarks()
+        found = state.db.session.execute(state.once("thread_by_id", lambda: _by_id(state)), {"thread_id": thread_id})
+        return posting.visible(found.scalar(), None), ReaderMarks()
     parameters = {"user_id": viewer.id, "thread_id": thread_id}
     row = state.db.session.execute(state.once("thread_with_marks", lambda: _query(state)), parameters).first()
     if row is not None and row.level is not None:  # a Champion may see removed questions: by their level as read
@@ -48,6 +49,12 @@ def thread_with_marks(state: ForumState, thread_id: Any, viewer: ForumUser | Non
         follow_level=row.follow or "normal",
         reader=row,
     )
+
+
+def _by_id(state: ForumState) -> sa.Select[Any]:
+    """A guest's read of the thread, built once: ``Session.get`` builds its statement anew on every call."""
+    Thread = state.models.Thread
+    return sa.select(Thread).where(Thread.id == sa.bindparam("thread_id"))
 
 
 def _query(state: ForumState) -> sa.Select[Any]:

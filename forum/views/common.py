@@ -380,10 +380,14 @@ def forum_banners() -> list[Any]:
     return banners_for(state(), viewer(), request.cookies.get("forum_dismissed", ""))
 
 
-def csrf_value(form: FlaskForm | None) -> str:
-    """The token a form carries, or "" when there is no form or the host switched CSRF off (WTF_CSRF_ENABLED)."""
-    field = getattr(form, "csrf_token", None)
-    return str(field.current_token) if field is not None else ""
+def page_token() -> str:
+    """The CSRF token of this page's buttons, or "" when the host switched CSRF off (WTF_CSRF_ENABLED): Flask-WTF
+    signs it once a request and keeps it in ``g``, so no form object is built on a busy page just to read it."""
+    if not csrf_enabled():
+        return ""
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
 
 
 def csrf_enabled() -> bool:
@@ -399,9 +403,7 @@ def forum_csrf_field(form: Any = None) -> Markup:
     field = getattr(form, "csrf_token", None)
     if field is not None:
         return Markup(field(id=False))
-    from flask_wtf.csrf import generate_csrf
-
-    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(page_token())
 
 
 def thread_rows(threads: Any) -> list[Markup]:

@@ -22,13 +22,13 @@ from .common import (
     CSRF_MESSAGE,
     KeptPart,
     csrf_failed,
-    csrf_value,
     form_error,
     host_person,
     htmx,
     list_key,
     me,
     page_arg,
+    page_token,
     post_url,
     render,
     require_token,
@@ -134,8 +134,8 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None = None,
     """The thread page: its kept parts, and around them what depends on who is looking; ``form``, an answer form
     sent back with its text and what to fix (without one, a signed-in reader gets the kept empty form)."""
     person = viewer()
-    action = ActionForm() if person else None
-    parts, question, answers = _thread_parts(found, marks, action)
+    token = page_token() if person else ""
+    parts, question, answers = _thread_parts(found, marks, token)
     return render(
         "forum/thread.html",
         status,
@@ -143,18 +143,16 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None = None,
         parts=parts,
         question=question,
         answers=answers,
-        answer_form=_kept_answer_form(parts, found, action) if form is None else None,
+        answer_form=_kept_answer_form(parts, found, token) if form is None and person else None,
         favourite=marks.favourite,
         desk=panel.desk_panel(state(), found, person, handed_yet=parts.handed),
         follow_level=marks.follow_level,
         form=form,
-        action=action,
+        action=None,  # its buttons' token comes from page_token(), not from a form built for each view
     )
 
 
-def _thread_parts(
-    found: Any, marks: ReaderMarks, action: ActionForm | None
-) -> tuple[thread_cache.ThreadParts, Markup, Markup]:
+def _thread_parts(found: Any, marks: ReaderMarks, token: str) -> tuple[thread_cache.ThreadParts, Markup, Markup]:
     """This page of the thread as kept for this kind of reader, rendering only what is not kept yet."""
     person, page, cache = viewer(), page_arg(), state().thread_parts()
     key = thread_cache.key(found, page, state().setting("FORUM_POSTS_PER_PAGE"), person)
@@ -175,15 +173,11 @@ def _thread_parts(
             render_template("forum/partials/_posts.html", posts=view.answers.items, **context),
         )
         parts.keep_posts(kind, posts)
-    token = csrf_value(action)
     return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
 
 
-def _kept_answer_form(parts: thread_cache.ThreadParts, found: Any, action: ActionForm | None) -> Markup | None:
+def _kept_answer_form(parts: thread_cache.ThreadParts, found: Any, token: str) -> Markup:
     """The empty answer form for a signed-in reader, kept with the thread's parts (built only when not kept yet)."""
-    if action is None:
-        return None
-    token = csrf_value(action)
     if parts.answer_form is None:
         html = render_template("forum/partials/_answer_form.html", thread=found, form=AnswerForm())
         parts.answer_form = thread_cache.slot_csrf(html, token)
