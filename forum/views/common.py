@@ -387,7 +387,7 @@ def page_token() -> str:
         return ""
     from flask_wtf.csrf import generate_csrf
 
-    return generate_csrf()
+    return str(generate_csrf())
 
 
 def csrf_enabled() -> bool:
