@@ -158,6 +158,19 @@ def test_new_members_have_a_daily_like_limit(app, client, people):
         assert post_form(client, f"{PREFIX}/t/1", f"{PREFIX}/p/{post_id}/like", {}).status_code == 302
     response = post_form(client, f"{PREFIX}/t/1", f"{PREFIX}/p/4/like", {})
     assert response.status_code == 403 and "New members can like 2 posts a day" in response.text
+    token = csrf_token(client, f"{PREFIX}/t/1")  # the API counts the same likes, read with the post
+    refused = client.put(f"{PREFIX}/api/v1/posts/4/like", headers={"X-CSRFToken": token})
+    assert refused.status_code == 403 and "New members can like 2 posts a day" in refused.get_json()["detail"]
+    # taking a like back is never refused, and frees one of the day's likes
+    assert post_form(client, f"{PREFIX}/t/1", f"{PREFIX}/p/2/unlike", {}).status_code == 302
+    assert post_form(client, f"{PREFIX}/t/1", f"{PREFIX}/p/4/like", {}).status_code == 302
+    with app.app_context():  # a Member (level 1) has no daily limit
+        db.session.execute(sa.text("UPDATE forum_member SET level = 1"))
+        db.session.commit()
+    assert post_form(client, f"{PREFIX}/t/1", f"{PREFIX}/p/2/like", {}).status_code == 302
+    with app.app_context():
+        liked = db.session.scalars(sa.text("SELECT post_id FROM forum_like ORDER BY post_id")).all()
+    assert liked == [2, 3, 4]
 
 
 def test_verify_finds_a_tampered_total_and_rebuild_fixes_it(app, people):

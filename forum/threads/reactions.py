@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from ..users import ForumUser
 
 
-def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> Thread:
-    """The post's thread, once the post may be liked by this person."""
+def _check_likeable(state: ForumState, actor: ForumUser, post: Post, likes_today: int | None = None) -> Thread:
+    """The post's thread, once the post may be liked by this person (``likes_today``: as the post's read counted)."""
     if post.is_deleted:
         raise NotFound(_("That post was removed, so it cannot be liked."))
     thread = state.db.session.get(state.models.Thread, post.thread_id)
@@ -32,27 +32,27 @@ def _check_likeable(state: ForumState, actor: ForumUser, post: Post) -> Thread:
     if actor.id == post.author_id:
         raise NotAllowed(_("You can't like your own post. Likes are how other people say thanks."))
     Like = state.models.Like
-    check_daily_allowance(state, actor, Like.user_id, Like.created_at, "like")
+    check_daily_allowance(state, actor, Like.user_id, Like.created_at, "like", given=likes_today)
     limits.allow(state, actor, "like")
     return thread
 
 
-def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: Any, verb: str) -> None:
+def check_daily_allowance(
+    state: ForumState, actor: ForumUser, who: Any, when: Any, verb: str, *, given: int | None = None
+) -> None:
     """Newcomers may like, and share, ``newcomer_daily_likes`` posts a day: the figure "How points work" shows.
 
-    ``who`` and ``when`` are the giver's and the time's columns of the likes or the shares.
+    ``who`` and ``when`` are the giver's and the time's columns of the likes or the shares; ``given``, how many
+    they gave today when a query that ran anyway counted them (``given_today``), saves counting again.
     """
     if actor.level > 0 or actor.is_moderator:
         return
     from ..gamification.levels import level_rules
 
     limit = level_rules(state).newcomer_daily_likes
-    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    counting = state.once(
-        ("given today", verb),
-        lambda: sa.select(sa.func.count()).where(who == sa.bindparam("person"), when >= sa.bindparam("today")),
-    )
-    given = state.db.session.scalar(counting, {"person": actor.id, "today": today})
+    if given is None:
+        counting = state.once(("given today", verb), lambda: given_today(who, when, sa.bindparam("person")))
+        given = state.db.session.scalar(counting, {"person": actor.id, "today": start_of_today()})
     if (given or 0) >= limit:
         raise NotAllowed(
             (
@@ -63,6 +63,16 @@ def check_daily_allowance(state: ForumState, actor: ForumUser, who: Any, when: A
             + " "
             + _("Come back tomorrow. Keep taking part and you will soon be a Member, with no limit.")
         )
+
+
+def start_of_today() -> Any:
+    """When today began (UTC): the daily allowances count from it."""
+    return utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def given_today(who: Any, when: Any, person: Any) -> sa.Select[Any]:
+    """How many likes (or shares) this person gave since ``:today``, ``start_of_today()``."""
+    return sa.select(sa.func.count()).where(who == person, when >= sa.bindparam("today"))
 
 
 @dataclass(frozen=True)
@@ -109,13 +119,18 @@ def _result(state: ForumState, post: Post, count: int, *, changed: bool) -> Like
     return Liked(post.id, post.is_question, count, changed, likers)
 
 
-def like(state: ForumState, actor: ForumUser, post: Post) -> Liked:
+def set_like(state: ForumState, actor: ForumUser, post: Post, wanted: bool, likes_today: int | None = None) -> Liked:
+    """Like a post or take the like back; ``likes_today`` as ``reader_marks.post_and_reader`` counted them."""
+    return like(state, actor, post, likes_today) if wanted else unlike(state, actor, post)
+
+
+def like(state: ForumState, actor: ForumUser, post: Post, likes_today: int | None = None) -> Liked:
     """Like a post once; false (``changed``) if this person had already liked it.
 
     One small transaction: the like, the post's count, the thread's version, the author's points, and what the
     worker does next (badges, levels, the "liked" notice, in ``gamification.followups``).
     """
-    thread = _check_likeable(state, actor, post)
+    thread = _check_likeable(state, actor, post, likes_today)
     m, session = state.models, state.db.session
     row = m.Like(post_id=post.id, user_id=actor.id, created_at=utcnow())
     thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it

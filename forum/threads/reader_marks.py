@@ -86,20 +86,23 @@ def _query(state: ForumState) -> sa.Select[Any]:
 
 
 def post_and_reader(state: ForumState, post_id: Any, user_id: Any) -> tuple[Any, Any]:
-    """A post with its thread, and the reader's own row (``members.reader_columns``, for ``members.signed_in``), in
-    one statement built once: what a like reads before it writes, in one round trip. ``(None, None)``: no such post."""
+    """A post with its thread, and the reader's own row (``members.reader_columns``, for ``members.signed_in``) with
+    the likes they gave today if they are a newcomer (``likes_today``, their daily allowance), in one statement
+    built once: what a like reads before it writes, in one round trip. ``(None, None)``: no such post."""
 
     def build() -> sa.Select[Any]:
-        Post, Member = state.models.Post, state.models.Member
+        Post, Member, Like = state.models.Post, state.models.Member, state.models.Like
         reader: sa.BindParameter[Any] = sa.bindparam("user_id")
+        given = reactions.given_today(Like.user_id, Like.created_at, reader).scalar_subquery()
+        newcomer = sa.func.coalesce(Member.level, 0) == 0
         return (
-            sa.select(Post, *members.reader_columns(state, reader))
+            sa.select(Post, *members.reader_columns(state, reader), sa.case((newcomer, given)).label("likes_today"))
             .join(Post.thread)
             .options(contains_eager(Post.thread))
             .outerjoin(Member, Member.user_id == reader)
             .where(Post.id == sa.bindparam("post_id"))
         )
 
-    parameters = {"post_id": post_id, "user_id": user_id}
+    parameters = {"post_id": post_id, "user_id": user_id, "today": reactions.start_of_today()}
     row = state.db.session.execute(state.once("post_and_reader", build), parameters).first()
     return (row[0], row) if row is not None else (None, None)

@@ -66,13 +66,14 @@ def viewer(row: Any = None) -> ForumUser | None:
     return g.forum_viewer  # type: ignore[no-any-return]
 
 
-def post_to_change(post_id: int) -> Any:
-    """The post a signed-in person acts on (a like), with its thread, read with their own row in one query."""
+def post_to_change(post_id: int) -> tuple[Any, int | None]:
+    """The post a signed-in person likes or unlikes, with its thread, read with their own row in one query; and the
+    likes they gave today, when they are a newcomer with a daily allowance (``None``: not counted)."""
     person = host_person()
     if person is None:
-        return posting.get_post(state(), post_id, viewer())
+        return posting.get_post(state(), post_id, viewer()), None
     post, row = post_and_reader(state(), post_id, person.id)
-    return posting.visible_post(post, viewer(row))
+    return posting.visible_post(post, viewer(row)), row.likes_today
 
 
 def only(allowed: Callable[[ForumUser], bool], message: str) -> ForumUser:
@@ -135,11 +136,17 @@ def csrf_failed(form: FlaskForm) -> bool:
 
 
 def require_token() -> None:
-    """Buttons that change something post only a CSRF token; refuse the post without a valid one."""
-    from .forms import ActionForm
+    """Buttons that change something post only a CSRF token; refuse the post without a valid one (checked as
+    Flask-WTF checks a form's, without building a form object on every like)."""
+    if not csrf_enabled():
+        return
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
 
-    if csrf_failed(ActionForm()):
-        raise ForumError(CSRF_MESSAGE)
+    try:
+        validate_csrf(request.form.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+    except ValidationError:
+        raise ForumError(CSRF_MESSAGE) from None
 
 
 CSRF_MESSAGE = _l("This page was open too long, so we could not save that. Please reload the page and try again.")

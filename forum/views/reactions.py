@@ -21,9 +21,7 @@ def _like_partial(post: Any, status: int = 200, message: str | None = None, *, l
         found = listing.post_reactions(state(), [post], viewer())
     else:
         found = listing.like_reactions(state(), post, liked=liked)
-    return render(
-        "forum/partials/_like_button.html", status, post=post, reactions=found, action=ActionForm(), message=message
-    )
+    return render("forum/partials/_like_button.html", status, post=post, reactions=found, action=None, message=message)
 
 
 @blueprint.post("/p/<forum_id:post_id>/like", defaults={"wanted": True}, endpoint="like")
@@ -31,10 +29,10 @@ def _like_partial(post: Any, status: int = 200, message: str | None = None, *, l
 @login_required
 def like_or_unlike(post_id: int, wanted: bool) -> Any:
     """Like a post, or take the like back."""
-    post = post_to_change(post_id)
+    post, likes_today = post_to_change(post_id)
     require_token()
     try:
-        done = (reactions.like if wanted else reactions.unlike)(state(), me(), post)
+        done = reactions.set_like(state(), me(), post, wanted, likes_today)
     except ForumError as error:
         if htmx:
             return _like_partial(post, error.status, error.message)
@@ -58,7 +56,7 @@ def favourite_or_not(thread_id: int, wanted: bool) -> Any:
             "forum/partials/_favourite_button.html",
             thread_id=thread_id,
             favourite=wanted,
-            action=ActionForm(),
+            action=None,
             changed=True,
         )
     flash(_("Saved to your favourites.") if wanted else _("Removed from your favourites."), "success")
