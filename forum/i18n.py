@@ -20,6 +20,7 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, r
 from flask_babel import Babel, Domain, get_babel, get_locale, get_timezone
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
@@ -291,6 +292,16 @@ def js_words() -> dict[str, Any]:
     language = current_locale()
     if language not in kept:
         kept[language] = _js_words()
+    return kept[language]
+
+
+def js_words_json() -> Markup:
+    """``js_words`` as the JSON of the page's ``data-words`` attribute, made once a language (``tojson`` each time
+    would serialise and escape the same words on every page)."""
+    kept: dict[str, Markup] = current_app.extensions.setdefault("forum_js_words_json", {})
+    language = current_locale()
+    if language not in kept:
+        kept[language] = Markup(htmlsafe_json_dumps(js_words(), dumps=current_app.json.dumps))
     return kept[language]
 
 

@@ -510,7 +510,7 @@ def forum_context() -> dict[str, Any]:
         "forum_lang": i18n.page_language,
         "forum_dir": i18n.page_direction,
         "forum_zone": i18n.timezone_name,
-        "forum_js_words": i18n.js_words,
+        "forum_js_words": i18n.js_words_json,
         "forum_shown": i18n.shown,
         **i18n.template_words(),
     }
