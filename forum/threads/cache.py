@@ -77,16 +77,17 @@ class ThreadParts:
     timeline: Markup
     #: Whether the thread had been handed to the IT team (a new escalation raises the version).
     handed: bool
-    #: Reader kind -> (the question's card, the answers' cards).
-    posts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
-    #: The empty answer form with the CSRF slot: the same for every signed-in reader.
-    answer_form: str | None = None
+    #: Reader kind -> (the question's card, the answers' cards), each cut where the reader's token goes.
+    posts: dict[tuple[Any, ...], tuple[Slotted, Slotted]] = field(default_factory=dict)
+    #: The empty answer form, cut where the token goes: the same for every signed-in reader.
+    answer_form: Slotted | None = None
 
-    def keep_posts(self, kind: tuple[Any, ...], posts: tuple[str, str]) -> None:
+    def keep_posts(self, kind: tuple[Any, ...], posts: tuple[str, str]) -> tuple[Slotted, Slotted]:
         """Keep the posts as one kind of reader sees them; a page read by very many kinds starts over."""
         if len(self.posts) >= MAX_KINDS:
             self.posts.clear()
-        self.posts[kind] = posts
+        kept = self.posts[kind] = (cut(posts[0]), cut(posts[1]))
+        return kept
 
 
 def key(thread: Thread, page: int, per_page: int, viewer: ForumUser | None) -> tuple[Any, ...]:
@@ -125,14 +126,35 @@ def reader_kind(
     )
 
 
-def slot_csrf(html: str, token: str) -> str:
-    """Take the reader's token out of a form rendered for them, to keep for all (forms holding no one's text)."""
-    return html.replace(token, CSRF_SLOT) if token else html
+#: Kept HTML cut at each ``CSRF_SLOT``: joining the pieces with a token is one pass over the page, where replacing
+#: the slot searched all of it again on every view.
+Slotted = tuple[str, ...]
 
 
-def fill_csrf(html: str, token: str) -> Markup:
-    """Put the reader's CSRF token into posts rendered for keeping."""
-    return Markup(html.replace(CSRF_SLOT, token))
+def cut(html: str) -> Slotted:
+    """Posts rendered with ``CsrfSlot``, cut where each reader's token goes."""
+    return tuple(html.split(CSRF_SLOT))
+
+
+def slot_csrf(html: str, token: str) -> Slotted:
+    """Cut a form rendered for one reader where their token is, to keep for all (forms holding no one's text)."""
+    return tuple(html.split(token)) if token else (html,)
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Kept HTML with this reader's token in. Jinja writes it out as it is: a ``Markup`` as long as a page of
+    posts is copied twice more on its way out, which took longer than everything else done with it."""
+
+    html: str
+
+    def __html__(self) -> str:
+        return self.html
+
+
+def fill_csrf(pieces: Slotted, token: str) -> Filled:
+    """Put the reader's CSRF token into HTML kept for every reader."""
+    return Filled(token.join(pieces))
 
 
 def touch(state: ForumState, thread_ids: Iterable[int]) -> None:

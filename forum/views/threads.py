@@ -152,7 +152,9 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None = None,
     )
 
 
-def _thread_parts(found: Any, marks: ReaderMarks, token: str) -> tuple[thread_cache.ThreadParts, Markup, Markup]:
+def _thread_parts(
+    found: Any, marks: ReaderMarks, token: str
+) -> tuple[thread_cache.ThreadParts, thread_cache.Filled, thread_cache.Filled]:
     """This page of the thread as kept for this kind of reader, rendering only what is not kept yet."""
     person, page, cache = viewer(), page_arg(), state().thread_parts()
     key = thread_cache.key(found, page, state().setting("FORUM_POSTS_PER_PAGE"), person)
@@ -168,15 +170,17 @@ def _thread_parts(found: Any, marks: ReaderMarks, token: str) -> tuple[thread_ca
     if posts is None:
         view = view or listing.thread_page(state(), found, page=page, viewer=person)
         context = {"thread": found, "reactions": view.reactions, "action": thread_cache.CsrfSlot()}
-        posts = (
-            render_template("forum/partials/_posts.html", posts=[view.question], **context),
-            render_template("forum/partials/_posts.html", posts=view.answers.items, **context),
+        posts = parts.keep_posts(
+            kind,
+            (
+                render_template("forum/partials/_posts.html", posts=[view.question], **context),
+                render_template("forum/partials/_posts.html", posts=view.answers.items, **context),
+            ),
         )
-        parts.keep_posts(kind, posts)
     return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
 
 
-def _kept_answer_form(parts: thread_cache.ThreadParts, found: Any, token: str) -> Markup:
+def _kept_answer_form(parts: thread_cache.ThreadParts, found: Any, token: str) -> thread_cache.Filled:
     """The empty answer form for a signed-in reader, kept with the thread's parts (built only when not kept yet)."""
     if parts.answer_form is None:
         html = render_template("forum/partials/_answer_form.html", thread=found, form=AnswerForm())
