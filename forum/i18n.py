@@ -286,22 +286,13 @@ def template_words() -> dict[str, Any]:
     return {"_": template_gettext, "gettext": template_gettext, "ngettext": template_ngettext}
 
 
-def js_words() -> dict[str, Any]:
-    """The few words forum.js writes into pages, in the page's language (plurals as CLDR's "one" and "other")."""
-    kept: dict[str, dict[str, Any]] = current_app.extensions.setdefault("forum_js_words", {})
-    language = current_locale()
-    if language not in kept:
-        kept[language] = _js_words()
-    return kept[language]
-
-
 def js_words_json() -> Markup:
-    """``js_words`` as the JSON of the page's ``data-words`` attribute, made once a language (``tojson`` each time
-    would serialise and escape the same words on every page)."""
-    kept: dict[str, Markup] = current_app.extensions.setdefault("forum_js_words_json", {})
+    """The few words forum.js writes into pages, in the page's language (plurals as CLDR's "one" and "other"), as
+    the JSON of the page's ``data-words`` attribute: made once a language, not serialised again on every page."""
+    kept: dict[str, Markup] = current_app.extensions.setdefault("forum_js_words", {})
     language = current_locale()
     if language not in kept:
-        kept[language] = Markup(htmlsafe_json_dumps(js_words(), dumps=current_app.json.dumps))
+        kept[language] = Markup(htmlsafe_json_dumps(_js_words(), dumps=current_app.json.dumps))
     return kept[language]
 
 
