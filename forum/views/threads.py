@@ -144,9 +144,9 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None = None,
         question=question,
         answers=answers,
         answer_form=_kept_answer_form(parts, found, token) if form is None and person else None,
-        favourite=marks.favourite,
+        favourite_button=_kept_favourite_button(parts, found, marks, token) if person else None,
+        follow_form=_kept_follow_form(parts, found, marks, token) if person else None,
         desk=panel.desk_panel(state(), found, person, handed_yet=parts.handed),
-        follow_level=marks.follow_level,
         form=form,
         action=None,  # its buttons' token comes from page_token(), not from a form built for each view
     )
@@ -181,11 +181,34 @@ def _thread_parts(
 
 
 def _kept_answer_form(parts: thread_cache.ThreadParts, found: Any, token: str) -> thread_cache.Filled:
-    """The empty answer form for a signed-in reader, kept with the thread's parts (built only when not kept yet)."""
-    if parts.answer_form is None:
-        html = render_template("forum/partials/_answer_form.html", thread=found, form=AnswerForm())
-        parts.answer_form = thread_cache.slot_csrf(html, token)
-    return thread_cache.fill_csrf(parts.answer_form, token)
+    """The empty answer form for a signed-in reader, kept with the thread's parts."""
+    html = lambda: render_template("forum/partials/_answer_form.html", thread=found, form=AnswerForm())  # noqa: E731
+    return parts.keep_form(("answer",), html, token)
+
+
+def _kept_favourite_button(
+    parts: thread_cache.ThreadParts, found: Any, marks: ReaderMarks, token: str
+) -> thread_cache.Filled:
+    """The reader's favourite button, saved or not, kept with the thread's parts."""
+    html = lambda: render_template(  # noqa: E731
+        "forum/partials/_favourite_button.html", thread_id=found.id, favourite=marks.favourite, action=None
+    )
+    return parts.keep_form(("favourite", marks.favourite), html, token)
+
+
+def _kept_follow_form(
+    parts: thread_cache.ThreadParts, found: Any, marks: ReaderMarks, token: str
+) -> thread_cache.Filled:
+    """How closely the reader follows this thread, kept with the thread's parts for each level and address (the form
+    comes back to the address it was on)."""
+    html = lambda: render_template(  # noqa: E731
+        "forum/partials/_follow.html",
+        target_type="thread",
+        target_id=found.id,
+        level=marks.follow_level,
+        label=_("Notifications for this question"),
+    )
+    return parts.keep_form(("follow", marks.follow_level, request.full_path), html, token)
 
 
 def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadParts:
@@ -195,7 +218,7 @@ def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadPar
         state(), found, can_see_removed=bool(person and person.is_moderator), known=view.users
     )
     original = view.duplicate_of
-    return thread_cache.ThreadParts(
+    parts = thread_cache.ThreadParts(
         category=thread_cache.Named(view.category.id, view.category.name, view.category.slug),
         tags=view.tags,
         shares=view.shares,
@@ -207,6 +230,11 @@ def _keep_parts(view: listing.ThreadPage, person: Any) -> thread_cache.ThreadPar
         timeline=Markup(render_template("forum/partials/_thread_timeline.html", timeline=shown)),
         handed=state().desk().enabled and escalation.for_thread(state(), found.id) is not None,
     )
+    fixed = render_template(
+        "forum/partials/_thread_fixed.html", thread=found, parts=parts, cut=Markup(thread_cache.FIXED_CUT)
+    )
+    parts.fixed = thread_cache.Fixed.cut(fixed)
+    return parts
 
 
 @blueprint.get("/p/<forum_id:post_id>")
