@@ -255,6 +255,14 @@ def fixed_url(endpoint: str, **values: Any) -> str:
     return str(state().once(key, lambda: url_for(endpoint, **values)))
 
 
+@blueprint.app_template_global("forum_fixed_part")
+def fixed_part(template: str) -> Markup:
+    """A part of every forum page that never changes while the app runs (its stylesheet, icons and scripts), rendered
+    once for each address the forum is reached at rather than on every page."""
+    key = ("part", request.script_root, template)
+    return state().once(key, lambda: Markup(render_template(template)))  # type: ignore[no-any-return]
+
+
 def forum_login_url() -> str:
     """The host's login page, coming back here afterwards."""
     manager = getattr(current_app, "login_manager", None)
