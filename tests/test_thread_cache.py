@@ -105,6 +105,17 @@ def test_buttons_on_a_kept_page_belong_to_the_reader_and_its_forms_work(app, peo
     assert helper.get(url).text.count('aria-pressed="true"') == 1
     assert 'aria-pressed="true"' not in asker.get(url).text
     assert "1 like" in guest.get(url).text
+    # The helper's own favourite button and notification choice are theirs, from the same kept forms.
+    saved = helper.post(f"{PREFIX}/t/{thread_id}/favourite", data={"csrf_token": token})
+    assert saved.status_code == 302
+    followed = helper.post(f"{PREFIX}/follow/thread/{thread_id}", data={"csrf_token": token, "level": "muted"})
+    assert followed.status_code == 302
+    page = helper.get(url).text
+    assert 'aria-pressed="true">\n    <span aria-hidden="true">★</span> Saved to favourites' in page
+    assert '<option value="muted" selected>' in page
+    other = asker.get(url).text
+    assert "Save to favourites" in other and '<option value="muted" selected>' not in other
+    assert f'name="csrf_token" type="hidden" value="{token}"' not in other
     # A token the page was not made for is refused, kept page or not.
     forged = helper.post(f"{PREFIX}/p/{helpers}/delete", data={"csrf_token": "<forum:csrf>"})
     assert forged.status_code == 400
@@ -125,7 +136,7 @@ def _change(app: Any, do: Callable[[Any], Any]) -> None:
 def test_every_change_to_a_thread_shows_at_once_on_its_kept_page(people_factory):
     app, _, people = people_factory(FORUM_DESK_CONNECTOR=MemoryDesk())
     thread_id = make_thread(app, people.asker, tags="vpn", answers=[(people.helper, "Restart the VPN app.")])
-    _, answer_id = _answers(app, thread_id)
+    question_id, answer_id = _answers(app, thread_id)
     asker, helper, agent, admin = (
         forum_user(app, p) for p in (people.asker, people.helper, people.agent, people.admin)
     )
@@ -140,7 +151,14 @@ def test_every_change_to_a_thread_shows_at_once_on_its_kept_page(people_factory)
         (
             "a new answer",
             lambda s: posting.add_answer(s, agent, thread(s), "Clear the cache."),
-            lambda p: "Clear the cache." in p,
+            lambda p: "Clear the cache." in p and '<span id="answer-count">2 answers</span>' in p,
+        ),
+        (
+            "a new title",
+            lambda s: posting.edit_post(
+                s, asker, db.session.get(s.models.Post, question_id), body="VPN drops.", title="VPN drops at noon"
+            ),
+            lambda p: "<h1>VPN drops at noon</h1>" in p and "q=VPN+drops+at+noon" in p,
         ),
         (
             "an edit",
@@ -152,7 +170,7 @@ def test_every_change_to_a_thread_shows_at_once_on_its_kept_page(people_factory)
         (
             "the solution",
             lambda s: solutions.accept(s, asker, thread(s), answer_id),
-            lambda p: "This answer solved it" in p,
+            lambda p: "This answer solved it" in p and '<h1><span class="solved-chip">Solved</span>' in p,
         ),
         (
             "the solution taken back",
