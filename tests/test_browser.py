@@ -69,6 +69,7 @@ def test_a_second_person_answers_without_a_page_reload_and_both_see_it(demo, bro
         answer.wait_for()
         assert other.evaluate("window.__stillTheSamePage") is True
         assert other.locator("#answer-count").inner_text() == "1 answer"
+        assert other.get_by_text("No answers yet").count() == 0
         assert other.get_by_role("textbox", name="Your answer").input_value() == ""
         assert answer.locator("strong").inner_text() == "toner"
         shot(other, "thread-after-htmx-answer-desktop")
@@ -96,6 +97,7 @@ def test_the_same_flow_works_with_javascript_off(demo, browser):
         other.wait_for_url(re.compile(r".*#post-\d+$"))
         assert other.locator(".flash").inner_text() == "Thanks! Your answer is posted."
         assert other.locator("#answer-count").inner_text() == "1 answer"
+        assert other.get_by_text("No answers yet").count() == 0
         page.reload()
         assert "Tap your badge first" in page.locator("#answers").inner_text()
     finally:
