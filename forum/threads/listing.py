@@ -343,7 +343,8 @@ def _list_statements(state: ForumState, shape: _ListShape) -> tuple[Any, ...]:
         Member = state.models.Member
         query = query.add_columns(*members.reader_columns(state, reader)).outerjoin(Member, Member.user_id == reader)
     order = tuple(column.desc() for column in thread_order(state, shape.sort, c))
-    limit, offset = sa.bindparam("limit", type_=sa.Integer), sa.bindparam("offset", type_=sa.Integer)
+    limit = sa.bindparam("limit", type_=sa.Integer, literal_execute=True)
+    offset = sa.bindparam("offset", type_=sa.Integer)
     if not shape.pins_lead:
         return (query.order_by(*order).limit(limit).offset(offset),)
     pinned = sa.and_(c.pinned_until.is_not(None), c.pinned_until > sa.bindparam("now", type_=sa.DateTime))
