@@ -8,9 +8,10 @@ ratings, shares, keywords, timeline or escalation raises that number in the same
 statements), so a kept part is only used while it is still right, in every process.
 
 The buttons under a post depend on who is looking. Posts are rendered once per kind of reader (a
-guest; or someone's roles, which posts are theirs, which they liked and how they rated them), with
-a slot where the reader's CSRF token goes in when the page is sent, so readers who see the same
-buttons share one rendering. People's names and levels, and times like "5 minutes ago", may lag by
+guest; or someone's roles, which posts are theirs, which they liked and how they rated them), so
+readers who see the same buttons share one rendering: the buttons hold no one's CSRF token, they post
+the page's one form that does (``forum-post-actions``). The reader's own forms around the posts are
+kept cut where their token goes. People's names and levels, and times like "5 minutes ago", may lag by
 ``FORUM_THREAD_CACHE_SECONDS``.
 """
 
@@ -35,22 +36,13 @@ if TYPE_CHECKING:  # listing and sharing use this module's touch()
     from .listing import Page
     from .sharing import ShareStats
 
-#: Stands where the reader's CSRF token goes. A "<" never survives in text people wrote (it is
-#: escaped or sanitised), so this cannot be confused with anything on the page.
-CSRF_SLOT = "<forum:csrf>"
-#: Where the fixed pieces of a thread page are cut apart (see ``Fixed``), for the same reason.
+#: Where the fixed pieces of a thread page are cut apart (see ``Fixed``). A "<" never survives in text people
+#: wrote (it is escaped or sanitised), so this cannot be confused with anything on the page.
 FIXED_CUT = "<forum:cut>"
 #: How many renderings of one page are kept (readers differ in roles, their own posts and their likes).
 MAX_KINDS = 8
 #: How many states of the reader's forms are kept with one page (each address it was reached at has its own).
 MAX_FORMS = 16
-
-
-class CsrfSlot:
-    """Takes the place of the page's form while posts are rendered for keeping."""
-
-    def csrf_token(self, **_: Any) -> Markup:
-        return Markup(f'<input name="csrf_token" type="hidden" value="{CSRF_SLOT}">')
 
 
 @dataclass(frozen=True)
@@ -81,19 +73,19 @@ class ThreadParts:
     timeline: Markup
     #: Whether the thread had been handed to the IT team (a new escalation raises the version).
     handed: bool
-    #: Reader kind -> (the question's card, the answers' cards), each cut where the reader's token goes.
-    posts: dict[tuple[Any, ...], tuple[Slotted, Slotted]] = field(default_factory=dict)
+    #: Reader kind -> (the question's card, the answers' cards).
+    posts: dict[tuple[Any, ...], tuple[Filled, Filled]] = field(default_factory=dict)
     #: The signed-in reader's forms as each state of them looks (the empty answer form, the favourite button saved
     #: or not, the notification choice at each level), cut where the token goes: they hold no one's own text.
     forms: dict[tuple[Any, ...], Slotted] = field(default_factory=dict)
     #: The page's own words and links around the posts, the same for every reader of this page.
     fixed: Fixed | None = None
 
-    def keep_posts(self, kind: tuple[Any, ...], posts: tuple[str, str]) -> tuple[Slotted, Slotted]:
+    def keep_posts(self, kind: tuple[Any, ...], posts: tuple[str, str]) -> tuple[Filled, Filled]:
         """Keep the posts as one kind of reader sees them; a page read by very many kinds starts over."""
         if len(self.posts) >= MAX_KINDS:
             self.posts.clear()
-        kept = self.posts[kind] = (cut(posts[0]), cut(posts[1]))
+        kept = self.posts[kind] = (Filled(posts[0]), Filled(posts[1]))
         return kept
 
     def keep_form(self, name: tuple[Any, ...], html: Callable[[], str], token: str) -> Filled:
@@ -142,14 +134,8 @@ def reader_kind(
     )
 
 
-#: Kept HTML cut at each ``CSRF_SLOT``: joining the pieces with a token is one pass over the page, where replacing
-#: the slot searched all of it again on every view.
+#: A kept form cut where the reader's token goes: joining the pieces with a token is one pass over it.
 Slotted = tuple[str, ...]
-
-
-def cut(html: str) -> Slotted:
-    """Posts rendered with ``CsrfSlot``, cut where each reader's token goes."""
-    return tuple(html.split(CSRF_SLOT))
 
 
 def slot_csrf(html: str, token: str) -> Slotted:

@@ -21,7 +21,7 @@ def _like_partial(post: Any, status: int = 200, message: str | None = None, *, l
         found = listing.post_reactions(state(), [post], viewer())
     else:
         found = listing.like_reactions(state(), post, liked=liked)
-    return render("forum/partials/_like_button.html", status, post=post, reactions=found, action=None, message=message)
+    return render("forum/partials/_like_button.html", status, post=post, reactions=found, message=message)
 
 
 @blueprint.post("/p/<forum_id:post_id>/like", defaults={"wanted": True}, endpoint="like")

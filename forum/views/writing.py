@@ -82,9 +82,7 @@ def rate_clarity(post_id: int) -> Any:
         status, message = error.status, error.message
     if htmx:
         verdict = clarity.mine(state(), me(), [post.id]).get(post.id)
-        return render(
-            "forum/partials/_clarity.html", status, post=post, verdict=verdict, action=ActionForm(), message=message
-        )
+        return render("forum/partials/_clarity.html", status, post=post, verdict=verdict, message=message)
     flash(_("Thanks for saying how easy it was to follow.") if wanted else _("Your rating is taken back."), "success")
     return redirect(links().post(post.id), 303)
 
