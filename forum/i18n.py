@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_skeleton, format_time, format_timedelta
@@ -63,7 +63,7 @@ def _catalogue(key: str = "forum_catalogue", find: Callable[[], Any] | None = No
     except RuntimeError:  # no app at all: the words as written
         return find()
     # Flask-Babel keeps the locale in g for the request, and forces another while an e-mail is written.
-    locale = getattr(store.get("_flask_babel"), "babel_locale", None) or get_locale()
+    locale = _babel_kept("babel_locale") or get_locale()
     kept = store.get(key)
     if kept is None or kept[0] is not locale:
         kept = store[key] = (locale, find())
@@ -141,7 +141,7 @@ def _from_accept_language() -> str | None:
 
 def in_forum() -> bool:
     """True while serving one of the forum's own pages (including its API)."""
-    return has_request_context() and (request.blueprint or "").startswith("forum")
+    return has_request_context() and (cast(Any, request)._get_current_object().blueprint or "").startswith("forum")
 
 
 def _ask(selector: Callable[[], Any] | None) -> Any:
@@ -228,9 +228,19 @@ def install(app: Flask, users: UserAdapter) -> None:
     babel.locale_selector, babel.timezone_selector = locale_selector, timezone_selector
 
 
+def _babel_kept(name: str) -> Any:
+    """What Flask-Babel keeps for this request (``babel_locale``, ``babel_tzinfo``), once it was asked: read here
+    without its two trips through the ``g`` proxy, since a page asks for its language a dozen times."""
+    try:
+        kept = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # no app: Flask-Babel answers for itself
+        return None
+    return getattr(kept, name, None)
+
+
 def current_locale() -> str:
     """The locale of this page or e-mail, as a string ("de", "en")."""
-    return str(get_locale() or "en")
+    return str(_babel_kept("babel_locale") or get_locale() or "en")
 
 
 def page_language() -> str:
@@ -392,7 +402,7 @@ def to_utc(value: dt.datetime) -> dt.datetime:
 
 def timezone_name() -> str:
     """The reader's time zone, for saying which one a time is in."""
-    return str(get_timezone())
+    return str(_babel_kept("babel_tzinfo") or get_timezone())
 
 
 def in_locale(locale: str | None) -> Any:

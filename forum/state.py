@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app
 
@@ -225,7 +225,7 @@ class ForumState:
 
 def get_state(app: Flask | None = None) -> ForumState:
     """The forum's state for ``app`` (default: the current app)."""
-    target = app if app is not None else current_app
+    target = app if app is not None else cast(Any, current_app)._get_current_object()  # one trip through the proxy
     try:
         return target.extensions["forum"]  # type: ignore[no-any-return]
     except KeyError:

@@ -3,6 +3,7 @@ notification choices that can reach someone."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from helpers import PREFIX, login, make_thread, post_form
@@ -11,7 +12,7 @@ from helpers import PREFIX, login, make_thread, post_form
 def test_a_thread_pages_title_is_the_question_and_nothing_else(app, client, people):
     thread_id = make_thread(app, people.asker, title="Outlook will not open today")
     page = client.get(f"{PREFIX}/t/{thread_id}").text
-    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
     assert title == "Outlook will not open today · Community help | Acme portal"
 
 

@@ -164,3 +164,28 @@ def test_moderation_and_writing_forms_take_any_value_without_an_error(app, clien
     with app.app_context():
         row = db.session.execute(db.text("SELECT locked_at, closed_as, pinned_until FROM forum_thread")).first()
         assert tuple(row) == (None, None, None)
+
+
+def test_a_page_with_text_in_every_script_arrives_as_exactly_that_text(app, client, people):
+    """Pages are encoded in pieces (most pieces are plain ASCII and are copied as they are): every character of
+    every script, however the pieces fall, still arrives as the UTF-8 of the page."""
+    samples = ["Grüße aus Köln", "“curly” quotes’", "日本語のテキスト", "Привет", "emoji 😀 here", "שלום"]
+    answers = [(people.helper, f"{sample} {'x' * (1500 * i)}") for i, sample in enumerate(samples)]
+    thread_id = make_thread(app, people.asker, title="Text in every script: ünïcödé", answers=answers)
+    login(client, people.helper)
+    page = client.get(f"{PREFIX}/t/{thread_id}")
+    text = page.get_data().decode("utf-8")  # strict: a broken sequence anywhere fails here
+    assert "ünïcödé" in text and all(sample in text for sample in samples)
+
+
+def test_pages_are_encoded_in_pieces_exactly_as_in_one_go():
+    from forum.views.common import UTF8_CHUNK, utf8
+
+    plain = "<p>" + "x" * (UTF8_CHUNK * 3) + "</p>"
+    for odd in ("ç", "’", "日本", "😀"):
+        for at in (0, UTF8_CHUNK - 1, UTF8_CHUNK, len(plain) - 1):  # at a piece's edge, inside, at the end
+            text = plain[:at] + odd + plain[at:]
+            assert utf8(text) == text.encode()
+    dense = "日本語" * UTF8_CHUNK  # mostly outside ASCII: encoded whole after a few pieces
+    assert utf8(dense) == dense.encode()
+    assert utf8("") == b"" and utf8("plain") == b"plain"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -17,7 +19,7 @@ def test_forum_is_mounted_under_the_hosts_prefix_inside_the_hosts_layout(client,
     page = client.get(f"{PREFIX}/")
     assert page.status_code == 200
     assert '<div id="host-banner">Acme self-service portal</div>' in page.text
-    assert "Latest questions · Community help | Acme portal</title>" in page.text
+    assert "<title>Latest questions · Community help | Acme portal</title>" in html.unescape(page.text)
     assert f'href="{PREFIX}/static/forum/forum.css"' in page.text
     assert f'src="{PREFIX}/static/forum/htmx.min.js"' in page.text
     assert client.get("/community/").status_code == 404

@@ -17,7 +17,18 @@ from sqlalchemy.orm import mapped_column
 
 from ..errors import NotFound
 from ..i18n import _
-from .base import DEFAULT_CATEGORY, MAX_ID, TABLE_PREFIX, Shape, UserKey, affected, as_day, as_id, utcnow
+from .base import (
+    DEFAULT_CATEGORY,
+    MAX_ID,
+    TABLE_PREFIX,
+    Shape,
+    UserKey,
+    affected,
+    as_day,
+    as_id,
+    named_rows,
+    utcnow,
+)
 from .desk import DeskJob, Escalation, WebhookReceipt
 from .gamification import BadgeAward, Member, PointBucket, PointEvent
 from .ideas import Idea, IdeaEvent, IdeaVote
@@ -100,6 +111,7 @@ __all__ = [
     "include_object",
     "is_forum_table",
     "models_for",
+    "named_rows",
     "utcnow",
 ]
 

@@ -1,8 +1,11 @@
-"""What every forum table shares: the naming, the clock, the host's user key, and the typed base of the shapes."""
+"""What every forum table shares: the naming, the clock, the host's user key, the typed base of the shapes, and rows
+that are cheap to read."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -11,6 +14,9 @@ from sqlalchemy.orm import mapped_column
 
 from ..errors import ForumError
 from ..i18n import _
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 TABLE_PREFIX = "forum_"
 
@@ -63,6 +69,21 @@ def as_day(raw: str | None, *, field: str) -> dt.date | None:
 def utcnow() -> dt.datetime:
     """Naive UTC, the same on SQLite and PostgreSQL."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@functools.lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]) -> Any:
+    return collections.namedtuple("Row", fields, rename=True)
+
+
+def named_rows(result: Iterable[Any], fields: Iterable[str]) -> list[Any]:
+    """Rows as named tuples, for rows whose fields are read many times (a list page reads each row's a few times).
+
+    Reading a field of SQLAlchemy's ``Row`` by name fails the class's own attribute lookup first and builds an
+    ``AttributeError`` it then drops (a microsecond a field); a named tuple's field is a tenth of that.
+    """
+    make = _row_type(tuple(fields))._make
+    return [make(row) for row in result]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 from .. import members
 from ..errors import NotFound
 from ..i18n import _, ngettext
-from ..models import get_row, utcnow
+from ..models import get_row, named_rows, utcnow
 from ..writing import clarity as clarity_votes
 from . import posting, reactions, sharing
 from .cache import Named
@@ -397,19 +397,24 @@ def threads(
         "reader": reader_id,
     }
     newest = attrgetter(*(column.key for column in thread_order(state, sort)))
+
+    def run(statement: Any, values: dict[str, Any]) -> list[Any]:
+        result = session.execute(statement, values, bind_arguments=where)
+        return named_rows(result, result.keys())
+
     rows: list[Any]
     if not shape.pins_lead:
-        rows = list(session.execute(statements[0], params, bind_arguments=where))
+        rows = run(statements[0], params)
     elif shape.first_page:
-        found = list(session.execute(statements[0], params, bind_arguments=where))
+        found = run(statements[0], params)
         # Sorted here: asked to sort them, SQLite would walk the order's index past every thread to find the pins.
         rows = [*sorted((r for r in found if r.pin), key=newest, reverse=True), *(r for r in found if not r.pin)]
     else:
-        pins = sorted(session.execute(statements[0], params, bind_arguments=where), key=newest, reverse=True)
+        pins = sorted(run(statements[0], params), key=newest, reverse=True)
         rows = pins[start : start + per_page + 1]
         if len(rows) <= per_page:
             later = {**params, "limit": per_page + 1 - len(rows), "offset": max(0, start - len(pins))}
-            rows += session.execute(statements[1], later, bind_arguments=where)
+            rows += run(statements[1], later)
     result = Page(items=rows[:per_page], page=page, per_page=per_page, has_next=len(rows) > per_page)
     shown = [t.category_id for t in result.items]
     if categories is None or any(wanted not in categories for wanted in shown):

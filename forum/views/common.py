@@ -46,24 +46,34 @@ def state() -> ForumState:
     return get_state()
 
 
+def request_globals() -> Any:
+    """This request's ``g`` itself, for code that reads it often: reading an attribute through the ``g`` proxy
+    first fails on the proxy (an ``AttributeError`` made and dropped, about a microsecond each time)."""
+    return g._get_current_object()
+
+
 def host_person() -> ForumUser | None:
     """The signed-in person as the host knows them, before the forum reads its own row (their level, their unread
     notices): for a page whose one query reads that row too and hands it to ``viewer``."""
-    if "forum_viewer" in g:
-        return g.forum_viewer  # type: ignore[no-any-return]
-    user = current_user
-    if user is not None and getattr(user, "is_authenticated", False):
-        return state().users.to_forum_user(user)
-    return None
+    store = request_globals()
+    if "forum_viewer" in store:
+        return store.forum_viewer  # type: ignore[no-any-return]
+    if "forum_host_person" not in store:  # a page asks before its query and again after it: detach the user once
+        user = current_user._get_current_object() if current_user else None
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        store.forum_host_person = state().users.to_forum_user(user) if signed_in else None
+    return store.forum_host_person  # type: ignore[no-any-return]
 
 
 def viewer(row: Any = None) -> ForumUser | None:
     """The signed-in person as the forum sees them, or ``None`` for a guest; ``row``, the first time in a request,
     is their own row (``members.reader_columns``) as a page's query read it."""
-    if "forum_viewer" not in g:
+    store = request_globals()
+    if "forum_viewer" not in store:
         person = host_person()
-        g.forum_viewer, g.forum_unread = members.signed_in(state(), person, row) if person is not None else (None, 0)
-    return g.forum_viewer  # type: ignore[no-any-return]
+        found = members.signed_in(state(), person, row) if person is not None else (None, 0)
+        store.forum_viewer, store.forum_unread = found
+    return store.forum_viewer  # type: ignore[no-any-return]
 
 
 def post_to_change(post_id: int) -> tuple[Any, int | None]:
@@ -115,9 +125,36 @@ def page_arg() -> int:
     return int(raw) or 1
 
 
-def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    """Render a forum template with a status code."""
-    return render_template(template, **context), status
+def render(template: str, status: int = 200, **context: Any) -> tuple[bytes, int]:
+    """Render a forum template with a status code, as the UTF-8 the response sends."""
+    return utf8(render_template(template, **context)), status
+
+
+#: How much of a page is encoded at a time (see ``utf8``).
+UTF8_CHUNK = 4096
+#: After this many pieces that are not plain ASCII, the rest of a page is encoded in one go.
+UTF8_MIXED_PIECES = 8
+
+
+def utf8(text: str) -> bytes:
+    """``text.encode()``, in pieces where only a few characters are not ASCII.
+
+    One "ç" anywhere on a page (a portal's "Français") or one curly quote in a post makes Python encode every
+    character of the page one by one (a tenth of a signed-in thread page's instructions); a piece without one is
+    copied as it is. A page in a language written mostly outside ASCII is encoded whole after a few pieces.
+    """
+    if text.isascii():
+        return text.encode()
+    pieces, mixed = [], 0
+    for start in range(0, len(text), UTF8_CHUNK):
+        piece = text[start : start + UTF8_CHUNK]
+        if not piece.isascii():
+            mixed += 1
+            if mixed > UTF8_MIXED_PIECES:
+                pieces.append(text[start:].encode())
+                break
+        pieces.append(piece.encode())
+    return b"".join(pieces)
 
 
 def form_error(form: FlaskForm, error: ForumError) -> None:
@@ -165,7 +202,7 @@ def submit(form: FlaskForm, action: Callable[[], T]) -> tuple[T | None, int]:
         return None, error.status
 
 
-def error_page(message: str, status: int) -> tuple[str, int]:
+def error_page(message: str, status: int) -> tuple[bytes, int]:
     """The error in the forum's layout; for htmx, only the sentence, in place of the button that was pressed."""
     if htmx:
         return render("forum/partials/_inline_error.html", status, message=message)
@@ -185,7 +222,7 @@ def retry_headers(error: ForumError) -> dict[str, str]:
 
 
 @blueprint.errorhandler(CSRFError)
-def csrf_error(error: CSRFError) -> tuple[str, int]:
+def csrf_error(error: CSRFError) -> tuple[bytes, int]:
     """Raised when the host uses CSRFProtect app-wide."""
     return error_page(CSRF_MESSAGE, 400)
 

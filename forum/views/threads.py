@@ -135,7 +135,8 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None = None,
     sent back with its text and what to fix (without one, a signed-in reader gets the kept empty form)."""
     person = viewer()
     token = page_token() if person else ""
-    parts, question, answers = _thread_parts(found, marks, token)
+    parts, question, answers = _thread_parts(found, marks)
+    desk = panel.desk_panel(state(), found, person, handed_yet=parts.handed)
     return render(
         "forum/thread.html",
         status,
@@ -146,14 +147,15 @@ def _thread_page(found: Any, marks: ReaderMarks, form: AnswerForm | None = None,
         answer_form=_kept_answer_form(parts, found, token) if form is None and person else None,
         favourite_button=_kept_favourite_button(parts, found, marks, token) if person else None,
         follow_form=_kept_follow_form(parts, found, marks, token) if person else None,
-        desk=panel.desk_panel(state(), found, person, handed_yet=parts.handed),
+        desk=desk,
+        desk_html=_kept_desk_panel(parts, found, desk),
         form=form,
         action=None,  # its buttons' token comes from page_token(), not from a form built for each view
     )
 
 
 def _thread_parts(
-    found: Any, marks: ReaderMarks, token: str
+    found: Any, marks: ReaderMarks
 ) -> tuple[thread_cache.ThreadParts, thread_cache.Filled, thread_cache.Filled]:
     """This page of the thread as kept for this kind of reader, rendering only what is not kept yet."""
     person, page, cache = viewer(), page_arg(), state().thread_parts()
@@ -169,7 +171,7 @@ def _thread_parts(
     posts = parts.posts.get(kind)
     if posts is None:
         view = view or listing.thread_page(state(), found, page=page, viewer=person)
-        context = {"thread": found, "reactions": view.reactions, "action": thread_cache.CsrfSlot()}
+        context = {"thread": found, "reactions": view.reactions}
         posts = parts.keep_posts(
             kind,
             (
@@ -177,7 +179,16 @@ def _thread_parts(
                 render_template("forum/partials/_posts.html", posts=view.answers.items, **context),
             ),
         )
-    return parts, thread_cache.fill_csrf(posts[0], token), thread_cache.fill_csrf(posts[1], token)
+    return parts, *posts
+
+
+def _kept_desk_panel(parts: thread_cache.ThreadParts, found: Any, desk: panel.DeskPanel) -> thread_cache.Filled | None:
+    """The IT team's part of the page before a hand-over (its countdown in words, and the button or not), kept with
+    the thread's parts; ``None`` once handed over: the ticket's timeline is rendered on each view from what was read."""
+    if desk.escalation is not None:
+        return None
+    html = lambda: render_template("forum/partials/_desk_panel.html", desk=desk, thread=found)  # noqa: E731
+    return parts.keep_form(("desk", desk.enabled, desk.countdown, desk.can_escalate), html, "")
 
 
 def _kept_answer_form(parts: thread_cache.ThreadParts, found: Any, token: str) -> thread_cache.Filled:
@@ -305,7 +316,6 @@ def answer(thread_id: int) -> Any:
             post=created,
             reactions=listing.post_reactions(state(), [created], viewer()),
             form=AnswerForm(formdata=None),
-            action=ActionForm(),
             answer_count=found.answer_count,
         )
     flash(_("Thanks! Your answer is posted."), "success")
