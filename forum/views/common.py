@@ -293,11 +293,21 @@ def fixed_url(endpoint: str, **values: Any) -> str:
 
 
 @blueprint.app_template_global("forum_fixed_part")
-def fixed_part(template: str) -> Markup:
+def fixed_part(template: str, *depends: Any) -> Markup:
     """A part of every forum page that never changes while the app runs (its stylesheet, icons and scripts), rendered
-    once for each address the forum is reached at rather than on every page."""
-    key = ("part", request.script_root, template)
+    once for each address the forum is reached at (and each value of ``depends``) rather than on every page."""
+    key = ("part", request.script_root, template, *depends)
     return state().once(key, lambda: Markup(render_template(template)))  # type: ignore[no-any-return]
+
+
+@blueprint.app_template_global("forum_root_open")
+def root_open() -> Markup:
+    """The opening tag of the forum's part of the page, the same on every page in one language: rendered once per
+    language and settings it shows (it names nine things, each a template call when written out on every page)."""
+    config = state().config
+    settings = ("FORUM_DARK_MODE", "FORUM_BELL_SECONDS", "FORUM_OFFLINE_PAGES")
+    live = config.get("FORUM_LIVE_STREAMS") is not None
+    return fixed_part("forum/partials/_root_open.html", i18n.current_locale(), live, *(config.get(s) for s in settings))
 
 
 def forum_login_url() -> str:
