@@ -145,8 +145,8 @@ def slot_csrf(html: str, token: str) -> Slotted:
 
 @dataclass(frozen=True)
 class Filled:
-    """Kept HTML with this reader's token in. Jinja writes it out as it is: a ``Markup`` as long as a page of
-    posts is copied twice more on its way out, which took longer than everything else done with it."""
+    """Kept HTML, with this reader's token in where it holds a form. Jinja writes it out as it is: a ``Markup`` as
+    long as a page of posts is copied twice more on its way out, which took longer than everything else done with it."""
 
     html: str
 
