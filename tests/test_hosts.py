@@ -356,10 +356,11 @@ def test_a_like_and_its_unlike_work_in_each_kind_of_host(people_factory, host):
     liked = send(page, f"{root}{PREFIX}/p/2/like", {})
     assert liked.status_code == 302 and liked.headers["Location"].startswith(f"{root}{PREFIX}/")
     shown = client.get(page).text
-    assert "1 like" in shown and f'action="{root}{PREFIX}/p/2/unlike"' in shown
+    assert "1 like" in shown and f'form="forum-post-actions" formaction="{root}{PREFIX}/p/2/unlike"' in shown
+    assert '<form id="forum-post-actions" method="post" hidden>' in shown  # what the button sends, token and all
     assert send(page, f"{root}{PREFIX}/p/2/unlike", {}).status_code == 302
     shown = client.get(page).text
-    assert "1 like" not in shown and f'action="{root}{PREFIX}/p/2/like"' in shown
+    assert "1 like" not in shown and f'form="forum-post-actions" formaction="{root}{PREFIX}/p/2/like"' in shown
 
 
 @pytest.mark.parametrize("host", ["csrfprotect", "csrf-off", "prefix"])
