@@ -39,20 +39,27 @@ def forum_user(app: Flask, member: Member) -> Any:
 
 
 @contextmanager
-def count_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
+def count_queries(app: Flask, *, commits: bool = False) -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block (with ``commits``, each commit too, as "COMMIT")."""
     statements: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)
 
+    def committed(conn: Any) -> None:
+        statements.append("COMMIT")
+
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", record)
+    if commits:
+        sa.event.listen(engine, "commit", committed)
     try:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
+        if commits:
+            sa.event.remove(engine, "commit", committed)
 
 
 def make_thread(

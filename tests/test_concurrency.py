@@ -111,7 +111,8 @@ def test_simultaneous_favourites_and_shares_stay_single(app, people):
 
 @postgres_only
 def test_likes_edits_removals_and_answers_on_one_thread_at_once_all_go_through(app, people):
-    """Each change raises the thread's version; they all lock the thread row first, so none deadlocks."""
+    """Each change raises the thread's version; they all lock the thread row before posts and people's points, so
+    none deadlocks."""
     thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it"), (people.agent, "Update it")])
     page = f"{PREFIX}/t/{thread_id}"
     with serve(app) as base:
@@ -131,6 +132,8 @@ def test_likes_edits_removals_and_answers_on_one_thread_at_once_all_go_through(a
                 act(helper, "/p/2/edit", body=f"Restart it, then wait {round_} minutes."),
                 act(agent, "/p/3/delete" if round_ % 2 == 0 else "/p/3/restore"),
                 act(asker, f"/t/{thread_id}/answer", body=f"Thanks, trying that now ({round_})."),
+                # the helper's points change with the agent's likes and the asker's accepting at the same moments
+                act(asker, f"/t/{thread_id}/{'accept' if round_ % 2 == 0 else 'unaccept'}", post_id="2"),
             ]
         statuses = all_at_once(jobs)
         assert all(status in (200, 302) for status in statuses), statuses

@@ -51,17 +51,28 @@ def test_liking_and_unliking_an_answer_with_htmx(app, client, people):
     assert rows(app, "Like", post_id=2) == 0 and like_count(app, 2) == 0
 
 
-def test_a_like_reads_the_post_its_thread_and_the_liker_in_one_statement_before_it_writes(app, client, people):
+def test_a_like_reads_in_one_statement_and_holds_the_busy_threads_row_only_for_its_count_and_points(
+    app, client, people
+):
+    """Every change to a thread locks its row until the commit, so on a thread everyone is liking at once the likes
+    queue for it: a like or an unlike writes its own rows first, and only its count and the points come after."""
     thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart the router")])
     login(client, people.agent)  # an agent: no newcomer's daily allowance to count first
     token = csrf_token(client, f"{PREFIX}/t/{thread_id}")
     for action, pressed in (("like", "true"), ("unlike", "false")):
-        with count_queries(app) as statements:
+        with count_queries(app, commits=True) as statements:
             response = client.post(f"{PREFIX}/p/2/{action}", data={"csrf_token": token}, headers=HX)
         assert f'aria-pressed="{pressed}"' in response.text, action
-        first_write = next(i for i, s in enumerate(statements) if s.lstrip().upper().startswith(("UPDATE", "INSERT")))
-        reads = [s for s in statements[:first_write] if "forum_" in s]
-        assert len(reads) == 1 and "forum_member" in reads[0] and "forum_thread" in reads[0], reads
+        words = [" ".join(s.split()).upper() for s in statements]
+        first_write = next(i for i, s in enumerate(words) if s.startswith(("UPDATE", "INSERT", "DELETE")))
+        reads = [s for s in words[:first_write] if "FORUM_" in s]
+        assert len(reads) == 1 and "FORUM_MEMBER" in reads[0] and "FORUM_THREAD" in reads[0], reads
+        assert words[first_write].startswith(("INSERT INTO FORUM_LIKE", "DELETE FROM FORUM_LIKE")), words[first_write]
+        locked = next(i for i, s in enumerate(words) if s.startswith("UPDATE FORUM_THREAD SET VERSION"))
+        held = words[locked + 1 : words.index("COMMIT", locked)]
+        assert held[0].startswith("UPDATE FORUM_POST SET LIKE_COUNT"), held
+        assert all("FORUM_POINT" in s or "FORUM_MEMBER" in s for s in held[1:]), held
+        assert any(s.startswith("INSERT INTO FORUM_POINT_EVENT") for s in held), held  # the points, or their undo
 
 
 def test_liking_without_javascript_goes_back_to_the_post(app, client, people):

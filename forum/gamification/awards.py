@@ -66,15 +66,20 @@ def on_liked(state: ForumState, post: Post, like: Like, thread: Thread | None = 
         award(state, item)
 
 
-def on_unliked(state: ForumState, post: Post, user_id: Any, liked_at: dt.datetime | None = None) -> None:
-    """The points go, in the unlike's own transaction; the level check follows from the worker.
+def like_awards(state: ForumState, post: Post, user_id: Any, liked_at: dt.datetime | None = None) -> list[Any]:
+    """What this person's like of the post gave its author and nobody took back yet, for ``on_unliked``.
 
     ``liked_at`` (when the like was given) narrows the search to what was awarded since, however often the
     person liked and unliked before."""
-    author = post.author_id
-    for event in open_awards(
-        state, post_id=post.id, reasons=LIKE_REASONS, actor_id=user_id, user_id=author, since=liked_at
-    ):
+    return open_awards(
+        state, post_id=post.id, reasons=LIKE_REASONS, actor_id=user_id, user_id=post.author_id, since=liked_at
+    )
+
+
+def on_unliked(state: ForumState, given: list[Any]) -> None:
+    """The points a like gave (``like_awards``) go, in the unlike's own transaction; the level check follows from
+    the worker."""
+    for event in given:
         reverse(state, event)
 
 

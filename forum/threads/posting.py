@@ -333,9 +333,11 @@ def edit_post(
     clean_body = check_body(state, body, what="question" if post.is_question else "answer")
     spam.refuse(state, editor, clean_body)
     # Lock the thread, then the post (the order every change takes), and read the post as it is now:
-    # two edits at the same moment both land, one after the other, each as its own revision.
+    # two edits at the same moment both land, one after the other, each as its own revision. FOR NO KEY UPDATE,
+    # as an UPDATE locks: a like being written to this post at the same moment, which holds the post's key for
+    # its row and then waits for the thread, is not waited for.
     thread_cache.touch(state, [post.thread_id])
-    state.db.session.refresh(post, with_for_update=True)
+    state.db.session.refresh(post, with_for_update={"key_share": True})
     if post.is_deleted:
         state.db.session.rollback()
         raise ForumError(_("This post was removed. Restore it before editing."), status=409)

@@ -111,17 +111,22 @@ def _unchanged(state: ForumState, post: Post) -> Liked:
     state.db.session.rollback()
     posts = state.models.Post.__table__
     count = state.db.session.scalar(sa.select(posts.c.like_count).where(posts.c.id == post.id))
-    return _result(state, post, int(count or 0), changed=False)
+    return Liked(post.id, post.is_question, int(count or 0), False, _likers(state, post))
 
 
-def _result(state: ForumState, post: Post, count: int, *, changed: bool) -> Liked:
-    likers = first_likers(state, [post.id]).get(post.id, [])
-    return Liked(post.id, post.is_question, count, changed, likers)
+def _likers(state: ForumState, post: Post) -> list[Any]:
+    return first_likers(state, [post.id]).get(post.id, [])
 
 
 def set_like(state: ForumState, actor: ForumUser, post: Post, wanted: bool, likes_today: int | None = None) -> Liked:
     """Like a post or take the like back; ``likes_today`` as ``reader_marks.post_and_reader`` counted them."""
     return like(state, actor, post, likes_today) if wanted else unlike(state, actor, post)
+
+
+# A like and an unlike write their own rows and read first, and lock the thread's row only then. Every change to a
+# thread locks that row, then its posts' rows, then people's member rows, so no two changes wait for each other in
+# a circle; the thread's row stays locked until the commit. On a busy thread all likes queue for that row: the less
+# a like does while it holds the row, the more likes a second the thread takes.
 
 
 def like(state: ForumState, actor: ForumUser, post: Post, likes_today: int | None = None) -> Liked:
@@ -133,16 +138,17 @@ def like(state: ForumState, actor: ForumUser, post: Post, likes_today: int | Non
     thread = _check_likeable(state, actor, post, likes_today)
     m, session = state.models, state.db.session
     row = m.Like(post_id=post.id, user_id=actor.id, created_at=utcnow())
-    thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it
     adding = state.once(
         "like", lambda: insert_new(state, m.Like.__table__, ["post_id", "user_id"]).returning(m.Like.id)
     )
     row.id = session.scalar(adding, {"post_id": row.post_id, "user_id": row.user_id, "created_at": row.created_at})
     if row.id is None:
         return _unchanged(state, post)
-    done = _result(state, post, _count(state, post, 1), changed=True)
-    awards.on_liked(state, post, row, thread)
+    likers = _likers(state, post)
     followups.after_like(state, post, actor.id)
+    thread_cache.touch(state, [post.thread_id])  # from here to the commit, the thread's row is locked
+    done = Liked(post.id, post.is_question, _count(state, post, 1), True, likers)
+    awards.on_liked(state, post, row, thread)
     session.commit()
     signals.send(signals.post_liked, post=post, user=actor, like=row)
     return done
@@ -151,7 +157,6 @@ def like(state: ForumState, actor: ForumUser, post: Post, likes_today: int | Non
 def unlike(state: ForumState, actor: ForumUser, post: Post) -> Liked:
     """Take a like back, and its points, in one transaction; false (``changed``) if there was none."""
     m, session = state.models, state.db.session
-    thread_cache.touch(state, [post.thread_id])  # the thread's row first, as every change takes it
 
     def build() -> ReturningDelete[Any]:
         likes = m.Like.__table__
@@ -161,9 +166,12 @@ def unlike(state: ForumState, actor: ForumUser, post: Post) -> Liked:
     gone = session.execute(state.once("unlike", build), {"post": post.id, "user": actor.id}).first()
     if gone is None:
         return _unchanged(state, post)
-    done = _result(state, post, _count(state, post, -1), changed=True)
-    awards.on_unliked(state, post, actor.id, gone.created_at)
+    likers = _likers(state, post)
+    given = awards.like_awards(state, post, actor.id, gone.created_at)
     followups.settle_later(state, {post.author_id: set()})  # fewer points may mean a lower level
+    thread_cache.touch(state, [post.thread_id])  # from here to the commit, the thread's row is locked
+    done = Liked(post.id, post.is_question, _count(state, post, -1), True, likers)
+    awards.on_unliked(state, given)
     session.commit()
     signals.send(signals.post_unliked, post=post, user=actor)
     return done
