@@ -96,6 +96,31 @@ def test_who_liked_it_is_named_and_counts_match_the_rows(app, client, people):
     assert "Liked by Ana Asker, Dana Desk and Ada Admin" in page
 
 
+def test_a_like_button_names_the_first_ten_likers_after_one_of_them_takes_the_like_back_and_gives_it_again(
+    app, client, people
+):
+    """The names come from what the like read before it wrote: the eleventh liker steps into the list."""
+    from hostapp import Member
+
+    make_thread(app, people.asker, answers=[(people.helper, "Clear the cache")])
+    with app.app_context():
+        fans = [Member(full_name=f"Fan {i:02d}", email=f"fan{i}@example.com") for i in range(1, 12)]
+        db.session.add_all(fans)
+        db.session.commit()
+        state = get_state(app)
+        for fan in fans:
+            reactions.like(state, state.users.to_forum_user(fan), db.session.get(state.models.Post, 2))
+        third = db.session.get(Member, fans[2].key)
+        db.session.expunge(third)
+    login(client, third)
+    token = csrf_token(client, f"{PREFIX}/t/1")
+    others = ", ".join(f"Fan {i:02d}" for i in (1, 2, *range(4, 11)))
+    taken_back = client.post(f"{PREFIX}/p/2/unlike", data={"csrf_token": token}, headers=HX).text
+    assert f"Liked by {others} and Fan 11" in taken_back and "10 likes<" in taken_back
+    given_again = client.post(f"{PREFIX}/p/2/like", data={"csrf_token": token}, headers=HX).text
+    assert f"Liked by {others}, Fan 11 and 1 other" in given_again and "11 likes<" in given_again
+
+
 def test_nobody_likes_their_own_post_and_is_told_why(app, client, people):
     thread_id = make_thread(app, people.asker, answers=[(people.helper, "My own tip")])
     login(client, people.helper)

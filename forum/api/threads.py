@@ -100,8 +100,8 @@ def answer(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _like_state(post_id: int, wanted: bool) -> dict[str, Any]:
-    post, likes_today = post_to_change(post_id)
-    done = reactions.set_like(state(), me(), post, wanted, likes_today)
+    post, likes_today, likers = post_to_change(post_id)
+    done = reactions.set_like(state(), me(), post, wanted, likes_today, likers)
     return {"liked": wanted, "like_count": done.like_count}
 
 

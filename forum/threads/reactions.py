@@ -18,6 +18,8 @@ from ..moderation import limits
 from . import cache as thread_cache
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..state import ForumState
     from ..users import ForumUser
 
@@ -118,9 +120,17 @@ def _likers(state: ForumState, post: Post) -> list[Any]:
     return first_likers(state, [post.id]).get(post.id, [])
 
 
-def set_like(state: ForumState, actor: ForumUser, post: Post, wanted: bool, likes_today: int | None = None) -> Liked:
-    """Like a post or take the like back; ``likes_today`` as ``reader_marks.post_and_reader`` counted them."""
-    return like(state, actor, post, likes_today) if wanted else unlike(state, actor, post)
+def set_like(
+    state: ForumState,
+    actor: ForumUser,
+    post: Post,
+    wanted: bool,
+    likes_today: int | None = None,
+    likers: list[Any] | None = None,
+) -> Liked:
+    """Like a post or take the like back; ``likes_today`` and ``likers`` (its first likers, and one more, from
+    ``first_likers_column``) as ``reader_marks.post_and_reader`` read them before the change."""
+    return like(state, actor, post, likes_today, likers) if wanted else unlike(state, actor, post, likers)
 
 
 # A like and an unlike write their own rows and read first, and lock the thread's row only then. Every change to a
@@ -129,11 +139,14 @@ def set_like(state: ForumState, actor: ForumUser, post: Post, wanted: bool, like
 # a like does while it holds the row, the more likes a second the thread takes.
 
 
-def like(state: ForumState, actor: ForumUser, post: Post, likes_today: int | None = None) -> Liked:
+def like(
+    state: ForumState, actor: ForumUser, post: Post, likes_today: int | None = None, likers: list[Any] | None = None
+) -> Liked:
     """Like a post once; false (``changed``) if this person had already liked it.
 
     One small transaction: the like, the post's count, the thread's version, the author's points, and what the
-    worker does next (badges, levels, the "liked" notice, in ``gamification.followups``).
+    worker does next (badges, levels, the "liked" notice, in ``gamification.followups``). ``likers``: as the
+    read before it found them (``set_like``), so the button's names need no query of their own.
     """
     thread = _check_likeable(state, actor, post, likes_today)
     m, session = state.models, state.db.session
@@ -144,18 +157,20 @@ def like(state: ForumState, actor: ForumUser, post: Post, likes_today: int | Non
     row.id = session.scalar(adding, {"post_id": row.post_id, "user_id": row.user_id, "created_at": row.created_at})
     if row.id is None:
         return _unchanged(state, post)
-    likers = _likers(state, post)
+    # the newest like comes last: named when fewer than FIRST_LIKERS people liked the post before
+    likers = _likers(state, post) if likers is None else [*(u for u in likers if u != actor.id), actor.id]
     followups.after_like(state, post, actor.id)
     thread_cache.touch(state, [post.thread_id])  # from here to the commit, the thread's row is locked
-    done = Liked(post.id, post.is_question, _count(state, post, 1), True, likers)
+    done = Liked(post.id, post.is_question, _count(state, post, 1), True, likers[:FIRST_LIKERS])
     awards.on_liked(state, post, row, thread)
     session.commit()
     signals.send(signals.post_liked, post=post, user=actor, like=row)
     return done
 
 
-def unlike(state: ForumState, actor: ForumUser, post: Post) -> Liked:
-    """Take a like back, and its points, in one transaction; false (``changed``) if there was none."""
+def unlike(state: ForumState, actor: ForumUser, post: Post, likers: list[Any] | None = None) -> Liked:
+    """Take a like back, and its points, in one transaction; false (``changed``) if there was none. ``likers``: as
+    in ``like``."""
     m, session = state.models, state.db.session
 
     def build() -> ReturningDelete[Any]:
@@ -166,11 +181,11 @@ def unlike(state: ForumState, actor: ForumUser, post: Post) -> Liked:
     gone = session.execute(state.once("unlike", build), {"post": post.id, "user": actor.id}).first()
     if gone is None:
         return _unchanged(state, post)
-    likers = _likers(state, post)
+    likers = _likers(state, post) if likers is None else [u for u in likers if u != actor.id]
     given = awards.like_awards(state, post, actor.id, gone.created_at)
     followups.settle_later(state, {post.author_id: set()})  # fewer points may mean a lower level
     thread_cache.touch(state, [post.thread_id])  # from here to the commit, the thread's row is locked
-    done = Liked(post.id, post.is_question, _count(state, post, -1), True, likers)
+    done = Liked(post.id, post.is_question, _count(state, post, -1), True, likers[:FIRST_LIKERS])
     awards.on_unliked(state, given)
     session.commit()
     signals.send(signals.post_unliked, post=post, user=actor)
@@ -229,7 +244,39 @@ def liked_by(state: ForumState, user: ForumUser | None, post_ids: list[int]) -> 
     return set(state.db.session.scalars(liked_posts(state, user.id, post_ids)))
 
 
-def first_likers(state: ForumState, post_ids: list[int], limit: int = 10) -> dict[int, list[Any]]:
+#: How many people a like button names ("Liked by Ana, Ben and 3 others").
+FIRST_LIKERS = 10
+#: Between likers in ``first_likers_column``: no account key holds it.
+_UNIT = "\x1f"
+
+
+def first_likers_column(state: ForumState, post_id: Any) -> sa.ScalarSelect[Any]:
+    """The post's first ``FIRST_LIKERS`` likers and one more, as one value to read inside another query (a like or
+    an unlike then knows whom its button names without a query of its own); ``likers_from`` reads it."""
+    Like = state.models.Like
+    first = (
+        sa.select(Like.user_id, sa.func.row_number().over(order_by=(Like.created_at, Like.id)).label("n"))
+        .where(Like.post_id == post_id)
+        .order_by(Like.created_at, Like.id)
+        .limit(FIRST_LIKERS + 1)
+        .subquery()
+    )
+    each = sa.cast(first.c.n, sa.String) + ":" + sa.cast(first.c.user_id, sa.String)
+    return sa.select(sa.func.aggregate_strings(each, _UNIT)).scalar_subquery()
+
+
+def likers_from(state: ForumState, value: str | None) -> list[Any]:
+    """The likers in a ``first_likers_column`` value, first first, as the account keys they are."""
+    key_type = state.models.Like.__table__.c.user_id.type
+    try:
+        kind: Callable[[str], Any] = key_type.python_type
+    except NotImplementedError:  # a host's own column type
+        kind = str
+    numbered = (item.partition(":") for item in (value or "").split(_UNIT) if item)
+    return [kind(key) for _, _, key in sorted(numbered, key=lambda item: int(item[0]))]
+
+
+def first_likers(state: ForumState, post_ids: list[int], limit: int = FIRST_LIKERS) -> dict[int, list[Any]]:
     """The first few people who liked each post, in one query, for "who liked this"."""
     if not post_ids:
         return {}

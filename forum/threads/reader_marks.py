@@ -87,16 +87,20 @@ def _query(state: ForumState) -> sa.Select[Any]:
 
 def post_and_reader(state: ForumState, post_id: Any, user_id: Any) -> tuple[Any, Any]:
     """A post with its thread, and the reader's own row (``members.reader_columns``, for ``members.signed_in``) with
-    the likes they gave today if they are a newcomer (``likes_today``, their daily allowance), in one statement
-    built once: what a like reads before it writes, in one round trip. ``(None, None)``: no such post."""
+    the likes they gave today if they are a newcomer (``likes_today``, their daily allowance) and the post's first
+    likers (``likers``, see ``reactions.likers_from``), in one statement built once: what a like reads before it
+    writes, in one round trip. ``(None, None)``: no such post."""
 
     def build() -> sa.Select[Any]:
         Post, Member, Like = state.models.Post, state.models.Member, state.models.Like
         reader: sa.BindParameter[Any] = sa.bindparam("user_id")
         given = reactions.given_today(Like.user_id, Like.created_at, reader).scalar_subquery()
         newcomer = sa.func.coalesce(Member.level, 0) == 0
+        likers = reactions.first_likers_column(state, sa.bindparam("post_id")).label("likers")
         return (
-            sa.select(Post, *members.reader_columns(state, reader), sa.case((newcomer, given)).label("likes_today"))
+            sa.select(
+                Post, *members.reader_columns(state, reader), sa.case((newcomer, given)).label("likes_today"), likers
+            )
             .join(Post.thread)
             .options(contains_eager(Post.thread))
             .outerjoin(Member, Member.user_id == reader)

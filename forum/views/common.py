@@ -21,7 +21,7 @@ from ..models import Post, Thread, utcnow
 from ..notifications.announcements import KIND_WORDS
 from ..notifications.following import LEVEL_WORDS
 from ..state import ForumState, get_state
-from ..threads import posting
+from ..threads import posting, reactions
 from ..threads.categories import slugify
 from ..threads.reader_marks import post_and_reader
 from .blueprint import InvisibleCharacter, blueprint
@@ -76,14 +76,16 @@ def viewer(row: Any = None) -> ForumUser | None:
     return store.forum_viewer  # type: ignore[no-any-return]
 
 
-def post_to_change(post_id: int) -> tuple[Any, int | None]:
-    """The post a signed-in person likes or unlikes, with its thread, read with their own row in one query; and the
-    likes they gave today, when they are a newcomer with a daily allowance (``None``: not counted)."""
+def post_to_change(post_id: int) -> tuple[Any, int | None, list[Any] | None]:
+    """The post a signed-in person likes or unlikes, with its thread, read with their own row in one query; the
+    likes they gave today, when they are a newcomer with a daily allowance (``None``: not counted); and the post's
+    first likers (``reactions.set_like``'s ``likers``)."""
     person = host_person()
     if person is None:
-        return posting.get_post(state(), post_id, viewer()), None
+        return posting.get_post(state(), post_id, viewer()), None, None
     post, row = post_and_reader(state(), post_id, person.id)
-    return posting.visible_post(post, viewer(row)), row.likes_today
+    post = posting.visible_post(post, viewer(row))
+    return post, row.likes_today, reactions.likers_from(state(), row.likers)
 
 
 def only(allowed: Callable[[ForumUser], bool], message: str) -> ForumUser:

@@ -29,10 +29,10 @@ def _like_partial(post: Any, status: int = 200, message: str | None = None, *, l
 @login_required
 def like_or_unlike(post_id: int, wanted: bool) -> Any:
     """Like a post, or take the like back."""
-    post, likes_today = post_to_change(post_id)
+    post, likes_today, likers = post_to_change(post_id)
     require_token()
     try:
-        done = reactions.set_like(state(), me(), post, wanted, likes_today)
+        done = reactions.set_like(state(), me(), post, wanted, likes_today, likers)
     except ForumError as error:
         if htmx:
             return _like_partial(post, error.status, error.message)
