@@ -145,8 +145,8 @@ def like(
     """Like a post once; false (``changed``) if this person had already liked it.
 
     One small transaction: the like, the post's count, the thread's version, the author's points, and what the
-    worker does next (badges, levels, the "liked" notice, in ``gamification.followups``). ``likers``: as the
-    read before it found them (``set_like``), so the button's names need no query of their own.
+    worker does next (badges, levels, the "liked" notice, in ``gamification.followups``). ``likers``: the post's
+    first likers as read before the change (``set_like``), so the button's names need no query of their own.
     """
     thread = _check_likeable(state, actor, post, likes_today)
     m, session = state.models, state.db.session
@@ -266,7 +266,7 @@ def first_likers_column(state: ForumState, post_id: Any) -> sa.ScalarSelect[Any]
 
 
 def likers_from(state: ForumState, value: str | None) -> list[Any]:
-    """The likers in a ``first_likers_column`` value, first first, as the account keys they are."""
+    """The likers in a ``first_likers_column`` value, earliest first, as the account keys they are."""
     key_type = state.models.Like.__table__.c.user_id.type
     try:
         kind: Callable[[str], Any] = key_type.python_type
