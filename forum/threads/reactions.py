@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.sql.dml import ReturningDelete
 
-from .. import signals
+from .. import members, signals
 from ..errors import NotAllowed, NotFound
 from ..gamification import awards, followups
 from ..i18n import _
@@ -18,8 +18,6 @@ from ..moderation import limits
 from . import cache as thread_cache
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from ..state import ForumState
     from ..users import ForumUser
 
@@ -267,13 +265,8 @@ def first_likers_column(state: ForumState, post_id: Any) -> sa.ScalarSelect[Any]
 
 def likers_from(state: ForumState, value: str | None) -> list[Any]:
     """The likers in a ``first_likers_column`` value, earliest first, as the account keys they are."""
-    key_type = state.models.Like.__table__.c.user_id.type
-    try:
-        kind: Callable[[str], Any] = key_type.python_type
-    except NotImplementedError:  # a host's own column type
-        kind = str
     numbered = (item.partition(":") for item in (value or "").split(_UNIT) if item)
-    return [kind(key) for _, _, key in sorted(numbered, key=lambda item: int(item[0]))]
+    return [members.typed_user_id(state, key) for _, _, key in sorted(numbered, key=lambda item: int(item[0]))]
 
 
 def first_likers(state: ForumState, post_ids: list[int], limit: int = FIRST_LIKERS) -> dict[int, list[Any]]:
