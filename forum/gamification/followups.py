@@ -41,18 +41,11 @@ def settle_later(state: ForumState, people: dict[Any, set[str]]) -> None:
 
 
 def after_like(state: ForumState, post: Any, actor_id: Any) -> None:
-    """What a like leaves for the worker, in one statement: the notice, and both people's badges and level."""
-    now = utcnow()
-    notice = {
-        "kind": "liked",
-        "user_id": None,
-        "actor_id": actor_id,
-        "post_id": post.id,
-        "triggers": "",
-        "created_at": now,
-    }
-    settle = _settle_rows({post.author_id: {"like"}, actor_id: {"like_given"}}, now)
-    state.db.session.execute(sa.insert(state.models.Followup.__table__), [notice, *settle])
+    """What a like leaves for the worker, in one row: the notice, and the author's and the giver's badges and level
+    (``apply_pending`` checks both people for the one row)."""
+    values = {"post_id": post.id, "user_id": post.author_id, "actor_id": actor_id, "created_at": utcnow()}
+    adding = state.once("liked followup", lambda: sa.insert(state.models.Followup.__table__).values(kind="liked"))
+    state.db.session.execute(adding, values)
 
 
 def _liked(state: ForumState, post_id: int, actor_id: Any) -> None:
@@ -92,6 +85,9 @@ def apply_pending(state: ForumState, *, limit: int | None = None) -> int:
                 settle.setdefault(row.user_id, set()).update(t for t in row.triggers.split(",") if t)
             elif row.kind == "liked":
                 _liked(state, row.post_id, row.actor_id)
+                settle.setdefault(row.actor_id, set()).add("like_given")
+                if row.user_id is not None:  # the post's author (an older version queued it empty)
+                    settle.setdefault(row.user_id, set()).add("like")
         for user_id, triggers in settle.items():  # one check per person however many likes they had
             if triggers:
                 badges.evaluate(state, user_id, triggers)

@@ -42,7 +42,8 @@ class Followup(Shape):
         actor_id: Mapped[Any]
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
-    #: "settle" (badges and level of ``user_id``, for ``triggers``) or "liked" (``actor_id`` liked ``post_id``).
+    #: "settle" (badges and level of ``user_id``, for ``triggers``) or "liked" (``actor_id`` liked ``post_id``,
+    #: written by ``user_id``: the worker sends the notice and checks both people's badges and level).
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     post_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     triggers: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
