@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer
 
 from .. import members
 from ..notifications import following
@@ -89,7 +89,7 @@ def post_and_reader(state: ForumState, post_id: Any, user_id: Any) -> tuple[Any,
     """A post with its thread, and the reader's own row (``members.reader_columns``, for ``members.signed_in``) with
     the likes they gave today if they are a newcomer (``likes_today``, their daily allowance) and the post's first
     likers (``likers``, see ``reactions.likers_from``), in one statement built once: what a like reads before it
-    writes, in one round trip. ``(None, None)``: no such post."""
+    writes, in one round trip, without the post's text (a like never shows it). ``(None, None)``: no such post."""
 
     def build() -> sa.Select[Any]:
         Post, Member, Like = state.models.Post, state.models.Member, state.models.Like
@@ -102,7 +102,7 @@ def post_and_reader(state: ForumState, post_id: Any, user_id: Any) -> tuple[Any,
                 Post, *members.reader_columns(state, reader), sa.case((newcomer, given)).label("likes_today"), likers
             )
             .join(Post.thread)
-            .options(contains_eager(Post.thread))
+            .options(contains_eager(Post.thread), defer(Post.body_source), defer(Post.body_html))
             .outerjoin(Member, Member.user_id == reader)
             .where(Post.id == sa.bindparam("post_id"))
         )
