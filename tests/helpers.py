@@ -119,6 +119,9 @@ def post_form(client: FlaskClient, page_url: str, action_url: str, data: dict[st
     return client.post(action_url, data={"csrf_token": csrf_token(client, page_url), **data}, **kwargs)
 
 
+#: What htmx sends with each request it makes: the forum answers with a partial instead of a page.
+HX = {"HX-Request": "true"}
+
 #: What a browser sends when a person opens a page (a click or a typed address), as opposed to an <img>.
 PAGE_OPEN = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Accept": "text/html"}
 #: What a browser sends for an <img src> in a post.

@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from helpers import PREFIX, follow_up, index_search, login, make_thread, post_form
+from helpers import HX, PREFIX, follow_up, index_search, login, make_thread, post_form
 
 from forum import get_state
-
-HX = {"HX-Request": "true"}
 
 
 class FakeClock:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
 import pytest
 import sqlalchemy as sa
 from flask import request
-from helpers import PREFIX, count_queries, login, make_thread
+from helpers import HX, PREFIX, count_queries, csrf_token, login, make_thread
 from hostapp import Member, create_app, db
 
 from forum import get_state
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -106,10 +112,9 @@ def test_guests_share_a_page_for_a_few_seconds_and_signed_in_people_never_do(peo
     assert "Posted by someone in another process" in guest.get(f"{PREFIX}/").text  # a change here clears it
 
 
-def test_a_forum_page_that_only_read_commits_so_postgresql_keeps_its_statements_prepared(app, client, people):
-    """psycopg forgets its prepared statements at every ROLLBACK: a page that wrote nothing ends with COMMIT."""
-    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
-    login(client, people.helper)
+@contextmanager
+def transaction_endings(app: Any) -> Iterator[list[str]]:
+    """How each transaction on the app's engine ends, "COMMIT" or "ROLLBACK", in order, while the block runs."""
     with app.app_context():
         engine = db.engine
     endings: list[str] = []
@@ -117,21 +122,59 @@ def test_a_forum_page_that_only_read_commits_so_postgresql_keeps_its_statements_
     for name, listener in listeners.items():
         sa.event.listen(engine, name, listener)
     try:
-        for _ in range(30):  # each connection in the pool runs the page's query more than 5 times
-            assert client.get(f"{PREFIX}/t/{thread_id}").status_code == 200
+        yield endings
     finally:
         for name, listener in listeners.items():
             sa.event.remove(engine, name, listener)
+
+
+def prepared_statements(app: Any) -> list[list[str]]:
+    """The statements each connection in the pool keeps prepared on PostgreSQL (none on SQLite)."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return []
+    connections = [engine.connect() for _ in range(engine.pool.checkedin())]  # each held at once to read its own
+    try:
+        return [
+            connection.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
+            for connection in connections
+        ]
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_a_forum_page_that_only_read_commits_so_postgresql_keeps_its_statements_prepared(app, client, people):
+    """psycopg forgets its prepared statements at every ROLLBACK: a page that wrote nothing ends with COMMIT."""
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
+    login(client, people.helper)
+    with transaction_endings(app) as endings:
+        for _ in range(30):  # each connection in the pool runs the page's query more than 5 times
+            assert client.get(f"{PREFIX}/t/{thread_id}").status_code == 200
     assert endings[-20:] == ["COMMIT"] * 20, endings
-    if engine.dialect.name == "postgresql":  # every connection the pages used, each held at once to read its own
-        connections = [engine.connect() for _ in range(engine.pool.checkedin())]
-        try:
-            for connection in connections:
-                prepared = connection.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
-                assert any("forum_thread" in statement for statement in prepared), prepared
-        finally:
-            for connection in connections:
-                connection.close()
+    for prepared in prepared_statements(app):
+        assert any("forum_thread" in statement for statement in prepared), prepared
+
+
+def test_a_like_keeps_postgresqls_statements_prepared_when_its_button_reads_names_after_the_change(app, client, people):
+    """A like commits, then reads the names its button shows. That read ended with ROLLBACK, which made psycopg
+    forget every prepared statement: on a busy thread, each like naming someone new planned its statements again."""
+    thread_id = make_thread(app, people.asker, answers=[(people.helper, "Restart it.")])
+    app.config["FORUM_THREAD_CACHE_SECONDS"] = 0  # no names kept: every button reads them after the like's commit
+    login(client, people.asker)
+    token = csrf_token(client, f"{PREFIX}/t/{thread_id}")
+    with transaction_endings(app) as endings:
+        for _ in range(15):  # each connection in the pool runs the like's statements more than 5 times
+            liked = client.post(f"{PREFIX}/p/2/like", data={"csrf_token": token}, headers=HX)
+            assert liked.status_code == 200 and "Liked by Ana Asker" in liked.text
+            taken_back = client.post(f"{PREFIX}/p/2/unlike", data={"csrf_token": token}, headers=HX)
+            assert taken_back.status_code == 200 and "Liked by" not in taken_back.text
+    assert endings[-20:] == ["COMMIT"] * 20, endings
+    kept = [statement for prepared in prepared_statements(app) for statement in prepared]
+    if kept:  # PostgreSQL: the like's statements and the names' read, each on whichever connection ran it
+        assert any("SET like_count" in statement for statement in kept), kept
+        assert any("FROM portal_people" in statement for statement in kept), kept
 
 
 def test_postgresql_plans_the_front_pages_query_once_not_on_every_view(app, client, people):

@@ -7,13 +7,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from helpers import IMAGE, PAGE_OPEN, PREFIX, count_queries, csrf_token, forum_user, login, make_thread, post_form
+from helpers import HX, IMAGE, PAGE_OPEN, PREFIX, count_queries, csrf_token, forum_user, login, make_thread, post_form
 from hostapp import db
 
 from forum import get_state
 from forum.threads import reactions
-
-HX = {"HX-Request": "true"}
 
 
 def rows(app, model_name, **where):

@@ -4,12 +4,10 @@ after the session ended send the whole page to the login page."""
 from __future__ import annotations
 
 import pytest
-from helpers import IMAGE, PAGE_OPEN, PREFIX, csrf_token, login, make_thread, post_form
+from helpers import HX, IMAGE, PAGE_OPEN, PREFIX, csrf_token, login, make_thread, post_form
 from hostapp import db
 
 from forum.views.navigation import safe_next
-
-HX = {"HX-Request": "true"}
 
 
 def _read(app, notification_id) -> bool:  # type: ignore[no-untyped-def]

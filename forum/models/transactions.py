@@ -1,9 +1,10 @@
-"""How a forum page's transaction ends: a GET that changed nothing commits instead of rolling back.
+"""How a forum request's transaction ends: one that changed nothing commits instead of rolling back.
 
 For the database the two are the same when nothing was written. For psycopg they are not: it forgets every
 statement it has prepared at each ROLLBACK, and Flask-SQLAlchemy ends every request with one, so without this no
 statement is ever prepared and PostgreSQL plans each query again on every page (a signed-in thread page's own query
-spends twice as long being parsed and planned as being run).
+spends twice as long being parsed and planned as being run). A change (a like, say) commits its own transaction;
+what it reads after that (the names its button shows) ends the same way as a page.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask import Response, request
+from flask import Response
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from ..state import get_state
@@ -58,13 +59,12 @@ def watch() -> None:
 
 
 def commit_if_read_only(response: Response) -> Response:
-    """End a forum GET's transaction with COMMIT when it wrote nothing, so psycopg keeps its prepared statements.
+    """End a forum request's transaction with COMMIT when it wrote nothing, so psycopg keeps its prepared statements.
 
     A host's own change left uncommitted on the session (a flush, a pending object, any statement that is not a
-    SELECT) keeps the usual ending: it is rolled back, as Flask-SQLAlchemy always does.
+    SELECT), or a forum change that failed before its commit, keeps the usual ending: it is rolled back, as
+    Flask-SQLAlchemy always does.
     """
-    if request.method not in ("GET", "HEAD"):
-        return response
     session = get_state().db.session()  # this request's own session, from the scoped registry
     if not session.in_transaction() or session.info.get(WROTE) or session.new or session.dirty or session.deleted:
         return response
