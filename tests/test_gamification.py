@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from forum import get_state
 from forum.gamification import badges, leaderboard, ledger, levels
+from forum.models import utcnow
 from forum.threads import posting, reactions, sharing, solutions
 
 
@@ -35,6 +36,13 @@ def test_the_first_answer_within_an_hour_earns_a_quick_answer_bonus(app, people)
 def points(app, member):
     with app.app_context():
         return ledger.total(get_state(app), member.key)
+
+
+def waiting(app):
+    """What waits for the worker, by kind ("liked", "settle")."""
+    with app.app_context():
+        Followup = get_state(app).models.Followup
+        return dict(db.session.execute(sa.select(Followup.kind, sa.func.count()).group_by(Followup.kind)).all())
 
 
 def post(app, post_id):
@@ -60,13 +68,39 @@ def test_like_gives_points_badge_level_and_notification(app, client, people):
     client.get("/logout")
     login(client, people.helper)
     assert "Helpful" not in client.get(f"{PREFIX}/notifications").text  # the badge waits for the worker
-    assert follow_up(app) == 1  # one row for the like: the worker sends the notice and checks both people
+    # the like's one row (the notice, and both people's badges and level), and each person's first visit today
+    assert waiting(app) == {"liked": 1, "settle": 2}
+    assert follow_up(app) == 3
     inbox = client.get(f"{PREFIX}/notifications").text
     assert "Ana Asker liked your answer" in inbox
     assert "You earned the Helpful badge" in inbox and "You earned the First answer badge" in inbox
     assert "You are now a Member! Like and share as much as you like." in inbox
     profile = client.get(f"{PREFIX}/u/{people.helper.key}").text
     assert "<strong>10</strong> points" in profile and ">Helpful</a>" in profile and ">Member<" in profile
+
+
+def test_the_days_first_page_counts_the_visit_at_once_and_the_level_it_earns_follows_from_the_worker(
+    app, client, people
+):
+    """The first page of someone's day does a few writes, not a badge and level check: the worker does those."""
+    criteria = levels.level_rules(get_state(app)).criteria
+    member_needs = type(criteria[0])(points=0, days_visited=2)
+    app.config["FORUM_LEVELS"] = {"criteria": (criteria[0], member_needs, *criteria[2:])}
+    with app.app_context():
+        row = ledger.member_row(get_state(app), people.helper.key)
+        row.days_visited, row.last_visit = 1, utcnow().date() - dt.timedelta(days=1)
+        db.session.commit()
+    login(client, people.helper)
+    assert client.get(f"{PREFIX}/").status_code == 200
+    with app.app_context():
+        row = ledger.member_row(get_state(app), people.helper.key)
+        assert (row.days_visited, row.level) == (2, 0)  # the visit counts at once; the level waits
+    assert waiting(app) == {"settle": 1}
+    follow_up(app)
+    inbox = client.get(f"{PREFIX}/notifications").text
+    assert "You are now a Member! Like and share as much as you like." in inbox
+    with app.app_context():
+        assert ledger.member_row(get_state(app), people.helper.key).level == 1
 
 
 def test_unlike_unaccept_and_delete_take_back_exactly_what_was_given(app, people):

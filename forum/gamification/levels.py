@@ -97,7 +97,8 @@ def levels_of(state: ForumState, user_ids: list[Any]) -> dict[Any, int]:
 
 
 def record_visit(state: ForumState, user_id: Any, *, today: dt.date | None = None) -> bool:
-    """Count today as a day this person came by (once a day); returns True the first time today."""
+    """Count today as a day this person came by (once a day), in a few statements: the first page of someone's day
+    is no slower than the next; returns True the first time today."""
     today = today or utcnow().date()
     Member = state.models.Member
     member = ledger.member_row(state, user_id)
@@ -112,8 +113,9 @@ def record_visit(state: ForumState, user_id: Any, *, today: dt.date | None = Non
             .execution_options(**{PERSONAL: True})  # a visit count: no guest page changes
         )
     )
-    if changed:
-        badges.evaluate(state, user_id, {"visit"})
-        refresh(state, user_id)
+    if changed:  # a badge or a level the day may bring comes from the worker's next pass, as after a like
+        from .followups import settle_later
+
+        settle_later(state, {user_id: {"visit"}})
     state.db.session.commit()
     return bool(changed)
