@@ -91,7 +91,7 @@ def signed_in(state: ForumState, person: ForumUser, row: Any = None) -> tuple[Fo
     if row is None:
         row = state.db.session.execute(query, parameters).first()
     if row is None or row.last_visit != utcnow().date():
-        from .gamification.levels import record_visit
+        from .gamification.followups import record_visit
 
         record_visit(state, person.id)
         row = state.db.session.execute(query, parameters).first()

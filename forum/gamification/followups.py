@@ -1,7 +1,8 @@
-"""What a like leaves for the worker: badges and levels to check again, and the "liked your answer" notice.
+"""What quick writes leave for the worker: badges and levels to check again, and the "liked your answer" notice.
 
-A like stays a few small writes in its request (the like, the counter, the thread's version, the points);
-the rest is queued in ``forum_followup`` and applied by ``flask forum worker`` within its next pass.
+A like stays a few small writes in its request (the like, the counter, the thread's version, the points), and the
+first page of someone's day only counts the visit; the rest is queued in ``forum_followup`` and applied by
+``flask forum worker`` within its next pass.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..models import utcnow
-from . import badges, levels
+from ..models import affected, utcnow
+from ..page_cache import PERSONAL
+from . import badges, ledger, levels
 
 if TYPE_CHECKING:
     from ..state import ForumState
@@ -46,6 +48,29 @@ def after_like(state: ForumState, post: Any, actor_id: Any) -> None:
     values = {"post_id": post.id, "user_id": post.author_id, "actor_id": actor_id, "created_at": utcnow()}
     adding = state.once("liked followup", lambda: sa.insert(state.models.Followup.__table__).values(kind="liked"))
     state.db.session.execute(adding, values)
+
+
+def record_visit(state: ForumState, user_id: Any, *, today: dt.date | None = None) -> bool:
+    """Count today as a day this person came by (once a day), leaving the badges and the level it may bring to the
+    worker, so the first page of someone's day stays quick; True the first time today."""
+    today = today or utcnow().date()
+    Member = state.models.Member
+    member = ledger.member_row(state, user_id)
+    if member.last_visit == today:
+        state.db.session.rollback()
+        return False
+    changed = affected(
+        state.db.session.execute(
+            sa.update(Member)
+            .where(Member.user_id == user_id, sa.or_(Member.last_visit.is_(None), Member.last_visit != today))
+            .values(days_visited=Member.days_visited + 1, last_visit=today)
+            .execution_options(**{PERSONAL: True})  # a visit count: no guest page changes
+        )
+    )
+    if changed:
+        settle_later(state, {user_id: {"visit"}})
+    state.db.session.commit()
+    return bool(changed)
 
 
 def _liked(state: ForumState, post_id: int, actor_id: Any) -> None:

@@ -8,9 +8,8 @@ import sqlalchemy as sa
 
 from ..errors import NotAllowed
 from ..i18n import Later, _, later
-from ..models import affected, utcnow
+from ..models import utcnow
 from ..notifications.delivery import notify
-from ..page_cache import PERSONAL
 from . import badges, ledger
 from .rules import LEVEL_NAMES, PRIVILEGES, LevelRules, MemberStats, next_level
 
@@ -94,28 +93,3 @@ def levels_of(state: ForumState, user_ids: list[Any]) -> dict[Any, int]:
     Member = state.models.Member
     rows = state.db.session.execute(sa.select(Member.user_id, Member.level).where(Member.user_id.in_(user_ids)))
     return {user_id: int(level) for user_id, level in rows}
-
-
-def record_visit(state: ForumState, user_id: Any, *, today: dt.date | None = None) -> bool:
-    """Count today as a day this person came by (once a day), in a few statements: the first page of someone's day
-    is no slower than the next; returns True the first time today."""
-    today = today or utcnow().date()
-    Member = state.models.Member
-    member = ledger.member_row(state, user_id)
-    if member.last_visit == today:
-        state.db.session.rollback()
-        return False
-    changed = affected(
-        state.db.session.execute(
-            sa.update(Member)
-            .where(Member.user_id == user_id, sa.or_(Member.last_visit.is_(None), Member.last_visit != today))
-            .values(days_visited=Member.days_visited + 1, last_visit=today)
-            .execution_options(**{PERSONAL: True})  # a visit count: no guest page changes
-        )
-    )
-    if changed:  # a badge or a level the day may bring comes from the worker's next pass, as after a like
-        from .followups import settle_later
-
-        settle_later(state, {user_id: {"visit"}})
-    state.db.session.commit()
-    return bool(changed)
