@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from forum import get_state
-from forum.gamification import levels
-from forum.gamification.followups import apply_pending
+from forum.gamification import followups, levels
 from forum.gamification.rules import SUPERUSER
 from forum.ideas import proposals
 from forum.notifications import announcements
@@ -629,7 +628,7 @@ def _seed(app: Flask, rng: random.Random) -> None:
         Member = state.models.Member
         yesterday = dt.date.today() - dt.timedelta(days=1)
         for person in people.values():
-            levels.record_visit(state, person.id, today=yesterday)
+            followups.record_visit(state, person.id, today=yesterday)
             db.session.execute(
                 sa.update(Member).where(Member.user_id == person.id).values(days_visited=rng.randint(5, 60))
             )
@@ -641,7 +640,7 @@ def _seed(app: Flask, rng: random.Random) -> None:
         _news(state, people["dana"], now)
         _ideas(state, people)
         _rewards(state, people)
-        apply_pending(state)  # the badges, levels and notices the likes earned, as the worker would
+        followups.apply_pending(state)  # the badges, levels and notices the likes earned, as the worker would
         index_pending(state)  # searchable at once, without waiting for the worker's first pass
         _speaker(app)
 
