@@ -128,18 +128,17 @@ def transaction_endings(app: Any) -> Iterator[list[str]]:
             sa.event.remove(engine, name, listener)
 
 
-def prepared_statements(app: Any) -> list[list[str]]:
-    """The statements each connection in the pool keeps prepared on PostgreSQL (none on SQLite)."""
+def prepared_statements(app: Any) -> list[list[Any]]:
+    """What each connection in the pool keeps prepared on PostgreSQL (none on SQLite): rows of ``statement``,
+    ``generic_plans`` and ``custom_plans``."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "postgresql":
         return []
     connections = [engine.connect() for _ in range(engine.pool.checkedin())]  # each held at once to read its own
+    query = sa.text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
     try:
-        return [
-            connection.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
-            for connection in connections
-        ]
+        return [connection.execute(query).all() for connection in connections]
     finally:
         for connection in connections:
             connection.close()
@@ -154,7 +153,7 @@ def test_a_forum_page_that_only_read_commits_so_postgresql_keeps_its_statements_
             assert client.get(f"{PREFIX}/t/{thread_id}").status_code == 200
     assert endings[-20:] == ["COMMIT"] * 20, endings
     for prepared in prepared_statements(app):
-        assert any("forum_thread" in statement for statement in prepared), prepared
+        assert any("forum_thread" in row.statement for row in prepared), prepared
 
 
 def test_a_like_keeps_postgresqls_statements_prepared_when_its_button_reads_names_after_the_change(app, client, people):
@@ -171,7 +170,7 @@ def test_a_like_keeps_postgresqls_statements_prepared_when_its_button_reads_name
             taken_back = client.post(f"{PREFIX}/p/2/unlike", data={"csrf_token": token}, headers=HX)
             assert taken_back.status_code == 200 and "Liked by" not in taken_back.text
     assert endings[-20:] == ["COMMIT"] * 20, endings
-    kept = [statement for prepared in prepared_statements(app) for statement in prepared]
+    kept = [row.statement for prepared in prepared_statements(app) for row in prepared]
     if kept:  # PostgreSQL: the like's statements and the names' read, each on whichever connection ran it
         assert any("SET like_count" in statement for statement in kept), kept
         assert any("FROM portal_people" in statement for statement in kept), kept
@@ -195,21 +194,12 @@ def test_postgresql_plans_the_front_pages_query_once_not_on_every_view(app, clie
     for _ in range(30):  # past the 5 views psycopg waits before preparing, and the 5 custom plans PostgreSQL tries
         assert client.get(f"{PREFIX}/").status_code == 200
         assert guest.get(f"{PREFIX}/").status_code == 200
-    with app.app_context():
-        engine = db.engine
-    connections = [engine.connect() for _ in range(engine.pool.checkedin())]
-    try:
-        plans = [
-            row
-            for connection in connections
-            for row in connection.execute(
-                sa.text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-            )
-            if "ORDER BY forum_thread.last_activity_at DESC" in row.statement
-        ]
-    finally:
-        for connection in connections:
-            connection.close()
+    plans = [
+        row
+        for prepared in prepared_statements(app)
+        for row in prepared
+        if "ORDER BY forum_thread.last_activity_at DESC" in row.statement
+    ]
     assert plans, "the front page's query was never prepared"
     assert all(row.generic_plans > 0 for row in plans), [(row.generic_plans, row.custom_plans) for row in plans]
 
